@@ -1,0 +1,87 @@
+import { plainToInstance, Transform } from 'class-transformer';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min, MinLength, validateSync } from 'class-validator';
+
+const toInt = ({ value }: { value: unknown }) => (value === undefined || value === '' ? undefined : Number(value));
+const toBool = ({ value }: { value: unknown }) =>
+  value === undefined || value === '' ? undefined : value === 'true' || value === '1' ? true : value === 'false' || value === '0' ? false : value;
+
+/** Every setting the app reads from the environment; see .env.example. */
+export class AppConfig {
+  @IsIn(['development', 'production', 'test'])
+  NODE_ENV: 'development' | 'production' | 'test' = 'development';
+
+  @Transform(toInt) @IsInt() @Min(0) @Max(65535)
+  PORT = 3000;
+
+  /** Absent: the app starts an embedded PostgreSQL with its data in DATA_DIR. */
+  @IsOptional() @Matches(/^postgres(ql)?:\/\/\S+$/, { message: 'DATABASE_URL must be a postgres:// URL' })
+  DATABASE_URL?: string;
+
+  @Transform(toInt) @IsInt() @Min(1) @Max(200)
+  DATABASE_POOL_SIZE = 10;
+
+  /** Where the embedded PostgreSQL and the generated development secrets live. */
+  @IsString() @MinLength(1)
+  DATA_DIR = '.data';
+
+  /** Required in production; generated and kept in DATA_DIR otherwise. */
+  @IsOptional() @IsString() @MinLength(32, { message: 'JWT_SECRET must be at least 32 characters' })
+  JWT_SECRET?: string;
+
+  /** Base URL used in links the API hands out (calendar files). */
+  @IsOptional() @IsUrl({ require_tld: false, require_protocol: true }, { message: 'PUBLIC_URL must be an absolute http(s) URL' })
+  PUBLIC_URL?: string;
+
+  /** Take the client IP from X-Forwarded-For (only behind a proxy you control). */
+  @Transform(toBool) @IsBoolean()
+  TRUST_PROXY = false;
+
+  @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+  LOG_LEVEL = 'info';
+
+  @Transform(toInt) @IsInt() @Min(1)
+  RATE_LIMIT_LOGIN_PER_MINUTE = 10;
+
+  @Transform(toInt) @IsInt() @Min(1)
+  RATE_LIMIT_SIGN_PER_MINUTE = 60;
+
+  @Transform(toInt) @IsInt() @Min(1)
+  RATE_LIMIT_SIGN_PER_HOUR = 1000;
+
+  @Transform(toInt) @IsInt() @Min(1)
+  RATE_LIMIT_SIGN_KEY_PER_MINUTE = 6000;
+
+  /** Optional: cross-instance notifications and rate limits through Redis instead of PostgreSQL. */
+  @IsOptional() @Matches(/^rediss?:\/\/\S+$/, { message: 'REDIS_URL must be a redis:// URL' })
+  REDIS_URL?: string;
+
+  get isProduction(): boolean {
+    return this.NODE_ENV === 'production';
+  }
+
+  get publicUrl(): string {
+    return (this.PUBLIC_URL ?? `http://localhost:${this.PORT}`).replace(/\/$/, '');
+  }
+}
+
+export class ConfigError extends Error {}
+
+/** Reads and validates the environment once; throws a ConfigError naming the first bad setting. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const known = Object.keys(new AppConfig());
+  const raw: Record<string, string> = {};
+  for (const key of [...known, 'DATABASE_URL', 'JWT_SECRET', 'PUBLIC_URL', 'REDIS_URL']) {
+    if (env[key] !== undefined && env[key] !== '') raw[key] = env[key]!;
+  }
+  const config = plainToInstance(AppConfig, raw);
+  const errors = validateSync(config, { forbidUnknownValues: false });
+  if (errors.length > 0) {
+    const first = errors[0];
+    const why = Object.values(first.constraints ?? {})[0] ?? 'is invalid';
+    throw new ConfigError(`Invalid setting ${first.property}: ${why}`);
+  }
+  if (config.isProduction && !config.JWT_SECRET) {
+    throw new ConfigError('Invalid setting JWT_SECRET: required when NODE_ENV=production');
+  }
+  return config;
+}

