@@ -1,0 +1,22 @@
+import { ApiKeyEntity } from '../../modules/api-keys/api-key.entity';
+import { RefreshTokenEntity } from '../../modules/auth/refresh-token.entity';
+import { ChapterEntity } from '../../modules/organisations/chapter.entity';
+import { InvitationEntity } from '../../modules/organisations/invitation.entity';
+import { MembershipEntity } from '../../modules/organisations/membership.entity';
+import { OrganisationAdminEntity } from '../../modules/organisations/organisation-admin.entity';
+import { OrganisationEntity } from '../../modules/organisations/organisation.entity';
+import { UserEntity } from '../../modules/users/user.entity';
+import { RateLimitEntity } from './rate-limit.entity';
+
+/** Every entity, listed once: the app, the migration CLI and the tests share this list. */
+export const ENTITIES = [
+  UserEntity,
+  RefreshTokenEntity,
+  OrganisationEntity,
+  OrganisationAdminEntity,
+  ChapterEntity,
+  MembershipEntity,
+  InvitationEntity,
+  ApiKeyEntity,
+  RateLimitEntity,
+];

@@ -1,0 +1,42 @@
+import { Check, Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
+import { UserEntity } from '../users/user.entity';
+import { ChapterEntity } from './chapter.entity';
+
+export const CHAPTER_ROLES = ['ORGANISER', 'MEMBER'] as const;
+export type ChapterRole = (typeof CHAPTER_ROLES)[number];
+export const MEMBERSHIP_STATUSES = ['ACTIVE', 'PENDING'] as const;
+export type MembershipStatus = (typeof MEMBERSHIP_STATUSES)[number];
+
+@Entity('memberships')
+@Index(['chapterId', 'userId'], { unique: true })
+@Index(['chapterId', 'status', 'createdAt'])
+@Check('memberships_role_check', `"role" IN ('ORGANISER', 'MEMBER')`)
+@Check('memberships_status_check', `"status" IN ('ACTIVE', 'PENDING')`)
+export class MembershipEntity {
+  @PrimaryGeneratedColumn('uuid')
+  id: string;
+
+  @ManyToOne(() => ChapterEntity, { onDelete: 'CASCADE' })
+  @JoinColumn()
+  chapter?: ChapterEntity;
+
+  @Column('uuid')
+  chapterId: string;
+
+  @ManyToOne(() => UserEntity, { onDelete: 'CASCADE' })
+  @JoinColumn()
+  user?: UserEntity;
+
+  @Index()
+  @Column('uuid')
+  userId: string;
+
+  @Column('text')
+  role: ChapterRole;
+
+  @Column('text')
+  status: MembershipStatus;
+
+  @CreateDateColumn({ type: 'timestamptz' })
+  createdAt: Date;
+}
