@@ -37,7 +37,7 @@ export class ApiKeyEntity {
   @Column('uuid', { nullable: true })
   createdById: string | null;
 
-  @CreateDateColumn({ type: 'timestamptz' })
+  @CreateDateColumn({ type: 'timestamptz', precision: 3 })
   createdAt: Date;
 
   @Column('timestamptz', { nullable: true })

@@ -33,6 +33,6 @@ export class RefreshTokenEntity {
   @Column('timestamptz', { nullable: true })
   revokedAt: Date | null;
 
-  @CreateDateColumn({ type: 'timestamptz' })
+  @CreateDateColumn({ type: 'timestamptz', precision: 3 })
   createdAt: Date;
 }

@@ -39,6 +39,6 @@ export class ChapterEntity {
   @Column('text')
   joinPolicy: JoinPolicy;
 
-  @CreateDateColumn({ type: 'timestamptz' })
+  @CreateDateColumn({ type: 'timestamptz', precision: 3 })
   createdAt: Date;
 }

@@ -42,6 +42,6 @@ export class InvitationEntity {
   @Column('uuid', { nullable: true })
   createdById: string | null;
 
-  @CreateDateColumn({ type: 'timestamptz' })
+  @CreateDateColumn({ type: 'timestamptz', precision: 3 })
   createdAt: Date;
 }

@@ -37,6 +37,6 @@ export class MembershipEntity {
   @Column('text')
   status: MembershipStatus;
 
-  @CreateDateColumn({ type: 'timestamptz' })
+  @CreateDateColumn({ type: 'timestamptz', precision: 3 })
   createdAt: Date;
 }

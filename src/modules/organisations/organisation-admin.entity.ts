@@ -19,6 +19,6 @@ export class OrganisationAdminEntity {
   @JoinColumn()
   user?: UserEntity;
 
-  @CreateDateColumn({ type: 'timestamptz' })
+  @CreateDateColumn({ type: 'timestamptz', precision: 3 })
   createdAt: Date;
 }

@@ -15,6 +15,6 @@ export class OrganisationEntity {
   @Column('text', { nullable: true })
   description: string | null;
 
-  @CreateDateColumn({ type: 'timestamptz' })
+  @CreateDateColumn({ type: 'timestamptz', precision: 3 })
   createdAt: Date;
 }

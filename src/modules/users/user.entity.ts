@@ -16,6 +16,6 @@ export class UserEntity {
   @Column('text')
   passwordHash: string;
 
-  @CreateDateColumn({ type: 'timestamptz' })
+  @CreateDateColumn({ type: 'timestamptz', precision: 3 })
   createdAt: Date;
 }

@@ -1,0 +1,41 @@
+import { ApolloDriver, ApolloDriverConfig } from '@nestjs/apollo';
+import { DynamicModule, Module } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { GraphQLModule } from '@nestjs/graphql';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { AccessService } from './common/access/access.service';
+import { AccessGuard } from './common/auth/access.guard';
+import { CommonModule } from './common/common.module';
+import { Settings, SettingsModule } from './common/config/settings';
+import { dataSourceOptions } from './common/database/data-source-options';
+import { graphqlConfig } from './common/graphql/graphql.config';
+import { LoggingModule } from './common/logging/logging.module';
+import { ApiKeysModule } from './modules/api-keys/api-keys.module';
+import { AuthModule } from './modules/auth/auth.module';
+import { HealthController } from './modules/health/health.controller';
+import { OrganisationsModule } from './modules/organisations/organisations.module';
+
+@Module({})
+export class AppModule {
+  static forRoot(settings: Settings): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        SettingsModule.forRoot(settings),
+        LoggingModule,
+        TypeOrmModule.forRoot(dataSourceOptions(settings.databaseUrl, settings.config.DATABASE_POOL_SIZE)),
+        CommonModule,
+        GraphQLModule.forRootAsync<ApolloDriverConfig>({
+          driver: ApolloDriver,
+          inject: [Settings, AccessService],
+          useFactory: graphqlConfig,
+        }),
+        AuthModule,
+        OrganisationsModule,
+        ApiKeysModule,
+      ],
+      controllers: [HealthController],
+      providers: [{ provide: APP_GUARD, useClass: AccessGuard }],
+    };
+  }
+}

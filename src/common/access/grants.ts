@@ -1,0 +1,65 @@
+import type { Actor, ApiScope } from '../auth/actor';
+
+export interface MembershipGrant {
+  organisationId: string;
+  role: 'ORGANISER' | 'MEMBER';
+  status: 'ACTIVE' | 'PENDING';
+}
+
+/** What the actor may do, loaded once per request; every check after that is in memory. */
+export class Grants {
+  constructor(
+    readonly actor: Actor,
+    private readonly adminOf: ReadonlySet<string> = new Set(),
+    private readonly memberships: ReadonlyMap<string, MembershipGrant> = new Map(),
+  ) {}
+
+  get userId(): string | undefined {
+    return this.actor.kind === 'user' ? this.actor.userId : undefined;
+  }
+
+  isAdmin(organisationId: string): boolean {
+    return this.adminOf.has(organisationId);
+  }
+
+  /** An ACTIVE organiser of the chapter, or an admin of its organisation. */
+  isOrganiser(chapter: { id: string; organisationId: string }): boolean {
+    const m = this.memberships.get(chapter.id);
+    return this.isAdmin(chapter.organisationId) || (m?.role === 'ORGANISER' && m.status === 'ACTIVE');
+  }
+
+  isActiveMember(chapterId: string): boolean {
+    return this.memberships.get(chapterId)?.status === 'ACTIVE';
+  }
+
+  /** ACTIVE in any chapter of the organisation (or its admin). */
+  isActiveInOrganisation(organisationId: string): boolean {
+    if (this.isAdmin(organisationId)) return true;
+    for (const m of this.memberships.values()) if (m.organisationId === organisationId && m.status === 'ACTIVE') return true;
+    return false;
+  }
+
+  /** An API key of this organisation holding this scope. */
+  keyHas(organisationId: string, scope: ApiScope): boolean {
+    return this.actor.kind === 'apiKey' && this.actor.organisationId === organisationId && this.actor.scopes.has(scope);
+  }
+
+  /** Chapters the actor organises (directly; admins are handled through organisation ids). */
+  organisedChapterIds(): string[] {
+    return [...this.memberships].filter(([, m]) => m.role === 'ORGANISER' && m.status === 'ACTIVE').map(([id]) => id);
+  }
+
+  adminOrganisationIds(): string[] {
+    return [...this.adminOf];
+  }
+
+  activeChapterIds(): string[] {
+    return [...this.memberships].filter(([, m]) => m.status === 'ACTIVE').map(([id]) => id);
+  }
+
+  activeOrganisationIds(): string[] {
+    const ids = new Set(this.adminOf);
+    for (const m of this.memberships.values()) if (m.status === 'ACTIVE') ids.add(m.organisationId);
+    return [...ids];
+  }
+}

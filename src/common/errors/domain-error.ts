@@ -1,0 +1,59 @@
+/** The error codes of DESIGN.md; every error a client sees carries one of them. */
+export type ErrorCode =
+  | 'UNAUTHENTICATED'
+  | 'FORBIDDEN'
+  | 'NOT_FOUND'
+  | 'BAD_USER_INPUT'
+  | 'CONFLICT'
+  | 'RATE_LIMITED'
+  | 'GRAPHQL_VALIDATION_FAILED'
+  | 'INTERNAL_SERVER_ERROR';
+
+/** Base of every error a module throws on purpose; the formatter maps it to `extensions.code`. */
+export class DomainError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly extensions: Record<string, unknown> = {},
+  ) {
+    super(message);
+  }
+}
+
+export class UnauthenticatedError extends DomainError {
+  constructor(message = 'Authentication required') {
+    super('UNAUTHENTICATED', message);
+  }
+}
+
+export class ForbiddenError extends DomainError {
+  constructor(message = 'You may not do this') {
+    super('FORBIDDEN', message);
+  }
+}
+
+/** Same message for "does not exist" and "you may not see it". */
+export class NotFoundError extends DomainError {
+  constructor(what = 'Resource') {
+    super('NOT_FOUND', `${what} not found`);
+  }
+}
+
+export class ConflictError extends DomainError {
+  constructor(message: string) {
+    super('CONFLICT', message);
+  }
+}
+
+/** `fields` maps each bad field's path inside the input to a readable message. */
+export class BadInputError extends DomainError {
+  constructor(fields: Record<string, string>) {
+    super('BAD_USER_INPUT', `Invalid input: ${Object.keys(fields).join(', ')}`, { fields });
+  }
+}
+
+export class RateLimitedError extends DomainError {
+  constructor(retryAfterSeconds: number) {
+    super('RATE_LIMITED', 'Too many requests, try again later', { retryAfterSeconds: Math.max(1, Math.ceil(retryAfterSeconds)) });
+  }
+}

@@ -1,0 +1,40 @@
+import { unwrapResolverError } from '@apollo/server/errors';
+import type { GraphQLFormattedError } from 'graphql';
+import { DomainError, ErrorCode } from './domain-error';
+
+/** Codes Apollo or graphql-js produce themselves that pass through as they are. */
+const PASS_THROUGH = new Set(['GRAPHQL_VALIDATION_FAILED', 'BAD_USER_INPUT', 'UNAUTHENTICATED']);
+
+/** An error is "expected" when it maps to a code other than INTERNAL_SERVER_ERROR. */
+export function errorCode(error: unknown): ErrorCode {
+  const original = unwrapResolverError(error);
+  if (original instanceof DomainError) return original.code;
+  const code = (error as { extensions?: { code?: string } })?.extensions?.code;
+  if (code === 'GRAPHQL_PARSE_FAILED') return 'GRAPHQL_VALIDATION_FAILED';
+  if (code && PASS_THROUGH.has(code) && !(original instanceof Error && original !== error)) return code as ErrorCode;
+  return 'INTERNAL_SERVER_ERROR';
+}
+
+/** The one place that decides what a client sees of an error. */
+export function formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
+  const code = errorCode(error);
+  const base = { locations: formatted.locations, path: formatted.path };
+  const original = unwrapResolverError(error);
+  if (original instanceof DomainError) {
+    return { ...base, message: original.message, extensions: { code, ...original.extensions } };
+  }
+  if (code === 'INTERNAL_SERVER_ERROR') {
+    return { ...base, message: 'Internal server error', extensions: { code } };
+  }
+  const extensions: Record<string, unknown> = { code };
+  if (code === 'BAD_USER_INPUT') extensions.fields = variableFields(formatted.message);
+  return { ...base, message: formatted.message, extensions };
+}
+
+/** Variable coercion errors name the bad path in their message: `... at "input.email"; ...`. */
+function variableFields(message: string): Record<string, string> {
+  const at = /at "[^".]+\.([^"]+)"/.exec(message);
+  const field = /Field "([^"]+)" is not defined/.exec(message) ?? /field "[^".]+\.([^"]+)" of required type/.exec(message);
+  const path = [at?.[1], field?.[1]].filter(Boolean).join('.') || 'input';
+  return { [path]: message };
+}

@@ -1,0 +1,81 @@
+import { ApolloServerPluginLandingPageLocalDefault, ApolloServerPluginLandingPageProductionDefault } from '@apollo/server/plugin/landingPage/default';
+import type { ApolloServerPlugin } from '@apollo/server';
+import { ApolloArmor } from '@escape.tech/graphql-armor';
+import { Logger } from '@nestjs/common';
+import type { ApolloDriverConfig } from '@nestjs/apollo';
+import { GraphQLError } from 'graphql';
+import type { AccessService } from '../access/access.service';
+import type { AuthenticatedRequest } from '../auth/authentication.middleware';
+import type { Settings } from '../config/settings';
+import { errorCode, formatError } from '../errors/format-error';
+import { RequestContext } from './request-context';
+
+/** Query limits: generous for real clients, small enough that no document can be made expensive. */
+export const QUERY_LIMITS = {
+  maxDepth: 12,
+  maxAliases: 15,
+  maxTokens: 2000,
+  maxCost: 5000,
+  maxDirectives: 20,
+};
+
+function armor(production: boolean) {
+  return new ApolloArmor({
+    maxDepth: { n: QUERY_LIMITS.maxDepth, flattenFragments: true },
+    maxAliases: { n: QUERY_LIMITS.maxAliases },
+    maxTokens: { n: QUERY_LIMITS.maxTokens },
+    maxDirectives: { n: QUERY_LIMITS.maxDirectives },
+    costLimit: { maxCost: QUERY_LIMITS.maxCost },
+    blockFieldSuggestion: { enabled: production },
+  }).protect();
+}
+
+/** Logs each unexpected error once, with the request id; the client sees only INTERNAL_SERVER_ERROR. */
+function unexpectedErrorLogger(): ApolloServerPlugin<RequestContext> {
+  const logger = new Logger('GraphQL');
+  return {
+    async requestDidStart() {
+      return {
+        async didEncounterErrors({ contextValue, errors }) {
+          for (const error of errors) {
+            if (errorCode(error) !== 'INTERNAL_SERVER_ERROR') continue;
+            const cause = (error.originalError ?? error) as Error;
+            logger.error({ requestId: contextValue?.requestId, path: error.path?.join('.'), error: cause.message, stack: cause.stack }, 'unexpected error');
+          }
+        },
+      };
+    },
+  };
+}
+
+export function graphqlConfig(settings: Settings, access: AccessService): ApolloDriverConfig {
+  const production = settings.config.isProduction;
+  const protection = armor(production);
+  return {
+    path: '/graphql',
+    autoSchemaFile: true,
+    sortSchema: true,
+    playground: false,
+    graphiql: false,
+    introspection: !production,
+    csrfPrevention: true,
+    allowBatchedHttpRequests: false,
+    includeStacktraceInErrorResponses: false,
+    hideSchemaDetailsFromClientErrors: production,
+    fieldResolverEnhancers: ['guards'],
+    validationRules: protection.validationRules,
+    plugins: [
+      ...protection.plugins,
+      unexpectedErrorLogger(),
+      production ? ApolloServerPluginLandingPageProductionDefault({ footer: false }) : ApolloServerPluginLandingPageLocalDefault({ footer: false }),
+      // @apollo/server ships CJS and ESM typings of the same classes; they are the same at run time.
+    ] as NonNullable<ApolloDriverConfig['plugins']>,
+    formatError,
+    context: ({ req }: { req: AuthenticatedRequest }) => {
+      if (req.authError) {
+        throw new GraphQLError(req.authError.message, { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
+      }
+      return new RequestContext(req.actor, String(req.id ?? ''), req.ip ?? 'unknown', (actor) => access.grantsFor(actor), req);
+    },
+  };
+}

@@ -1,0 +1,36 @@
+import { applyDecorators } from '@nestjs/common';
+import { IsOptional, IsString, Length, Matches, ValidateIf } from 'class-validator';
+
+/** Any control character but tab-free newlines (\n, \r) is refused in long texts; in short ones none at all. */
+const NO_CONTROL_SINGLE_LINE = /^[^\u0000-\u001f\u007f]*$/;
+const NO_CONTROL_MULTI_LINE = /^[^\u0000-\u0009\u000b\u000c\u000e-\u001f\u007f]*$/;
+
+export const NAME_MAX = 200;
+export const LONG_TEXT_MAX = 20_000;
+
+/** A required one-line text of `min`–`max` characters (names, titles). */
+export function Text(max = NAME_MAX, min = 1) {
+  return applyDecorators(
+    IsString(),
+    Length(min, max, { message: `must be ${min}–${max} characters` }),
+    Matches(NO_CONTROL_SINGLE_LINE, { message: 'must not contain control characters' }),
+  );
+}
+
+/** An optional one-line text; null clears it. */
+export function OptionalText(max = NAME_MAX) {
+  return applyDecorators(IsOptional(), Text(max, 0));
+}
+
+/** An optional multi-line text (descriptions, bodies, notes): newlines allowed, other control characters not. */
+export function OptionalLongText(max = LONG_TEXT_MAX) {
+  return applyDecorators(
+    IsOptional(),
+    IsString(),
+    Length(0, max, { message: `must be at most ${max} characters` }),
+    Matches(NO_CONTROL_MULTI_LINE, { message: 'must not contain control characters other than newlines' }),
+  );
+}
+
+/** Present in a partial update: undefined skips the checks, null is checked by the caller. */
+export const IfPresent = () => ValidateIf((_object, value) => value !== undefined && value !== null);

@@ -1,0 +1,30 @@
+import { MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
+import { JwtModule } from '@nestjs/jwt';
+import { PassportModule } from '@nestjs/passport';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { AuthenticationMiddleware } from '../../common/auth/authentication.middleware';
+import { Settings } from '../../common/config/settings';
+import { ApiKeysModule } from '../api-keys/api-keys.module';
+import { UserEntity } from '../users/user.entity';
+import { AuthResolver } from './auth.resolver';
+import { AuthService } from './auth.service';
+import { BearerStrategy } from './bearer.strategy';
+import { RefreshTokenEntity } from './refresh-token.entity';
+
+@Module({
+  imports: [
+    PassportModule,
+    JwtModule.registerAsync({
+      inject: [Settings],
+      useFactory: (settings: Settings) => ({ secret: settings.jwtSecret, signOptions: { algorithm: 'HS256' }, verifyOptions: { algorithms: ['HS256'] } }),
+    }),
+    TypeOrmModule.forFeature([UserEntity, RefreshTokenEntity]),
+    ApiKeysModule,
+  ],
+  providers: [AuthService, AuthResolver, BearerStrategy],
+})
+export class AuthModule implements NestModule {
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(AuthenticationMiddleware).forRoutes('{*path}');
+  }
+}

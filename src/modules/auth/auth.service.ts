@@ -1,0 +1,119 @@
+import { Injectable } from '@nestjs/common';
+import { JwtService } from '@nestjs/jwt';
+import { InjectRepository } from '@nestjs/typeorm';
+import { randomUUID } from 'node:crypto';
+import { DataSource, EntityManager, Repository } from 'typeorm';
+import { randomSecret, sha256 } from '../../common/auth/secrets';
+import { Settings } from '../../common/config/settings';
+import { isUniqueViolation, inTransaction } from '../../common/database/transaction';
+import { ConflictError, UnauthenticatedError } from '../../common/errors/domain-error';
+import { RateLimiterService } from '../../common/rate-limit/rate-limiter.service';
+import { UserEntity } from '../users/user.entity';
+import { toUser } from '../users/user.model';
+import { AuthPayload } from './dto/auth-payload.model';
+import { LoginInput, RegisterInput } from './dto/auth.inputs';
+import { hashPassword, verifyPassword } from './passwords';
+import { RefreshTokenEntity } from './refresh-token.entity';
+
+export const ACCESS_TOKEN_SECONDS = 15 * 60;
+const REFRESH_TOKEN_DAYS = 30;
+const BAD_CREDENTIALS = 'Invalid email or password';
+
+@Injectable()
+export class AuthService {
+  constructor(
+    private readonly dataSource: DataSource,
+    @InjectRepository(UserEntity) private readonly users: Repository<UserEntity>,
+    @InjectRepository(RefreshTokenEntity) private readonly refreshTokens: Repository<RefreshTokenEntity>,
+    private readonly jwt: JwtService,
+    private readonly rateLimiter: RateLimiterService,
+    private readonly settings: Settings,
+  ) {}
+
+  async register(input: RegisterInput): Promise<AuthPayload> {
+    const passwordHash = await hashPassword(input.password);
+    try {
+      const user = await this.users.save(this.users.create({ email: input.email, displayName: input.displayName, passwordHash }));
+      return this.startSession(this.dataSource.manager, user);
+    } catch (error) {
+      if (isUniqueViolation(error)) throw new ConflictError('An account with this email already exists');
+      throw error;
+    }
+  }
+
+  /** One answer for an unknown email and a wrong password; limited per IP and per email. */
+  async login(input: LoginInput, ip: string): Promise<AuthPayload> {
+    const email = input.email.trim().toLowerCase();
+    const perMinute = this.settings.config.RATE_LIMIT_LOGIN_PER_MINUTE;
+    await this.rateLimiter.consume({ name: 'login-ip', points: perMinute, durationSeconds: 60 }, ip);
+    await this.rateLimiter.consume({ name: 'login-email', points: perMinute, durationSeconds: 60 }, sha256(email));
+    const user = await this.users.findOneBy({ email });
+    if (!(await verifyPassword(user?.passwordHash, input.password)) || !user) throw new UnauthenticatedError(BAD_CREDENTIALS);
+    return this.startSession(this.dataSource.manager, user);
+  }
+
+  /**
+   * Spends a refresh token and returns a new pair in the same family. A token spent before means
+   * it was stolen or replayed: the whole family is revoked, and that revocation is committed.
+   */
+  async refresh(token: string): Promise<AuthPayload> {
+    const outcome = await inTransaction(this.dataSource, async (manager) => {
+      const row = await manager.findOne(RefreshTokenEntity, { where: { tokenHash: sha256(token) }, lock: { mode: 'pessimistic_write' } });
+      if (!row) return 'invalid' as const;
+      if (row.usedAt || row.revokedAt) {
+        await this.revokeFamily(manager, row.familyId);
+        return 'invalid' as const;
+      }
+      if (row.expiresAt.getTime() <= Date.now()) return 'invalid' as const;
+      await manager.update(RefreshTokenEntity, { id: row.id }, { usedAt: new Date() });
+      const user = await manager.findOneByOrFail(UserEntity, { id: row.userId });
+      return this.startSession(manager, user, row.familyId);
+    });
+    if (outcome === 'invalid') throw new UnauthenticatedError('Invalid or expired refresh token');
+    return outcome;
+  }
+
+  /** Ends the session the token belongs to; true whether or not it was still live. */
+  async logout(token: string): Promise<boolean> {
+    const row = await this.refreshTokens.findOneBy({ tokenHash: sha256(token) });
+    if (row) await this.revokeFamily(this.dataSource.manager, row.familyId);
+    return true;
+  }
+
+  /** The user id in a valid access token; throws UNAUTHENTICATED otherwise. */
+  verifyAccessToken(token: string): string {
+    try {
+      const payload = this.jwt.verify<{ sub: string; typ?: string }>(token, { algorithms: ['HS256'] });
+      if (payload.typ !== 'access' || typeof payload.sub !== 'string') throw new Error('not an access token');
+      return payload.sub;
+    } catch {
+      throw new UnauthenticatedError('Invalid or expired access token');
+    }
+  }
+
+  private async startSession(manager: EntityManager, user: UserEntity, familyId: string = randomUUID()): Promise<AuthPayload> {
+    const refreshToken = randomSecret('mr_');
+    await manager.insert(RefreshTokenEntity, {
+      userId: user.id,
+      familyId,
+      tokenHash: sha256(refreshToken),
+      expiresAt: new Date(Date.now() + REFRESH_TOKEN_DAYS * 86_400_000),
+    });
+    const accessToken = this.jwt.sign({ sub: user.id, typ: 'access' }, { algorithm: 'HS256', expiresIn: ACCESS_TOKEN_SECONDS });
+    return {
+      accessToken,
+      accessTokenExpiresAt: new Date(Date.now() + ACCESS_TOKEN_SECONDS * 1000),
+      refreshToken,
+      user: { ...toUser(user), isCaller: true },
+    };
+  }
+
+  private async revokeFamily(manager: EntityManager, familyId: string): Promise<void> {
+    await manager
+      .createQueryBuilder()
+      .update(RefreshTokenEntity)
+      .set({ revokedAt: () => 'now()' })
+      .where('family_id = :familyId AND revoked_at IS NULL', { familyId })
+      .execute();
+  }
+}

@@ -1,0 +1,26 @@
+import { Field, InputType } from '@nestjs/graphql';
+import { IsString, Length, MaxLength } from 'class-validator';
+import { NormalisedEmail } from '../../../common/validation/email';
+import { Text } from '../../../common/validation/text';
+
+@InputType()
+export class RegisterInput {
+  @Field() @NormalisedEmail()
+  email: string;
+
+  @Field({ description: 'At least 10 characters.' })
+  @IsString() @Length(10, 200, { message: 'must be 10–200 characters' })
+  password: string;
+
+  @Field() @Text()
+  displayName: string;
+}
+
+@InputType()
+export class LoginInput {
+  @Field() @IsString() @MaxLength(254)
+  email: string;
+
+  @Field() @IsString() @MaxLength(200)
+  password: string;
+}

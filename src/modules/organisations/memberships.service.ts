@@ -1,0 +1,185 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { DataSource, EntityManager, In, Repository } from 'typeorm';
+import type { Grants } from '../../common/access/grants';
+import { randomSecret, sha256 } from '../../common/auth/secrets';
+import { inTransaction } from '../../common/database/transaction';
+import { ConflictError, ForbiddenError, NotFoundError } from '../../common/errors/domain-error';
+import { groupByKey, RequestContext } from '../../common/graphql/request-context';
+import { Connection } from '../../common/pagination/connection';
+import { paginate } from '../../common/pagination/paginate';
+import { UserEntity } from '../users/user.entity';
+import { Chapter } from './chapter.model';
+import { ChaptersService } from './chapters.service';
+import { InvitationEntity } from './invitation.entity';
+import { ChapterRole, MembershipEntity } from './membership.entity';
+import { CreatedInvitation, InviteMemberInput, Membership, MembersArgs, toMembership } from './membership.model';
+
+const INVITATION_DAYS = 7;
+
+@Injectable()
+export class MembershipsService {
+  constructor(
+    private readonly dataSource: DataSource,
+    @InjectRepository(MembershipEntity) private readonly memberships: Repository<MembershipEntity>,
+    private readonly chapters: ChaptersService,
+  ) {}
+
+  /** OPEN: ACTIVE at once; APPROVAL: PENDING; INVITE_ONLY: only through an invitation. Joining twice returns the membership. */
+  async join(ctx: RequestContext, chapterId: string): Promise<Membership> {
+    const chapter = await this.chapters.require(ctx, chapterId);
+    const userId = (await ctx.grants()).userId!;
+    const existing = await this.memberships.findOneBy({ chapterId, userId });
+    if (existing) return toMembership(existing);
+    if (chapter.joinPolicy === 'INVITE_ONLY') throw new ForbiddenError('This chapter is joined by invitation only');
+    const status = chapter.joinPolicy === 'OPEN' ? 'ACTIVE' : 'PENDING';
+    await this.memberships.createQueryBuilder().insert().values({ chapterId, userId, role: 'MEMBER', status }).orIgnore().execute();
+    ctx.refreshGrants();
+    return toMembership(await this.memberships.findOneByOrFail({ chapterId, userId }));
+  }
+
+  /** The last ACTIVE organiser cannot leave. */
+  async leave(ctx: RequestContext, chapterId: string): Promise<boolean> {
+    await this.chapters.require(ctx, chapterId);
+    const userId = (await ctx.grants()).userId!;
+    await inTransaction(this.dataSource, async (manager) => {
+      const membership = await this.lockMembership(manager, { chapterId, userId });
+      if (!membership) throw new NotFoundError('Membership');
+      await this.keepAnOrganiser(manager, membership, 'The last organiser of a chapter cannot leave it');
+      await manager.delete(MembershipEntity, { id: membership.id });
+    });
+    ctx.refreshGrants();
+    return true;
+  }
+
+  async approve(ctx: RequestContext, membershipId: string): Promise<Membership> {
+    const membership = await this.requireManaged(ctx, membershipId);
+    if (membership.status === 'PENDING') {
+      await this.memberships.update({ id: membershipId, status: 'PENDING' }, { status: 'ACTIVE' });
+    }
+    return toMembership(await this.memberships.findOneByOrFail({ id: membershipId }));
+  }
+
+  /** Demoting the last ACTIVE organiser is refused. */
+  async setRole(ctx: RequestContext, membershipId: string, role: ChapterRole): Promise<Membership> {
+    await this.requireManaged(ctx, membershipId);
+    const updated = await inTransaction(this.dataSource, async (manager) => {
+      const membership = (await this.lockMembership(manager, { id: membershipId }))!;
+      if (membership.role === role) return membership;
+      if (role === 'MEMBER') await this.keepAnOrganiser(manager, membership, 'The last organiser of a chapter cannot be demoted');
+      await manager.update(MembershipEntity, { id: membershipId }, { role });
+      return { ...membership, role };
+    });
+    ctx.refreshGrants();
+    return toMembership(updated);
+  }
+
+  async remove(ctx: RequestContext, membershipId: string): Promise<boolean> {
+    await this.requireManaged(ctx, membershipId);
+    await inTransaction(this.dataSource, async (manager) => {
+      const membership = (await this.lockMembership(manager, { id: membershipId }))!;
+      await this.keepAnOrganiser(manager, membership, 'The last organiser of a chapter cannot be removed');
+      await manager.delete(MembershipEntity, { id: membershipId });
+    });
+    ctx.refreshGrants();
+    return true;
+  }
+
+  /**
+   * ACTIVE members for members; organisers, admins and MEMBERS_READ keys also see PENDING.
+   * Anyone else gets FORBIDDEN at this field.
+   */
+  async members(ctx: RequestContext, chapter: Chapter, args: MembersArgs): Promise<Connection<Membership>> {
+    const grants = await ctx.grants();
+    const manager = grants.isOrganiser(chapter) || grants.keyHas(chapter.organisationId, 'MEMBERS_READ');
+    const allowed = manager || (args.status === 'ACTIVE' && grants.isActiveMember(chapter.id));
+    if (!allowed) throw new ForbiddenError('Only members of the chapter may list its members');
+    return paginate(
+      this.memberships.createQueryBuilder('m').where('m.chapterId = :chapterId AND m.status = :status', { chapterId: chapter.id, status: args.status }),
+      args,
+      { column: 'm.createdAt', id: 'm.id', direction: 'ASC', valueOf: (m) => ({ value: m.createdAt, id: m.id }) },
+      toMembership,
+    );
+  }
+
+  /** The signed-in user's own memberships, for `User.memberships`. */
+  forUser(ctx: RequestContext, userId: string): Promise<Membership[]> {
+    return ctx
+      .loader<string, Membership[]>('memberships.byUser', async (ids) => {
+        const rows = await this.memberships.find({ where: { userId: In([...ids]) }, order: { createdAt: 'ASC' } });
+        return groupByKey(ids, rows.map(toMembership), (m) => m.userId);
+      })
+      .load(userId);
+  }
+
+  async invite(ctx: RequestContext, input: InviteMemberInput): Promise<CreatedInvitation> {
+    const chapter = await this.chapters.require(ctx, input.chapterId);
+    const grants = await ctx.grants();
+    if (!grants.isOrganiser(chapter)) throw new ForbiddenError('Only organisers of the chapter may invite');
+    const token = randomSecret('mi_');
+    const expiresAt = new Date(Date.now() + INVITATION_DAYS * 86_400_000);
+    const invitation = await this.dataSource.getRepository(InvitationEntity).save({
+      chapterId: chapter.id,
+      email: input.email,
+      role: input.role,
+      tokenHash: sha256(token),
+      expiresAt,
+      createdById: grants.userId ?? null,
+    });
+    return { invitation: { id: invitation.id, email: invitation.email, role: invitation.role, expiresAt, chapterId: chapter.id }, token };
+  }
+
+  /** Single use, unexpired, and only by the account with the invited email. */
+  async acceptInvitation(ctx: RequestContext, token: string): Promise<Membership> {
+    const userId = (await ctx.grants()).userId!;
+    const membership = await inTransaction(this.dataSource, async (manager) => {
+      const invitation = await manager.findOne(InvitationEntity, { where: { tokenHash: sha256(token) }, lock: { mode: 'pessimistic_write' } });
+      if (!invitation) throw new NotFoundError('Invitation');
+      if (invitation.acceptedAt) throw new ConflictError('This invitation has already been used');
+      if (invitation.expiresAt.getTime() <= Date.now()) throw new ConflictError('This invitation has expired');
+      const user = await manager.findOneByOrFail(UserEntity, { id: userId });
+      if (user.email !== invitation.email) throw new ForbiddenError('This invitation is for another email address');
+      await manager.update(InvitationEntity, { id: invitation.id }, { acceptedAt: new Date() });
+      const existing = await manager.findOneBy(MembershipEntity, { chapterId: invitation.chapterId, userId });
+      if (existing) {
+        const role = existing.role === 'ORGANISER' ? 'ORGANISER' : invitation.role;
+        await manager.update(MembershipEntity, { id: existing.id }, { status: 'ACTIVE', role });
+        return { ...existing, status: 'ACTIVE' as const, role };
+      }
+      return manager.save(manager.create(MembershipEntity, { chapterId: invitation.chapterId, userId, role: invitation.role, status: 'ACTIVE' }));
+    });
+    ctx.refreshGrants();
+    return toMembership(membership);
+  }
+
+  /**
+   * A membership the caller manages (organiser of its chapter or admin). Members of the chapter may
+   * know it exists (FORBIDDEN); anyone else gets NOT_FOUND.
+   */
+  private async requireManaged(ctx: RequestContext, membershipId: string): Promise<MembershipEntity> {
+    const membership = await this.memberships.findOneBy({ id: membershipId });
+    const grants: Grants = await ctx.grants();
+    const chapter = membership && (await this.chapters.require(ctx, membership.chapterId));
+    if (!membership || !chapter) throw new NotFoundError('Membership');
+    if (grants.isOrganiser(chapter)) return membership;
+    if (grants.isActiveMember(chapter.id) || grants.keyHas(chapter.organisationId, 'MEMBERS_READ')) {
+      throw new ForbiddenError('Only organisers of the chapter may manage its members');
+    }
+    throw new NotFoundError('Membership');
+  }
+
+  private lockMembership(manager: EntityManager, where: Partial<MembershipEntity>): Promise<MembershipEntity | null> {
+    return manager.findOne(MembershipEntity, { where, lock: { mode: 'pessimistic_write' } });
+  }
+
+  /** Locks the chapter's organiser rows, then refuses if `membership` is the only ACTIVE one left. */
+  private async keepAnOrganiser(manager: EntityManager, membership: MembershipEntity, message: string): Promise<void> {
+    if (membership.role !== 'ORGANISER' || membership.status !== 'ACTIVE') return;
+    await manager.query('SELECT id FROM chapters WHERE id = $1 FOR UPDATE', [membership.chapterId]);
+    const [{ n }] = await manager.query(
+      `SELECT count(*)::int AS n FROM memberships WHERE chapter_id = $1 AND role = 'ORGANISER' AND status = 'ACTIVE'`,
+      [membership.chapterId],
+    );
+    if (n <= 1) throw new ConflictError(message);
+  }
+}

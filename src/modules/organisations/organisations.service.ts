@@ -1,0 +1,110 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { DataSource, In, Repository } from 'typeorm';
+import { inTransaction, isUniqueViolation } from '../../common/database/transaction';
+import { ConflictError, ForbiddenError, NotFoundError } from '../../common/errors/domain-error';
+import { byKey, RequestContext } from '../../common/graphql/request-context';
+import { Connection, PageArgs } from '../../common/pagination/connection';
+import { paginate } from '../../common/pagination/paginate';
+import { slugify, uniqueSlug } from '../../common/validation/slug';
+import { UserEntity } from '../users/user.entity';
+import { OrganisationAdminEntity } from './organisation-admin.entity';
+import { OrganisationEntity } from './organisation.entity';
+import { CreateOrganisationInput, Organisation, toOrganisation } from './organisation.model';
+
+@Injectable()
+export class OrganisationsService {
+  constructor(
+    private readonly dataSource: DataSource,
+    @InjectRepository(OrganisationEntity) private readonly organisations: Repository<OrganisationEntity>,
+  ) {}
+
+  /** Organisations are public: by id through the request's loader. */
+  async load(ctx: RequestContext, id: string): Promise<Organisation> {
+    const organisation = await ctx
+      .loader<string, Organisation | null>('organisations.byId', async (ids) => {
+        const rows = await this.organisations.findBy({ id: In([...ids]) });
+        return byKey(ids, rows.map(toOrganisation), (o) => o.id);
+      })
+      .load(id);
+    if (!organisation) throw new NotFoundError('Organisation');
+    return organisation;
+  }
+
+  async requireVisible(id: string): Promise<OrganisationEntity> {
+    const organisation = await this.organisations.findOneBy({ id });
+    if (!organisation) throw new NotFoundError('Organisation');
+    return organisation;
+  }
+
+  async findBySlug(slug: string): Promise<Organisation | null> {
+    const row = await this.organisations.findOneBy({ slug: slug.trim().toLowerCase() });
+    return row ? toOrganisation(row) : null;
+  }
+
+  list(args: PageArgs): Promise<Connection<Organisation>> {
+    return paginate(
+      this.organisations.createQueryBuilder('o'),
+      args,
+      { column: 'o.createdAt', id: 'o.id', direction: 'ASC', valueOf: (o) => ({ value: o.createdAt, id: o.id }) },
+      toOrganisation,
+    );
+  }
+
+  /** The creator becomes the first ADMIN. */
+  async create(ctx: RequestContext, input: CreateOrganisationInput): Promise<Organisation> {
+    const userId = (await ctx.grants()).userId!;
+    const slug = input.slug ?? (await uniqueSlug(slugify(input.name), (candidates) => this.takenSlugs(candidates)));
+    try {
+      const organisation = await inTransaction(this.dataSource, async (manager) => {
+        const row = await manager.save(manager.create(OrganisationEntity, { slug, name: input.name, description: input.description ?? null }));
+        await manager.insert(OrganisationAdminEntity, { organisationId: row.id, userId });
+        return row;
+      });
+      ctx.refreshGrants();
+      return toOrganisation(organisation);
+    } catch (error) {
+      if (isUniqueViolation(error)) throw new ConflictError(`The slug "${slug}" is taken`);
+      throw error;
+    }
+  }
+
+  async addAdmin(ctx: RequestContext, organisationId: string, userId: string): Promise<Organisation> {
+    const organisation = await this.requireAdmin(ctx, organisationId);
+    if (!(await this.dataSource.getRepository(UserEntity).existsBy({ id: userId }))) throw new NotFoundError('User');
+    await this.dataSource
+      .createQueryBuilder()
+      .insert()
+      .into(OrganisationAdminEntity)
+      .values({ organisationId, userId })
+      .orIgnore()
+      .execute();
+    ctx.refreshGrants();
+    return toOrganisation(organisation);
+  }
+
+  /** An organisation always keeps at least one admin. */
+  async removeAdmin(ctx: RequestContext, organisationId: string, userId: string): Promise<Organisation> {
+    const organisation = await this.requireAdmin(ctx, organisationId);
+    await inTransaction(this.dataSource, async (manager) => {
+      await manager.query('SELECT id FROM organisations WHERE id = $1 FOR UPDATE', [organisationId]);
+      const admins: Array<{ user_id: string }> = await manager.query('SELECT user_id FROM organisation_admins WHERE organisation_id = $1', [organisationId]);
+      if (!admins.some((a) => a.user_id === userId)) throw new NotFoundError('Admin');
+      if (admins.length === 1) throw new ConflictError('An organisation must keep at least one admin');
+      await manager.delete(OrganisationAdminEntity, { organisationId, userId });
+    });
+    ctx.refreshGrants();
+    return toOrganisation(organisation);
+  }
+
+  private async requireAdmin(ctx: RequestContext, organisationId: string): Promise<OrganisationEntity> {
+    const organisation = await this.requireVisible(organisationId);
+    if (!(await ctx.grants()).isAdmin(organisationId)) throw new ForbiddenError('Only admins of the organisation may do this');
+    return organisation;
+  }
+
+  private async takenSlugs(candidates: string[]): Promise<Set<string>> {
+    const rows = await this.organisations.find({ where: { slug: In(candidates) }, select: { slug: true } });
+    return new Set(rows.map((r) => r.slug));
+  }
+}
