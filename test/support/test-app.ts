@@ -1,0 +1,52 @@
+import 'reflect-metadata';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { createApp } from '../../src/app';
+import { loadConfig } from '../../src/common/config/config';
+import { Settings } from '../../src/common/config/settings';
+import { cloneTemplateDatabase } from './database';
+
+export interface GqlResponse<T = any> {
+  status: number;
+  data?: T;
+  errors?: Array<{ message: string; path?: string[]; extensions: { code: string; [key: string]: any } }>;
+}
+
+export interface TestApp {
+  app: NestExpressApplication;
+  url: string;
+  databaseUrl: string;
+  /** POST /graphql as the holder of `token` (access token or API key), or anonymously. */
+  gql<T = any>(query: string, variables?: Record<string, unknown>, token?: string, headers?: Record<string, string>): Promise<GqlResponse<T>>;
+  close(): Promise<void>;
+}
+
+/** The real app on its own cloned database, listening on a free port. `env` overrides settings. */
+export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+  const databaseUrl = await cloneTemplateDatabase();
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'silent',
+    RATE_LIMIT_LOGIN_PER_MINUTE: '100000',
+    RATE_LIMIT_SIGN_PER_MINUTE: '100000',
+    RATE_LIMIT_SIGN_PER_HOUR: '100000',
+    DATABASE_POOL_SIZE: '5',
+    ...env,
+  });
+  const app = await createApp(new Settings(config, databaseUrl, 'test-secret-test-secret-test-secret-0123'));
+  await app.listen(0, '127.0.0.1');
+  const url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
+  return {
+    app,
+    url,
+    databaseUrl,
+    async gql(query, variables, token, headers = {}) {
+      const response = await fetch(`${url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}), ...headers },
+        body: JSON.stringify({ query, variables }),
+      });
+      return { status: response.status, ...(await response.json()) };
+    },
+    close: () => app.close(),
+  };
+}
