@@ -1,7 +1,7 @@
 import { MigrationInterface, QueryRunner } from "typeorm";
 
-export class PlatformCore1795832779078 implements MigrationInterface {
-    name = 'PlatformCore1795832779078'
+export class PlatformCore1795833287706 implements MigrationInterface {
+    name = 'PlatformCore1795833287706'
 
     public async up(queryRunner: QueryRunner): Promise<void> {
         await queryRunner.query(`
@@ -10,7 +10,7 @@ export class PlatformCore1795832779078 implements MigrationInterface {
                 "slug" text NOT NULL,
                 "name" text NOT NULL,
                 "description" text,
-                "created_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(),
+                "created_at" TIMESTAMP(3) WITH TIME ZONE NOT NULL DEFAULT now(),
                 CONSTRAINT "PK_7bf54cba378d5b2f1d4c10ef4df" PRIMARY KEY ("id")
             )
         `);
@@ -23,7 +23,7 @@ export class PlatformCore1795832779078 implements MigrationInterface {
                 "email" text NOT NULL,
                 "display_name" text NOT NULL,
                 "password_hash" text NOT NULL,
-                "created_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(),
+                "created_at" TIMESTAMP(3) WITH TIME ZONE NOT NULL DEFAULT now(),
                 CONSTRAINT "PK_a3ffb1c0c8416b9fc6f907b7433" PRIMARY KEY ("id")
             )
         `);
@@ -39,7 +39,7 @@ export class PlatformCore1795832779078 implements MigrationInterface {
                 "secret_hash" text NOT NULL,
                 "scopes" text array NOT NULL,
                 "created_by_id" uuid,
-                "created_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(),
+                "created_at" TIMESTAMP(3) WITH TIME ZONE NOT NULL DEFAULT now(),
                 "last_used_at" TIMESTAMP WITH TIME ZONE,
                 "revoked_at" TIMESTAMP WITH TIME ZONE,
                 CONSTRAINT "PK_5c8a79801b44bd27b79228e1dad" PRIMARY KEY ("id")
@@ -60,7 +60,7 @@ export class PlatformCore1795832779078 implements MigrationInterface {
                 "expires_at" TIMESTAMP WITH TIME ZONE NOT NULL,
                 "used_at" TIMESTAMP WITH TIME ZONE,
                 "revoked_at" TIMESTAMP WITH TIME ZONE,
-                "created_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(),
+                "created_at" TIMESTAMP(3) WITH TIME ZONE NOT NULL DEFAULT now(),
                 CONSTRAINT "PK_7d8bee0204106019488c4c50ffa" PRIMARY KEY ("id")
             )
         `);
@@ -84,7 +84,7 @@ export class PlatformCore1795832779078 implements MigrationInterface {
                 "country" text,
                 "time_zone" text NOT NULL,
                 "join_policy" text NOT NULL,
-                "created_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(),
+                "created_at" TIMESTAMP(3) WITH TIME ZONE NOT NULL DEFAULT now(),
                 CONSTRAINT "chapters_join_policy_check" CHECK (
                     "join_policy" IN ('OPEN', 'APPROVAL', 'INVITE_ONLY')
                 ),
@@ -104,7 +104,7 @@ export class PlatformCore1795832779078 implements MigrationInterface {
                 "expires_at" TIMESTAMP WITH TIME ZONE NOT NULL,
                 "accepted_at" TIMESTAMP WITH TIME ZONE,
                 "created_by_id" uuid,
-                "created_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(),
+                "created_at" TIMESTAMP(3) WITH TIME ZONE NOT NULL DEFAULT now(),
                 CONSTRAINT "invitations_role_check" CHECK ("role" IN ('ORGANISER', 'MEMBER')),
                 CONSTRAINT "PK_5dec98cfdfd562e4ad3648bbb07" PRIMARY KEY ("id")
             )
@@ -122,7 +122,7 @@ export class PlatformCore1795832779078 implements MigrationInterface {
                 "user_id" uuid NOT NULL,
                 "role" text NOT NULL,
                 "status" text NOT NULL,
-                "created_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(),
+                "created_at" TIMESTAMP(3) WITH TIME ZONE NOT NULL DEFAULT now(),
                 CONSTRAINT "memberships_status_check" CHECK ("status" IN ('ACTIVE', 'PENDING')),
                 CONSTRAINT "memberships_role_check" CHECK ("role" IN ('ORGANISER', 'MEMBER')),
                 CONSTRAINT "PK_25d28bd932097a9e90495ede7b4" PRIMARY KEY ("id")
@@ -141,7 +141,7 @@ export class PlatformCore1795832779078 implements MigrationInterface {
             CREATE TABLE "organisation_admins" (
                 "organisation_id" uuid NOT NULL,
                 "user_id" uuid NOT NULL,
-                "created_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(),
+                "created_at" TIMESTAMP(3) WITH TIME ZONE NOT NULL DEFAULT now(),
                 CONSTRAINT "PK_0e9ce4f62a6156a159127fd5995" PRIMARY KEY ("organisation_id", "user_id")
             )
         `);
