@@ -1,0 +1,77 @@
+import { randomBytes } from 'node:crypto';
+import type { TestApp } from './test-app';
+
+export interface TestUser {
+  id: string;
+  email: string;
+  token: string;
+  refreshToken: string;
+}
+
+const unique = () => randomBytes(4).toString('hex');
+
+/** Registers a user through the API and returns its tokens. */
+export async function registerUser(t: TestApp, name = 'Ana Quispe'): Promise<TestUser> {
+  const email = `user-${unique()}@example.org`;
+  const res = await t.gql(
+    `mutation($input: RegisterInput!) { register(input: $input) { accessToken refreshToken user { id email } } }`,
+    { input: { email, password: 'correct horse battery', displayName: name } },
+  );
+  if (res.errors) throw new Error(JSON.stringify(res.errors));
+  const { accessToken, refreshToken, user } = res.data.register;
+  return { id: user.id, email, token: accessToken, refreshToken };
+}
+
+export async function createOrganisation(t: TestApp, admin: TestUser, name = `Friends of Bolivia ${unique()}`): Promise<{ id: string; slug: string }> {
+  const res = await t.gql(`mutation($input: CreateOrganisationInput!) { createOrganisation(input: $input) { id slug } }`, { input: { name } }, admin.token);
+  if (res.errors) throw new Error(JSON.stringify(res.errors));
+  return res.data.createOrganisation;
+}
+
+/** Created by an admin, who becomes its first organiser. */
+export async function createChapter(
+  t: TestApp,
+  admin: TestUser,
+  organisationId: string,
+  extra: Record<string, unknown> = {},
+): Promise<{ id: string; slug: string }> {
+  const res = await t.gql(
+    `mutation($input: CreateChapterInput!) { createChapter(input: $input) { id slug } }`,
+    { input: { organisationId, name: `London ${unique()}`, timeZone: 'Europe/London', ...extra } },
+    admin.token,
+  );
+  if (res.errors) throw new Error(JSON.stringify(res.errors));
+  return res.data.createChapter;
+}
+
+/** Joins an OPEN chapter; returns the membership id. */
+export async function joinChapter(t: TestApp, user: TestUser, chapterId: string): Promise<string> {
+  const res = await t.gql(`mutation($id: ID!) { joinChapter(chapterId: $id) { id status } }`, { id: chapterId }, user.token);
+  if (res.errors) throw new Error(JSON.stringify(res.errors));
+  return res.data.joinChapter.id;
+}
+
+/** Makes `user` an ACTIVE organiser of an OPEN chapter, acting as `admin`. */
+export async function makeOrganiser(t: TestApp, admin: TestUser, user: TestUser, chapterId: string): Promise<string> {
+  const membershipId = await joinChapter(t, user, chapterId);
+  const res = await t.gql(`mutation($id: ID!) { setMembershipRole(membershipId: $id, role: ORGANISER) { id } }`, { id: membershipId }, admin.token);
+  if (res.errors) throw new Error(JSON.stringify(res.errors));
+  return membershipId;
+}
+
+export async function createApiKey(t: TestApp, admin: TestUser, organisationId: string, scopes: string[]): Promise<{ id: string; secret: string }> {
+  const res = await t.gql(
+    `mutation($input: CreateApiKeyInput!) { createApiKey(input: $input) { secret apiKey { id } } }`,
+    { input: { organisationId, name: 'Partner site', scopes } },
+    admin.token,
+  );
+  if (res.errors) throw new Error(JSON.stringify(res.errors));
+  return { id: res.data.createApiKey.apiKey.id, secret: res.data.createApiKey.secret };
+}
+
+export async function revokeApiKey(t: TestApp, admin: TestUser, id: string): Promise<void> {
+  const res = await t.gql(`mutation($id: ID!) { revokeApiKey(id: $id) { id revokedAt } }`, { id }, admin.token);
+  if (res.errors) throw new Error(JSON.stringify(res.errors));
+}
+
+export const codeOf = (res: { errors?: Array<{ extensions: { code: string } }> }) => res.errors?.[0]?.extensions.code;
