@@ -1,0 +1,37 @@
+import { ConfigError, loadConfig } from '../src/common/config/config';
+
+describe('config (pure logic)', () => {
+  it('applies defaults', () => {
+    const config = loadConfig({});
+    expect(config.PORT).toBe(3000);
+    expect(config.NODE_ENV).toBe('development');
+    expect(config.DATABASE_URL).toBeUndefined();
+    expect(config.RATE_LIMIT_LOGIN_PER_MINUTE).toBe(10);
+    expect(config.publicUrl).toBe('http://localhost:3000');
+  });
+
+  it.each([
+    [{ PORT: 'eighty' }, 'PORT'],
+    [{ PORT: '70000' }, 'PORT'],
+    [{ NODE_ENV: 'staging' }, 'NODE_ENV'],
+    [{ DATABASE_URL: 'mysql://x' }, 'DATABASE_URL'],
+    [{ JWT_SECRET: 'short' }, 'JWT_SECRET'],
+    [{ NODE_ENV: 'production' }, 'JWT_SECRET'],
+    [{ TRUST_PROXY: 'maybe' }, 'TRUST_PROXY'],
+    [{ RATE_LIMIT_SIGN_PER_MINUTE: '0' }, 'RATE_LIMIT_SIGN_PER_MINUTE'],
+  ])('refuses %o with one line naming %s', (env, setting) => {
+    expect(() => loadConfig(env)).toThrow(ConfigError);
+    try {
+      loadConfig(env);
+    } catch (error) {
+      expect((error as Error).message).toMatch(new RegExp(`^Invalid setting ${setting}: [^\\n]+$`));
+    }
+  });
+
+  it('reads production settings', () => {
+    const config = loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(40), TRUST_PROXY: 'true', PORT: '8080' });
+    expect(config.isProduction).toBe(true);
+    expect(config.TRUST_PROXY).toBe(true);
+    expect(config.PORT).toBe(8080);
+  });
+});
