@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { loadConfig } from '../config/config';
 import { startEmbeddedPostgres } from './embedded-postgres';
+import { ensureDatabase } from './migrate';
 
 /**
  * `npm run migration:generate -- <Name>`, `migration:run`, `migration:revert`: runs the TypeORM CLI
@@ -14,8 +15,10 @@ async function main(): Promise<void> {
     throw new Error('usage: migration-cli generate <Name> | run | revert');
   }
   const config = loadConfig();
-  const embedded = config.DATABASE_URL ? undefined : await startEmbeddedPostgres({ dir: config.DATA_DIR, log: console.log });
-  const env = { ...process.env, DATABASE_URL: config.DATABASE_URL ?? embedded!.url, TS_NODE_TRANSPILE_ONLY: '1' };
+  // The same database `npm start` uses: DATABASE_URL, or the embedded one in DATA_DIR.
+  const embedded = config.DATABASE_URL ? undefined : await startEmbeddedPostgres({ dir: join(config.DATA_DIR, 'postgres'), log: console.log });
+  const url = config.DATABASE_URL ?? (await ensureDatabase(embedded!.url, 'marea'));
+  const env = { ...process.env, DATABASE_URL: url, TS_NODE_TRANSPILE_ONLY: '1' };
   const typeorm = (...args: string[]) => {
     const cli = join(__dirname, '..', '..', '..', 'node_modules', '.bin', 'typeorm-ts-node-commonjs');
     const result = spawnSync(cli, [...args, '-d', 'src/common/database/data-source.ts'], { stdio: 'inherit', env });

@@ -9,8 +9,13 @@ export type ErrorCode =
   | 'GRAPHQL_VALIDATION_FAILED'
   | 'INTERNAL_SERVER_ERROR';
 
-/** Base of every error a module throws on purpose; the formatter maps it to `extensions.code`. */
-export class DomainError extends Error {
+import { IntrinsicException } from '@nestjs/common';
+
+/**
+ * Base of every error a module throws on purpose; the formatter maps it to `extensions.code`.
+ * Intrinsic: Nest does not log these as failures, they are answers.
+ */
+export class DomainError extends IntrinsicException {
   constructor(
     readonly code: ErrorCode,
     message: string,

@@ -10,7 +10,8 @@ export function errorCode(error: unknown): ErrorCode {
   const original = unwrapResolverError(error);
   if (original instanceof DomainError) return original.code;
   const code = (error as { extensions?: { code?: string } })?.extensions?.code;
-  if (code === 'GRAPHQL_PARSE_FAILED') return 'GRAPHQL_VALIDATION_FAILED';
+  // Unparsable documents and refused requests (batched, CSRF) are "invalid documents" in DESIGN.md's terms.
+  if (code === 'GRAPHQL_PARSE_FAILED' || code === 'BAD_REQUEST') return 'GRAPHQL_VALIDATION_FAILED';
   if (code && PASS_THROUGH.has(code) && !(original instanceof Error && original !== error)) return code as ErrorCode;
   return 'INTERNAL_SERVER_ERROR';
 }
