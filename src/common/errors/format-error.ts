@@ -32,10 +32,19 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
   return { ...base, message: formatted.message, extensions };
 }
 
+/**
+ * Production: no "Did you mean …?" in any message. Validation-time suggestion plugins never see
+ * variable coercion errors, which suggest enum values and input fields ("Did you mean the enum value …").
+ */
+export function formatErrorWithoutSuggestions(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
+  return formatError({ ...formatted, message: formatted.message.replace(/ ?Did you mean [^?]*\?/g, '') }, error);
+}
+
 /** Variable coercion errors name the bad path in their message: `... at "input.email"; ...`. */
 function variableFields(message: string): Record<string, string> {
   const at = /at "[^".]+\.([^"]+)"/.exec(message);
-  const field = /Field "([^"]+)" is not defined/.exec(message) ?? /field "[^".]+\.([^"]+)" of required type/.exec(message);
+  // graphql 16: `Field "email" of required type "String!" was not provided.` (the path, if any, is in `at "…"`).
+  const field = /Field "([^"]+)" is not defined/.exec(message) ?? /Field "([^"]+)" of required type/.exec(message);
   const path = [at?.[1], field?.[1]].filter(Boolean).join('.') || 'input';
   return { [path]: message };
 }

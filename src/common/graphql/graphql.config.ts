@@ -7,7 +7,7 @@ import { GraphQLError } from 'graphql';
 import type { AccessService } from '../access/access.service';
 import type { AuthenticatedRequest } from '../auth/authentication.middleware';
 import type { Settings } from '../config/settings';
-import { errorCode, formatError } from '../errors/format-error';
+import { errorCode, formatError, formatErrorWithoutSuggestions } from '../errors/format-error';
 import { RequestContext } from './request-context';
 
 /** Query limits: generous for real clients, small enough that no document can be made expensive. */
@@ -19,14 +19,17 @@ export const QUERY_LIMITS = {
   maxDirectives: 20,
 };
 
-function armor(production: boolean) {
+function armor() {
   return new ApolloArmor({
     maxDepth: { n: QUERY_LIMITS.maxDepth, flattenFragments: true },
     maxAliases: { n: QUERY_LIMITS.maxAliases },
-    maxTokens: { n: QUERY_LIMITS.maxTokens },
+    // Counted by Apollo's own parser (parseOptions below): armor's Apollo plugin re-parses in a hook,
+    // so every syntax error and every over-long document became an HTTP 500.
+    maxTokens: { enabled: false },
     maxDirectives: { n: QUERY_LIMITS.maxDirectives },
     costLimit: { maxCost: QUERY_LIMITS.maxCost },
-    blockFieldSuggestion: { enabled: production },
+    // Suggestions are removed from every message by formatErrorWithoutSuggestions in production.
+    blockFieldSuggestion: { enabled: false },
   }).protect();
 }
 
@@ -50,7 +53,7 @@ function unexpectedErrorLogger(): ApolloServerPlugin<RequestContext> {
 
 export function graphqlConfig(settings: Settings, access: AccessService): ApolloDriverConfig {
   const production = settings.config.isProduction;
-  const protection = armor(production);
+  const protection = armor();
   return {
     path: '/graphql',
     autoSchemaFile: true,
@@ -60,9 +63,12 @@ export function graphqlConfig(settings: Settings, access: AccessService): Apollo
     introspection: !production,
     csrfPrevention: true,
     allowBatchedHttpRequests: false,
+    // No automatic persisted queries: an unbounded server-side cache and one more error path for little gain.
+    persistedQueries: false,
     includeStacktraceInErrorResponses: false,
     hideSchemaDetailsFromClientErrors: production,
     fieldResolverEnhancers: ['guards'],
+    parseOptions: { maxTokens: QUERY_LIMITS.maxTokens },
     validationRules: protection.validationRules,
     plugins: [
       ...protection.plugins,
@@ -70,7 +76,7 @@ export function graphqlConfig(settings: Settings, access: AccessService): Apollo
       production ? ApolloServerPluginLandingPageProductionDefault({ footer: false }) : ApolloServerPluginLandingPageLocalDefault({ footer: false }),
       // @apollo/server ships CJS and ESM typings of the same classes; they are the same at run time.
     ] as NonNullable<ApolloDriverConfig['plugins']>,
-    formatError,
+    formatError: production ? formatErrorWithoutSuggestions : formatError,
     context: ({ req }: { req: AuthenticatedRequest }) => {
       if (req.authError) {
         throw new GraphQLError(req.authError.message, { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });

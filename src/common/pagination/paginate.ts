@@ -1,5 +1,6 @@
 import type { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
 import { BadInputError } from '../errors/domain-error';
+import { isUuid } from '../validation/id';
 import { Connection, DEFAULT_PAGE_SIZE, PageArgs } from './connection';
 
 type CursorValue = string | number;
@@ -19,14 +20,18 @@ export function encodeCursor(value: CursorValue | Date, id: string): string {
   return Buffer.from(JSON.stringify([value instanceof Date ? value.toISOString() : value, id])).toString('base64url');
 }
 
+const notACursor = () => new BadInputError({ after: 'Not a cursor from this list' });
+
 export function decodeCursor(cursor: string): [CursorValue, string] {
   try {
     const parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (Array.isArray(parsed) && parsed.length === 2 && typeof parsed[1] === 'string') return parsed as [CursorValue, string];
+    const [value, id] = Array.isArray(parsed) && parsed.length === 2 ? parsed : [];
+    const valueOk = typeof value === 'string' || (typeof value === 'number' && Number.isFinite(value));
+    if (valueOk && isUuid(id)) return [value, id];
   } catch {
     // fall through
   }
-  throw new BadInputError({ after: 'Not a cursor from this list' });
+  throw notACursor();
 }
 
 /** Keyset pagination over a query builder; the total is counted only when asked for. */
@@ -47,7 +52,12 @@ export async function paginate<E extends ObjectLiteral, N>(
     .orderBy(sort.column, sort.direction)
     .addOrderBy(sort.id, sort.direction)
     .take(first + 1)
-    .getMany();
+    .getMany()
+    .catch((error: { driverError?: { code?: string }; code?: string }) => {
+      // A well-formed cursor whose value PostgreSQL cannot compare with this list's sort column (data exception, class 22).
+      if (args.after && String(error.driverError?.code ?? error.code).startsWith('22')) throw notACursor();
+      throw error;
+    });
   return toConnection(rows, first, (row) => sort.valueOf(row), toNode, () => counter.getCount(), Boolean(args.after));
 }
 
