@@ -1,12 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { DataSource, In, Repository } from 'typeorm';
-import { inTransaction, isUniqueViolation } from '../../common/database/transaction';
-import { ConflictError, ForbiddenError, NotFoundError } from '../../common/errors/domain-error';
+import { inTransaction } from '../../common/database/transaction';
+import { ForbiddenError, NotFoundError } from '../../common/errors/domain-error';
 import { byKey, RequestContext } from '../../common/graphql/request-context';
 import { Connection, PageArgs } from '../../common/pagination/connection';
 import { paginate } from '../../common/pagination/paginate';
-import { slugify, uniqueSlug } from '../../common/validation/slug';
+import { insertWithSlug, slugify, uniqueSlug } from '../../common/validation/slug';
 import { ChapterEntity } from './chapter.entity';
 import { Chapter, CreateChapterInput, toChapter, UpdateChapterInput } from './chapter.model';
 import { MembershipEntity } from './membership.entity';
@@ -47,35 +47,34 @@ export class ChaptersService {
     );
   }
 
-  /** Admins create chapters and become their first ACTIVE ORGANISER. */
+  /** Admins create chapters and become their first ACTIVE ORGANISER. A derived slug taken meanwhile is derived again. */
   async create(ctx: RequestContext, input: CreateChapterInput): Promise<Chapter> {
     await this.organisations.requireVisible(input.organisationId);
     const grants = await ctx.grants();
     if (!grants.isAdmin(input.organisationId)) throw new ForbiddenError('Only admins of the organisation create chapters');
-    const slug = input.slug ?? (await uniqueSlug(slugify(input.name), (candidates) => this.takenSlugs(input.organisationId, candidates)));
-    try {
-      const chapter = await inTransaction(this.dataSource, async (manager) => {
-        const row = await manager.save(
-          manager.create(ChapterEntity, {
-            organisationId: input.organisationId,
-            slug,
-            name: input.name,
-            description: input.description ?? null,
-            city: input.city ?? null,
-            country: input.country?.toUpperCase() ?? null,
-            timeZone: input.timeZone,
-            joinPolicy: input.joinPolicy,
-          }),
-        );
-        await manager.insert(MembershipEntity, { chapterId: row.id, userId: grants.userId!, role: 'ORGANISER', status: 'ACTIVE' });
-        return row;
-      });
-      ctx.refreshGrants();
-      return toChapter(chapter);
-    } catch (error) {
-      if (isUniqueViolation(error)) throw new ConflictError(`The slug "${slug}" is taken in this organisation`);
-      throw error;
-    }
+    const chapter = await insertWithSlug(
+      input.slug,
+      () => uniqueSlug(slugify(input.name), (candidates) => this.takenSlugs(input.organisationId, candidates)),
+      (slug) =>
+        inTransaction(this.dataSource, async (manager) => {
+          const row = await manager.save(
+            manager.create(ChapterEntity, {
+              organisationId: input.organisationId,
+              slug,
+              name: input.name,
+              description: input.description ?? null,
+              city: input.city ?? null,
+              country: input.country?.toUpperCase() ?? null,
+              timeZone: input.timeZone,
+              joinPolicy: input.joinPolicy,
+            }),
+          );
+          await manager.insert(MembershipEntity, { chapterId: row.id, userId: grants.userId!, role: 'ORGANISER', status: 'ACTIVE' });
+          return row;
+        }),
+    );
+    ctx.refreshGrants();
+    return toChapter(chapter);
   }
 
   /** Organisers of the chapter and admins edit it. */

@@ -1,12 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { DataSource, In, Repository } from 'typeorm';
-import { inTransaction, isUniqueViolation } from '../../common/database/transaction';
+import { inTransaction } from '../../common/database/transaction';
 import { ConflictError, ForbiddenError, NotFoundError } from '../../common/errors/domain-error';
 import { byKey, RequestContext } from '../../common/graphql/request-context';
 import { Connection, PageArgs } from '../../common/pagination/connection';
 import { paginate } from '../../common/pagination/paginate';
-import { slugify, uniqueSlug } from '../../common/validation/slug';
+import { insertWithSlug, slugify, uniqueSlug } from '../../common/validation/slug';
 import { UserEntity } from '../users/user.entity';
 import { OrganisationAdminEntity } from './organisation-admin.entity';
 import { OrganisationEntity } from './organisation.entity';
@@ -51,22 +51,21 @@ export class OrganisationsService {
     );
   }
 
-  /** The creator becomes the first ADMIN. */
+  /** The creator becomes the first ADMIN. A derived slug taken meanwhile by a concurrent creation is derived again. */
   async create(ctx: RequestContext, input: CreateOrganisationInput): Promise<Organisation> {
     const userId = (await ctx.grants()).userId!;
-    const slug = input.slug ?? (await uniqueSlug(slugify(input.name), (candidates) => this.takenSlugs(candidates)));
-    try {
-      const organisation = await inTransaction(this.dataSource, async (manager) => {
-        const row = await manager.save(manager.create(OrganisationEntity, { slug, name: input.name, description: input.description ?? null }));
-        await manager.insert(OrganisationAdminEntity, { organisationId: row.id, userId });
-        return row;
-      });
-      ctx.refreshGrants();
-      return toOrganisation(organisation);
-    } catch (error) {
-      if (isUniqueViolation(error)) throw new ConflictError(`The slug "${slug}" is taken`);
-      throw error;
-    }
+    const organisation = await insertWithSlug(
+      input.slug,
+      () => uniqueSlug(slugify(input.name), (candidates) => this.takenSlugs(candidates)),
+      (slug) =>
+        inTransaction(this.dataSource, async (manager) => {
+          const row = await manager.save(manager.create(OrganisationEntity, { slug, name: input.name, description: input.description ?? null }));
+          await manager.insert(OrganisationAdminEntity, { organisationId: row.id, userId });
+          return row;
+        }),
+    );
+    ctx.refreshGrants();
+    return toOrganisation(organisation);
   }
 
   async addAdmin(ctx: RequestContext, organisationId: string, userId: string): Promise<Organisation> {
