@@ -1,6 +1,6 @@
 import { ApolloDriver, ApolloDriverConfig } from '@nestjs/apollo';
 import { DynamicModule, Module } from '@nestjs/common';
-import { APP_GUARD } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { GraphQLModule } from '@nestjs/graphql';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AccessService } from './common/access/access.service';
@@ -8,6 +8,7 @@ import { AccessGuard } from './common/auth/access.guard';
 import { CommonModule } from './common/common.module';
 import { Settings, SettingsModule } from './common/config/settings';
 import { dataSourceOptions } from './common/database/data-source-options';
+import { ExceptionsFilter } from './common/errors/exceptions.filter';
 import { graphqlConfig } from './common/graphql/graphql.config';
 import { LoggingModule } from './common/logging/logging.module';
 import { ApiKeysModule } from './modules/api-keys/api-keys.module';
@@ -35,7 +36,10 @@ export class AppModule {
         ApiKeysModule,
       ],
       controllers: [HealthController],
-      providers: [{ provide: APP_GUARD, useClass: AccessGuard }],
+      providers: [
+        { provide: APP_GUARD, useClass: AccessGuard },
+        { provide: APP_FILTER, useClass: ExceptionsFilter },
+      ],
     };
   }
 }
