@@ -32,34 +32,13 @@ export class Grants {
     return this.memberships.get(chapterId)?.status === 'ACTIVE';
   }
 
-  /** ACTIVE in any chapter of the organisation (or its admin). */
-  isActiveInOrganisation(organisationId: string): boolean {
-    if (this.isAdmin(organisationId)) return true;
-    for (const m of this.memberships.values()) if (m.organisationId === organisationId && m.status === 'ACTIVE') return true;
-    return false;
-  }
-
   /** An API key of this organisation holding this scope. */
   keyHas(organisationId: string, scope: ApiScope): boolean {
     return this.actor.kind === 'apiKey' && this.actor.organisationId === organisationId && this.actor.scopes.has(scope);
-  }
-
-  /** Chapters the actor organises (directly; admins are handled through organisation ids). */
-  organisedChapterIds(): string[] {
-    return [...this.memberships].filter(([, m]) => m.role === 'ORGANISER' && m.status === 'ACTIVE').map(([id]) => id);
   }
 
   adminOrganisationIds(): string[] {
     return [...this.adminOf];
   }
 
-  activeChapterIds(): string[] {
-    return [...this.memberships].filter(([, m]) => m.status === 'ACTIVE').map(([id]) => id);
-  }
-
-  activeOrganisationIds(): string[] {
-    const ids = new Set(this.adminOf);
-    for (const m of this.memberships.values()) if (m.status === 'ACTIVE') ids.add(m.organisationId);
-    return [...ids];
-  }
 }

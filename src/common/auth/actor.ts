@@ -20,6 +20,3 @@ export type Actor =
 
 export const ANONYMOUS: Actor = { kind: 'anonymous' };
 
-export function userIdOf(actor: Actor): string | undefined {
-  return actor.kind === 'user' ? actor.userId : undefined;
-}

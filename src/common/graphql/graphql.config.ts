@@ -81,7 +81,7 @@ export function graphqlConfig(settings: Settings, access: AccessService): Apollo
       if (req.authError) {
         throw new GraphQLError(req.authError.message, { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
       }
-      return new RequestContext(req.actor, String(req.id ?? ''), req.ip ?? 'unknown', (actor) => access.grantsFor(actor), req);
+      return new RequestContext(req.actor, String(req.id ?? ''), req.ip ?? 'unknown', (actor) => access.grantsFor(actor));
     },
   };
 }

@@ -1,5 +1,4 @@
 import DataLoader from 'dataloader';
-import type { Request } from 'express';
 import type { Grants } from '../access/grants';
 import type { Actor } from '../auth/actor';
 
@@ -13,7 +12,6 @@ export class RequestContext {
     readonly requestId: string,
     readonly ip: string,
     private readonly loadGrants: (actor: Actor) => Promise<Grants>,
-    readonly req?: Request,
   ) {}
 
   /** The actor's rights, loaded on first use and kept for the request. */

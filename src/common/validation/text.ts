@@ -1,5 +1,5 @@
 import { applyDecorators } from '@nestjs/common';
-import { IsOptional, IsString, Length, Matches, ValidateIf } from 'class-validator';
+import { IsOptional, IsString, Length, Matches } from 'class-validator';
 
 /** Any control character but tab-free newlines (\n, \r) is refused in long texts; in short ones none at all. */
 const NO_CONTROL_SINGLE_LINE = /^[^\u0000-\u001f\u007f]*$/;
@@ -32,5 +32,3 @@ export function OptionalLongText(max = LONG_TEXT_MAX) {
   );
 }
 
-/** Present in a partial update: undefined skips the checks, null is checked by the caller. */
-export const IfPresent = () => ValidateIf((_object, value) => value !== undefined && value !== null);
