@@ -1,5 +1,7 @@
 import { ApiKeyEntity } from '../../modules/api-keys/api-key.entity';
 import { RefreshTokenEntity } from '../../modules/auth/refresh-token.entity';
+import { AttendanceEntity } from '../../modules/events/attendance.entity';
+import { EventEntity } from '../../modules/events/event.entity';
 import { ChapterEntity } from '../../modules/organisations/chapter.entity';
 import { InvitationEntity } from '../../modules/organisations/invitation.entity';
 import { MembershipEntity } from '../../modules/organisations/membership.entity';
@@ -18,5 +20,7 @@ export const ENTITIES = [
   MembershipEntity,
   InvitationEntity,
   ApiKeyEntity,
+  EventEntity,
+  AttendanceEntity,
   RateLimitEntity,
 ];

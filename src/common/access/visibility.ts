@@ -1,0 +1,2 @@
+export const VISIBILITIES = ['PUBLIC', 'ORGANISATION', 'CHAPTER'] as const;
+export type Visibility = (typeof VISIBILITIES)[number];

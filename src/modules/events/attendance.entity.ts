@@ -1,0 +1,65 @@
+import { Check, Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import { UserEntity } from '../users/user.entity';
+import { EventEntity } from './event.entity';
+
+export const ATTENDANCE_STATUSES = ['GOING', 'WAITLISTED', 'CANCELLED'] as const;
+export type AttendanceStatus = (typeof ATTENDANCE_STATUSES)[number];
+
+/**
+ * One person's RSVP. A member and a guest with the same normalised email are the same person:
+ * at most one live (not CANCELLED) attendance per event and email.
+ */
+@Entity('attendances')
+@Index('attendances_one_live_per_person', ['eventId', 'email'], { unique: true, where: `"status" <> 'CANCELLED'` })
+@Index(['eventId', 'status', 'waitlistPosition'])
+@Check('attendances_status_check', `"status" IN ('GOING', 'WAITLISTED', 'CANCELLED')`)
+@Check('attendances_waitlist_check', `("status" = 'WAITLISTED') = ("waitlist_position" IS NOT NULL)`)
+export class AttendanceEntity {
+  @PrimaryGeneratedColumn('uuid')
+  id: string;
+
+  @ManyToOne(() => EventEntity, { onDelete: 'CASCADE' })
+  @JoinColumn()
+  event?: EventEntity;
+
+  @Column('uuid')
+  eventId: string;
+
+  /** The member, when the RSVP was made signed in. */
+  @ManyToOne(() => UserEntity, { onDelete: 'SET NULL' })
+  @JoinColumn()
+  user?: UserEntity;
+
+  @Index()
+  @Column('uuid', { nullable: true })
+  userId: string | null;
+
+  @Column('text')
+  name: string;
+
+  /** Normalised email of the attendee (the member's account email for signed-in RSVPs). */
+  @Column('text')
+  email: string;
+
+  @Column('text')
+  status: AttendanceStatus;
+
+  @Column('integer', { nullable: true })
+  waitlistPosition: number | null;
+
+  /** SHA-256 of a guest's cancel token. */
+  @Column('text', { nullable: true })
+  cancelTokenHash: string | null;
+
+  @Column('boolean', { default: false })
+  contactConsent: boolean;
+
+  @Column({ type: 'timestamptz', precision: 3, nullable: true })
+  checkedInAt: Date | null;
+
+  @CreateDateColumn({ type: 'timestamptz', precision: 3 })
+  createdAt: Date;
+
+  @UpdateDateColumn({ type: 'timestamptz', precision: 3 })
+  updatedAt: Date;
+}
