@@ -13,6 +13,7 @@ import { graphqlConfig } from './common/graphql/graphql.config';
 import { LoggingModule } from './common/logging/logging.module';
 import { ApiKeysModule } from './modules/api-keys/api-keys.module';
 import { AuthModule } from './modules/auth/auth.module';
+import { EventsModule } from './modules/events/events.module';
 import { HealthController } from './modules/health/health.controller';
 import { OrganisationsModule } from './modules/organisations/organisations.module';
 
@@ -34,6 +35,7 @@ export class AppModule {
         AuthModule,
         OrganisationsModule,
         ApiKeysModule,
+        EventsModule,
       ],
       controllers: [HealthController],
       providers: [

@@ -25,7 +25,10 @@ export class AccessGuard implements CanActivate {
     }
     if (rule.public) return true;
     const actor = actorOf(context);
-    if (actor.kind === 'anonymous') throw new UnauthenticatedError();
+    if (actor.kind === 'anonymous') {
+      if (rule.anonymous) return true;
+      throw new UnauthenticatedError();
+    }
     if (actor.kind === 'user') {
       if (rule.users) return true;
       throw new ForbiddenError('Only signed-in users may do this');

@@ -1,15 +1,13 @@
 import { Field, GraphQLISODateTime, ID, InputType, ObjectType } from '@nestjs/graphql';
-import { IsIn, IsISO31661Alpha2, IsOptional, IsTimeZone, IsUUID, ValidateIf } from 'class-validator';
+import { IsIn, IsOptional, IsUUID, ValidateIf } from 'class-validator';
 import { graphqlEnum } from '../../common/graphql/enum';
 import { ConnectionType } from '../../common/pagination/connection';
+import { IsCountry, IsZone } from '../../common/validation/place';
 import { IsSlug } from '../../common/validation/slug';
 import { OptionalLongText, OptionalText, Text } from '../../common/validation/text';
 import { JOIN_POLICIES, JoinPolicy, type ChapterEntity } from './chapter.entity';
 
 export const JoinPolicyEnum = graphqlEnum('JoinPolicy', JOIN_POLICIES);
-
-const IsCountry = () => IsISO31661Alpha2({ message: 'must be an ISO 3166-1 alpha-2 country code' });
-const IsZone = () => IsTimeZone({ message: 'must be an IANA time zone, e.g. Europe/London' });
 
 @ObjectType('Chapter')
 export class Chapter {

@@ -1,0 +1,44 @@
+import { Field, GraphQLISODateTime, ID, Int, ObjectType } from '@nestjs/graphql';
+import { graphqlEnum } from '../../common/graphql/enum';
+import { ConnectionType } from '../../common/pagination/connection';
+import { ATTENDANCE_STATUSES, AttendanceStatus, type AttendanceEntity } from './attendance.entity';
+
+export const AttendanceStatusEnum = graphqlEnum('AttendanceStatus', ATTENDANCE_STATUSES);
+
+@ObjectType('Attendance')
+export class Attendance {
+  @Field(() => ID) id: string;
+  @Field(() => AttendanceStatusEnum) status: AttendanceStatus;
+  @Field(() => Int, { nullable: true, description: '1 for the first person on the waitlist; null unless WAITLISTED.' })
+  waitlistPosition: number | null;
+  @Field(() => GraphQLISODateTime, { nullable: true }) checkedInAt: Date | null;
+  @Field(() => GraphQLISODateTime) createdAt: Date;
+  eventId: string;
+  userId: string | null;
+  /** Personal data, resolved behind a check by Attendance.name / email / user. */
+  personal: { name: string; email: string };
+  /** Set when the caller proved to be the attendee (their own RSVP or cancellation, or a guest holding the cancel token). */
+  viewerIsAttendee?: boolean;
+}
+
+export const AttendanceConnection = ConnectionType(Attendance);
+
+@ObjectType()
+export class RsvpPayload {
+  @Field(() => Attendance) attendance: Attendance;
+  @Field(() => String, { nullable: true, description: 'For guests only: lets the guest cancel later without an account.' })
+  cancelToken: string | null;
+}
+
+export function toAttendance(e: AttendanceEntity): Attendance {
+  return {
+    id: e.id,
+    status: e.status,
+    waitlistPosition: e.waitlistPosition,
+    checkedInAt: e.checkedInAt,
+    createdAt: e.createdAt,
+    eventId: e.eventId,
+    userId: e.userId,
+    personal: { name: e.name, email: e.email },
+  };
+}

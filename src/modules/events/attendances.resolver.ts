@@ -1,0 +1,75 @@
+import { Args, ArgsType, Field, ID, Mutation, Parent, ResolveField, Resolver } from '@nestjs/graphql';
+import { IsOptional, IsString, MaxLength } from 'class-validator';
+import { Allow, PersonalData, Public } from '../../common/auth/access.decorators';
+import { Ctx } from '../../common/graphql/ctx.decorator';
+import type { RequestContext } from '../../common/graphql/request-context';
+import { IdArg } from '../../common/validation/id';
+import { User } from '../users/user.model';
+import { UsersService } from '../users/users.service';
+import { Attendance, RsvpPayload } from './attendance.model';
+import { AttendancesService } from './attendances.service';
+import { RsvpInput } from './dto/rsvp.inputs';
+import { Event } from './event.model';
+import { EventsService } from './events.service';
+
+@ArgsType()
+class CancelRsvpArgs {
+  @Field(() => String, { nullable: true }) @IsOptional() @IsString() @MaxLength(200) cancelToken?: string | null;
+}
+
+const PERSONAL = 'the attendee themself, organisers of the chapter, admins and ATTENDEES_READ keys; null otherwise';
+
+@Resolver(() => Attendance)
+export class AttendancesResolver {
+  constructor(
+    private readonly attendances: AttendancesService,
+    private readonly events: EventsService,
+    private readonly users: UsersService,
+  ) {}
+
+  @Allow('ANONYMOUS', 'USER', 'EVENTS_WRITE')
+  @Mutation(() => RsvpPayload)
+  rsvp(@Args('input') input: RsvpInput, @Ctx() ctx: RequestContext): Promise<RsvpPayload> {
+    return this.attendances.rsvp(ctx, input);
+  }
+
+  @Allow('ANONYMOUS', 'USER', 'EVENTS_WRITE')
+  @Mutation(() => Attendance, { description: 'Signed-in attendees cancel by eventId; guests add their cancelToken.' })
+  cancelRsvp(@IdArg('eventId') eventId: string, @Args() { cancelToken }: CancelRsvpArgs, @Ctx() ctx: RequestContext): Promise<Attendance> {
+    return this.attendances.cancelRsvp(ctx, eventId, cancelToken ?? null);
+  }
+
+  @Allow('USER')
+  @Mutation(() => Attendance)
+  checkIn(@IdArg('attendanceId') attendanceId: string, @Ctx() ctx: RequestContext): Promise<Attendance> {
+    return this.attendances.checkIn(ctx, attendanceId);
+  }
+
+  @Public()
+  @ResolveField(() => Event)
+  async event(@Parent() attendance: Attendance, @Ctx() ctx: RequestContext): Promise<Event> {
+    return this.events.require(ctx, attendance.eventId);
+  }
+
+  @Public()
+  @PersonalData(PERSONAL)
+  @ResolveField(() => String, { nullable: true, description: 'Personal data: the attendee themself, organisers, admins and ATTENDEES_READ keys; null otherwise.' })
+  async name(@Parent() attendance: Attendance, @Ctx() ctx: RequestContext): Promise<string | null> {
+    return (await this.attendances.mayReadPersonal(ctx, attendance)) ? attendance.personal.name : null;
+  }
+
+  @Public()
+  @PersonalData(PERSONAL)
+  @ResolveField(() => String, { nullable: true, description: 'Personal data: as name.' })
+  async email(@Parent() attendance: Attendance, @Ctx() ctx: RequestContext): Promise<string | null> {
+    return (await this.attendances.mayReadPersonal(ctx, attendance)) ? attendance.personal.email : null;
+  }
+
+  @Public()
+  @PersonalData(PERSONAL)
+  @ResolveField(() => User, { nullable: true, description: 'The member, when the RSVP was made signed in.' })
+  async user(@Parent() attendance: Attendance, @Ctx() ctx: RequestContext): Promise<User | null> {
+    if (!attendance.userId || !(await this.attendances.mayReadPersonal(ctx, attendance))) return null;
+    return this.users.load(ctx, attendance.userId);
+  }
+}

@@ -1,0 +1,185 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { DataSource, EntityManager, Not, Repository } from 'typeorm';
+import type { Grants } from '../../common/access/grants';
+import { randomSecret, sha256 } from '../../common/auth/secrets';
+import { inTransaction } from '../../common/database/transaction';
+import { BadInputError, ConflictError, ForbiddenError, NotFoundError } from '../../common/errors/domain-error';
+import { byKey, RequestContext } from '../../common/graphql/request-context';
+import { Connection } from '../../common/pagination/connection';
+import { paginate } from '../../common/pagination/paginate';
+import { UserEntity } from '../users/user.entity';
+import { AttendanceEntity } from './attendance.entity';
+import { Attendance, RsvpPayload, toAttendance } from './attendance.model';
+import { AttendeesArgs, RsvpInput } from './dto/rsvp.inputs';
+import { Event } from './event.model';
+import { EventsService, mayManageEvent } from './events.service';
+import { closeWaitlistGap, lockEvent, promoteWaitlisted } from './waitlist';
+
+interface Person {
+  userId: string | null;
+  name: string;
+  email: string;
+}
+
+/** Organisers, admins and ATTENDEES_READ keys read who attends an event. */
+function mayReadAttendees(grants: Grants, event: Event): boolean {
+  return grants.isOrganiser({ id: event.chapterId, organisationId: event.organisationId }) || grants.keyHas(event.organisationId, 'ATTENDEES_READ');
+}
+
+@Injectable()
+export class AttendancesService {
+  constructor(
+    private readonly dataSource: DataSource,
+    @InjectRepository(AttendanceEntity) private readonly attendances: Repository<AttendanceEntity>,
+    private readonly events: EventsService,
+  ) {}
+
+  /**
+   * One live attendance per person: RSVPing again returns it. Members RSVP with their account (a guest
+   * RSVP made earlier with the same email becomes theirs); everyone else as a guest with name and email.
+   */
+  async rsvp(ctx: RequestContext, input: RsvpInput): Promise<RsvpPayload> {
+    const event = await this.events.require(ctx, input.eventId);
+    const grants = await ctx.grants();
+    const person = await this.personFor(grants, event, input);
+    const cancelToken = person.userId ? null : randomSecret('mc_');
+    return inTransaction(this.dataSource, async (manager) => {
+      const locked = await lockEvent(manager, event.id);
+      if (locked.status === 'CANCELLED') throw new ConflictError('This event has been cancelled');
+      if (locked.status === 'DRAFT') throw new ConflictError('This event is not published yet');
+      if (locked.endsAt.getTime() <= Date.now()) throw new ConflictError('This event is over');
+      const existing = await manager.findOneBy(AttendanceEntity, { eventId: event.id, email: person.email, status: Not('CANCELLED' as const) });
+      if (existing) {
+        if (person.userId && !existing.userId) {
+          await manager.update(AttendanceEntity, { id: existing.id }, { userId: person.userId });
+          existing.userId = person.userId;
+        }
+        return { attendance: toAttendance(existing), cancelToken: null };
+      }
+      const going = locked.capacity === null || locked.goingCount < locked.capacity;
+      const row = await manager.save(
+        manager.create(AttendanceEntity, {
+          eventId: event.id,
+          ...person,
+          status: going ? 'GOING' : 'WAITLISTED',
+          waitlistPosition: going ? null : locked.waitlistCount + 1,
+          cancelTokenHash: cancelToken && sha256(cancelToken),
+        }),
+      );
+      await manager.query(
+        going ? 'UPDATE events SET going_count = going_count + 1 WHERE id = $1' : 'UPDATE events SET waitlist_count = waitlist_count + 1 WHERE id = $1',
+        [event.id],
+      );
+      return { attendance: { ...toAttendance(row), viewerIsAttendee: true }, cancelToken };
+    });
+  }
+
+  /** Signed-in attendees cancel their own; guests with their cancel token. A freed place goes to the first on the waitlist. */
+  async cancelRsvp(ctx: RequestContext, eventId: string, cancelToken: string | null): Promise<Attendance> {
+    const event = await this.events.require(ctx, eventId);
+    const grants = await ctx.grants();
+    if (!cancelToken && !grants.userId) throw new BadInputError({ cancelToken: 'is required when not signed in' });
+    const row = await inTransaction(this.dataSource, async (manager) => {
+      const locked = await lockEvent(manager, event.id);
+      const attendance = cancelToken
+        ? await manager.findOneBy(AttendanceEntity, { eventId: event.id, cancelTokenHash: sha256(cancelToken), status: Not('CANCELLED' as const) })
+        : await this.ownLive(manager, event.id, grants.userId!);
+      if (!attendance) throw new NotFoundError('Attendance');
+      const { status, waitlistPosition } = attendance;
+      await manager.update(AttendanceEntity, { id: attendance.id }, { status: 'CANCELLED', waitlistPosition: null });
+      if (status === 'GOING') {
+        await manager.query('UPDATE events SET going_count = going_count - 1 WHERE id = $1', [event.id]);
+        locked.goingCount -= 1;
+        await promoteWaitlisted(manager, locked);
+      } else {
+        await closeWaitlistGap(manager, locked, waitlistPosition!);
+      }
+      return manager.findOneByOrFail(AttendanceEntity, { id: attendance.id });
+    });
+    return { ...toAttendance(row), viewerIsAttendee: true };
+  }
+
+  /** Organisers and admins check in people who are GOING; checking in twice keeps the first time. */
+  async checkIn(ctx: RequestContext, attendanceId: string): Promise<Attendance> {
+    const attendance = await this.attendances.findOneBy({ id: attendanceId });
+    const event = attendance && (await this.events.load(ctx, attendance.eventId));
+    if (!attendance || !event) throw new NotFoundError('Attendance');
+    if (!(await ctx.grants()).isOrganiser({ id: event.chapterId, organisationId: event.organisationId })) {
+      throw new ForbiddenError('Only organisers of the chapter may check people in');
+    }
+    if (attendance.status !== 'GOING') throw new ConflictError('Only people who are going can be checked in');
+    await this.attendances.update({ id: attendanceId, checkedInAt: null as unknown as undefined }, { checkedInAt: () => 'now()' });
+    return toAttendance(await this.attendances.findOneByOrFail({ id: attendanceId }));
+  }
+
+  /** Attendees of an event, oldest RSVP first (the waitlist in its order); FORBIDDEN at this field for anyone else. */
+  async attendees(ctx: RequestContext, event: Event, args: AttendeesArgs): Promise<Connection<Attendance>> {
+    if (!mayReadAttendees(await ctx.grants(), event)) throw new ForbiddenError('Only organisers of the chapter may see who attends');
+    const qb = this.attendances.createQueryBuilder('a').where('a.eventId = :eventId', { eventId: event.id });
+    if (args.status) qb.andWhere('a.status = :status', { status: args.status });
+    const byPosition = args.status === 'WAITLISTED';
+    return paginate(
+      qb,
+      args,
+      byPosition
+        ? { column: 'a.waitlistPosition', id: 'a.id', direction: 'ASC', valueOf: (a) => ({ value: a.waitlistPosition!, id: a.id }) }
+        : { column: 'a.createdAt', id: 'a.id', direction: 'ASC', valueOf: (a) => ({ value: a.createdAt, id: a.id }) },
+      toAttendance,
+    );
+  }
+
+  /** The signed-in caller's live attendance of each event: theirs by account or by their account's email. */
+  async viewerAttendance(ctx: RequestContext, eventId: string): Promise<Attendance | null> {
+    const userId = (await ctx.grants()).userId;
+    if (!userId) return null;
+    return ctx
+      .loader<string, Attendance | null>('attendances.viewer', async (eventIds) => {
+        const rows = await this.attendances
+          .createQueryBuilder('a')
+          .innerJoin(UserEntity, 'u', 'u.id = :userId', { userId })
+          .where('a.eventId IN (:...eventIds)', { eventIds })
+          .andWhere(`a.status <> 'CANCELLED'`)
+          .andWhere('(a.userId = u.id OR a.email = u.email)')
+          .getMany();
+        return byKey(eventIds, rows.map(toAttendance), (a) => a.eventId);
+      })
+      .load(eventId);
+  }
+
+  /** Name, email and account of an attendee: the attendee themself, organisers, admins and ATTENDEES_READ keys. */
+  async mayReadPersonal(ctx: RequestContext, attendance: Attendance): Promise<boolean> {
+    const grants = await ctx.grants();
+    if (attendance.viewerIsAttendee || (attendance.userId && attendance.userId === grants.userId)) return true;
+    const event = await this.events.load(ctx, attendance.eventId);
+    return Boolean(event && mayReadAttendees(grants, event));
+  }
+
+  /** GOING attendees, organisers and admins (and EVENTS_WRITE keys) see an event's street address and online link. */
+  async mayReadRestricted(ctx: RequestContext, event: Event): Promise<boolean> {
+    if (mayManageEvent(await ctx.grants(), event)) return true;
+    return (await this.viewerAttendance(ctx, event.id))?.status === 'GOING';
+  }
+
+  private async personFor(grants: Grants, event: Event, input: RsvpInput): Promise<Person> {
+    if (grants.userId) {
+      const user = await this.dataSource.getRepository(UserEntity).findOneByOrFail({ id: grants.userId });
+      return { userId: user.id, name: user.displayName, email: user.email };
+    }
+    if (grants.actor.kind === 'apiKey' && grants.actor.organisationId !== event.organisationId) {
+      throw new ForbiddenError("An API key RSVPs guests only to its organisation's events");
+    }
+    if (!input.guest) throw new BadInputError({ guest: 'is required when not signed in' });
+    return { userId: null, name: input.guest.name, email: input.guest.email };
+  }
+
+  private async ownLive(manager: EntityManager, eventId: string, userId: string): Promise<AttendanceEntity | null> {
+    return manager
+      .createQueryBuilder(AttendanceEntity, 'a')
+      .innerJoin(UserEntity, 'u', 'u.id = :userId', { userId })
+      .where('a.eventId = :eventId', { eventId })
+      .andWhere(`a.status <> 'CANCELLED'`)
+      .andWhere('(a.userId = u.id OR a.email = u.email)')
+      .getOne();
+  }
+}

@@ -1,0 +1,17 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { OrganisationsModule } from '../organisations/organisations.module';
+import { AttendanceEntity } from './attendance.entity';
+import { AttendancesResolver } from './attendances.resolver';
+import { AttendancesService } from './attendances.service';
+import { EventEntity } from './event.entity';
+import { ChapterEventsResolver, EventLocationResolver, EventsResolver } from './events.resolver';
+import { EventsService } from './events.service';
+
+/** Events of chapters, RSVPs with capacity and waitlists, and their calendar files. */
+@Module({
+  imports: [TypeOrmModule.forFeature([EventEntity, AttendanceEntity]), OrganisationsModule],
+  providers: [EventsService, AttendancesService, EventsResolver, EventLocationResolver, ChapterEventsResolver, AttendancesResolver],
+  exports: [EventsService],
+})
+export class EventsModule {}

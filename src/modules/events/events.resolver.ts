@@ -1,0 +1,137 @@
+import { Args, ArgsType, Field, Int, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { Allow, PersonalData, Public } from '../../common/auth/access.decorators';
+import { Ctx } from '../../common/graphql/ctx.decorator';
+import type { RequestContext } from '../../common/graphql/request-context';
+import { Connection } from '../../common/pagination/connection';
+import { IdArg } from '../../common/validation/id';
+import { OptionalText } from '../../common/validation/text';
+import { Chapter } from '../organisations/chapter.model';
+import { ChaptersService } from '../organisations/chapters.service';
+import { Attendance, AttendanceConnection } from './attendance.model';
+import { AttendancesService } from './attendances.service';
+import { CreateEventInput, EventsArgs, UpdateEventInput } from './dto/event.inputs';
+import { AttendeesArgs } from './dto/rsvp.inputs';
+import { Event, EventConnection, EventLocation } from './event.model';
+import { EventsService } from './events.service';
+
+@ArgsType()
+class CancelEventArgs {
+  @Field(() => String, { nullable: true }) @OptionalText(1000) reason?: string | null;
+}
+
+@Resolver(() => Event)
+export class EventsResolver {
+  constructor(
+    private readonly eventsService: EventsService,
+    private readonly attendances: AttendancesService,
+    private readonly chapters: ChaptersService,
+  ) {}
+
+  @Public()
+  @Query(() => Event, { nullable: true })
+  event(@IdArg('id') id: string, @Ctx() ctx: RequestContext): Promise<Event | null> {
+    return this.eventsService.load(ctx, id);
+  }
+
+  @Public()
+  @Query(() => EventConnection, { description: 'Upcoming and current events the caller may see, soonest first.' })
+  events(@Args() args: EventsArgs, @Ctx() ctx: RequestContext): Promise<Connection<Event>> {
+    return this.eventsService.list(ctx, args);
+  }
+
+  @Allow('USER', 'EVENTS_WRITE')
+  @Mutation(() => Event)
+  createEvent(@Args('input') input: CreateEventInput, @Ctx() ctx: RequestContext): Promise<Event> {
+    return this.eventsService.create(ctx, input);
+  }
+
+  @Allow('USER', 'EVENTS_WRITE')
+  @Mutation(() => Event)
+  updateEvent(@IdArg('id') id: string, @Args('input') input: UpdateEventInput, @Ctx() ctx: RequestContext): Promise<Event> {
+    return this.eventsService.update(ctx, id, input);
+  }
+
+  @Allow('USER', 'EVENTS_WRITE')
+  @Mutation(() => Event)
+  publishEvent(@IdArg('id') id: string, @Ctx() ctx: RequestContext): Promise<Event> {
+    return this.eventsService.publish(ctx, id);
+  }
+
+  @Allow('USER', 'EVENTS_WRITE')
+  @Mutation(() => Event)
+  cancelEvent(@IdArg('id') id: string, @Args() { reason }: CancelEventArgs, @Ctx() ctx: RequestContext): Promise<Event> {
+    return this.eventsService.cancel(ctx, id, reason ?? null);
+  }
+
+  @Public()
+  @ResolveField(() => Chapter)
+  async chapter(@Parent() event: Event, @Ctx() ctx: RequestContext): Promise<Chapter> {
+    return (await this.chapters.load(ctx, event.chapterId))!;
+  }
+
+  @Public()
+  @ResolveField(() => Int, { nullable: true, description: 'Null when capacity is unlimited.' })
+  spotsLeft(@Parent() event: Event): number | null {
+    return event.capacity === null ? null : Math.max(0, event.capacity - event.goingCount);
+  }
+
+  @Public()
+  @ResolveField(() => EventLocation, { nullable: true })
+  location(@Parent() event: Event): EventLocation | null {
+    return event.locationData && { ...event.locationData, event };
+  }
+
+  @Public()
+  @PersonalData('GOING attendees, organisers, admins and EVENTS_WRITE keys; null for everyone else')
+  @ResolveField(() => String, { nullable: true, description: 'Shown only to GOING attendees, organisers and admins; null for everyone else.' })
+  async onlineUrl(@Parent() event: Event, @Ctx() ctx: RequestContext): Promise<string | null> {
+    if (event.restrictedOnlineUrl === null) return null;
+    return (await this.attendances.mayReadRestricted(ctx, event)) ? event.restrictedOnlineUrl : null;
+  }
+
+  @Public()
+  @ResolveField(() => Attendance, { nullable: true, description: "The caller's own live attendance, if any." })
+  viewerAttendance(@Parent() event: Event, @Ctx() ctx: RequestContext): Promise<Attendance | null> {
+    return this.attendances.viewerAttendance(ctx, event.id);
+  }
+
+  @Public()
+  @PersonalData('organisers of the chapter, admins and ATTENDEES_READ keys; FORBIDDEN otherwise')
+  @ResolveField(() => AttendanceConnection, {
+    nullable: true,
+    description: 'Organisers, admins and ATTENDEES_READ keys only. Null with a FORBIDDEN error for anyone else.',
+  })
+  attendees(@Parent() event: Event, @Args() args: AttendeesArgs, @Ctx() ctx: RequestContext): Promise<Connection<Attendance>> {
+    return this.attendances.attendees(ctx, event, args);
+  }
+
+  @Public()
+  @ResolveField(() => String, { description: "Absolute URL of this event's iCalendar file." })
+  icsUrl(@Parent() event: Event): string {
+    return this.eventsService.icsUrl(event.id);
+  }
+}
+
+@Resolver(() => EventLocation)
+export class EventLocationResolver {
+  constructor(private readonly attendances: AttendancesService) {}
+
+  @Public()
+  @PersonalData('GOING attendees, organisers, admins and EVENTS_WRITE keys; null for everyone else')
+  @ResolveField(() => String, { nullable: true, description: 'Shown only to GOING attendees, organisers and admins; null for everyone else.' })
+  async addressLine(@Parent() location: EventLocation, @Ctx() ctx: RequestContext): Promise<string | null> {
+    if (location.restrictedAddressLine === null) return null;
+    return (await this.attendances.mayReadRestricted(ctx, location.event)) ? location.restrictedAddressLine : null;
+  }
+}
+
+@Resolver(() => Chapter)
+export class ChapterEventsResolver {
+  constructor(private readonly eventsService: EventsService) {}
+
+  @Public()
+  @ResolveField(() => EventConnection)
+  events(@Parent() chapter: Chapter, @Args() args: EventsArgs, @Ctx() ctx: RequestContext): Promise<Connection<Event>> {
+    return this.eventsService.list(ctx, args, chapter.id);
+  }
+}

@@ -1,0 +1,225 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { DataSource, In, Repository, SelectQueryBuilder } from 'typeorm';
+import type { Grants } from '../../common/access/grants';
+import { Settings } from '../../common/config/settings';
+import { inTransaction } from '../../common/database/transaction';
+import { BadInputError, ConflictError, ForbiddenError, NotFoundError } from '../../common/errors/domain-error';
+import { byKey, RequestContext } from '../../common/graphql/request-context';
+import { Connection } from '../../common/pagination/connection';
+import { paginate } from '../../common/pagination/paginate';
+import { ChaptersService } from '../organisations/chapters.service';
+import { CreateEventInput, EventFilter, EventLocationInput, EventsArgs, UpdateEventInput } from './dto/event.inputs';
+import { EventEntity } from './event.entity';
+import { Event, toEvent } from './event.model';
+import { lockEvent, promoteWaitlisted } from './waitlist';
+
+type EventScope = Pick<Event, 'chapterId' | 'organisationId' | 'visibility' | 'status'>;
+
+/** Organisers of the chapter, admins of its organisation and EVENTS_WRITE keys of it manage an event. */
+export function mayManageEvent(grants: Grants, event: Pick<Event, 'chapterId' | 'organisationId'>): boolean {
+  return grants.isOrganiser({ id: event.chapterId, organisationId: event.organisationId }) || grants.keyHas(event.organisationId, 'EVENTS_WRITE');
+}
+
+/** DRAFT events only for those who manage them; the rest as visibility says, plus the organisation's reading keys. */
+export function mayReadEvent(grants: Grants, event: EventScope): boolean {
+  if (mayManageEvent(grants, event)) return true;
+  if (event.status === 'DRAFT') return false;
+  return grants.mayRead(event) || grants.keyHas(event.organisationId, 'EVENTS_READ') || grants.keyHas(event.organisationId, 'ATTENDEES_READ');
+}
+
+@Injectable()
+export class EventsService {
+  constructor(
+    private readonly dataSource: DataSource,
+    @InjectRepository(EventEntity) private readonly events: Repository<EventEntity>,
+    private readonly chapters: ChaptersService,
+    private readonly settings: Settings,
+  ) {}
+
+  /** An event by id through the request's loader; null when it does not exist or the caller may not see it. */
+  async load(ctx: RequestContext, id: string): Promise<Event | null> {
+    const event = await ctx
+      .loader<string, Event | null>('events.byId', async (ids) => {
+        const rows = await this.events.findBy({ id: In([...ids]) });
+        return byKey(ids, rows.map(toEvent), (e) => e.id);
+      })
+      .load(id);
+    return event && mayReadEvent(await ctx.grants(), event) ? event : null;
+  }
+
+  async require(ctx: RequestContext, id: string): Promise<Event> {
+    const event = await this.load(ctx, id);
+    if (!event) throw new NotFoundError('Event');
+    return event;
+  }
+
+  icsUrl(eventId: string): string {
+    return `${this.settings.config.publicUrl}/calendar/events/${eventId}.ics`;
+  }
+
+  /** Events the caller may see that match the filter, soonest first. */
+  async list(ctx: RequestContext, args: EventsArgs, chapterId?: string): Promise<Connection<Event>> {
+    const qb = this.events.createQueryBuilder('e');
+    this.whereVisible(qb, await ctx.grants());
+    this.whereMatches(qb, { ...args.filter, ...(chapterId ? { chapterId } : {}) });
+    return paginate(qb, args, { column: 'e.startsAt', id: 'e.id', direction: 'ASC', valueOf: (e) => ({ value: e.startsAt, id: e.id }) }, toEvent);
+  }
+
+  /** Events are created as DRAFT; publishEvent makes them visible. */
+  async create(ctx: RequestContext, input: CreateEventInput): Promise<Event> {
+    const chapter = await this.chapters.require(ctx, input.chapterId);
+    if (!mayManageEvent(await ctx.grants(), { chapterId: chapter.id, organisationId: chapter.organisationId })) {
+      throw new ForbiddenError('Only organisers of the chapter may create its events');
+    }
+    checkTimes(input.startsAt, input.endsAt, true);
+    checkLocation(input.location);
+    const row = await this.events.save(
+      this.events.create({
+        chapterId: chapter.id,
+        organisationId: chapter.organisationId,
+        title: input.title,
+        description: input.description ?? null,
+        startsAt: input.startsAt,
+        endsAt: input.endsAt,
+        timeZone: input.timeZone,
+        ...locationColumns(input.location ?? null),
+        onlineUrl: input.onlineUrl ?? null,
+        capacity: input.capacity ?? null,
+        visibility: input.visibility,
+        status: 'DRAFT',
+      }),
+    );
+    return toEvent(row);
+  }
+
+  /** A raised (or removed) capacity promotes waitlisted people in the same transaction; it may not drop below those going. */
+  async update(ctx: RequestContext, id: string, input: UpdateEventInput): Promise<Event> {
+    await this.requireManaged(ctx, id);
+    checkLocation(input.location);
+    const row = await inTransaction(this.dataSource, async (manager) => {
+      const event = await lockEvent(manager, id);
+      if (event.status === 'CANCELLED') throw new ConflictError('A cancelled event cannot be edited');
+      const changes: Partial<EventEntity> = {};
+      for (const key of ['title', 'description', 'startsAt', 'endsAt', 'timeZone', 'onlineUrl', 'capacity', 'visibility'] as const) {
+        if (input[key] !== undefined) (changes as Record<string, unknown>)[key] = input[key];
+      }
+      if (input.location !== undefined) Object.assign(changes, locationColumns(input.location));
+      checkTimes(changes.startsAt ?? event.startsAt, changes.endsAt ?? event.endsAt, changes.startsAt !== undefined);
+      if (changes.capacity != null && changes.capacity < event.goingCount) {
+        throw new ConflictError(`${event.goingCount} people are already going; capacity cannot be lower`);
+      }
+      Object.assign(event, changes);
+      await manager.update(EventEntity, { id }, changes);
+      await promoteWaitlisted(manager, event);
+      return manager.findOneByOrFail(EventEntity, { id });
+    });
+    return toEvent(row);
+  }
+
+  async publish(ctx: RequestContext, id: string): Promise<Event> {
+    await this.requireManaged(ctx, id);
+    return this.changeStatus(id, (event) => {
+      if (event.status === 'CANCELLED') throw new ConflictError('A cancelled event cannot be published');
+      return 'PUBLISHED';
+    });
+  }
+
+  /** Attendances are kept; RSVPs are refused from now on. */
+  async cancel(ctx: RequestContext, id: string, reason: string | null): Promise<Event> {
+    await this.requireManaged(ctx, id);
+    return this.changeStatus(id, () => 'CANCELLED', reason);
+  }
+
+  /** Visible to the caller, else NOT_FOUND; managed by the caller, else FORBIDDEN. */
+  async requireManaged(ctx: RequestContext, id: string): Promise<Event> {
+    const event = await this.require(ctx, id);
+    if (!mayManageEvent(await ctx.grants(), event)) throw new ForbiddenError('Only organisers of the chapter may manage its events');
+    return event;
+  }
+
+  private async changeStatus(id: string, next: (event: EventEntity) => EventEntity['status'], reason?: string | null): Promise<Event> {
+    const row = await inTransaction(this.dataSource, async (manager) => {
+      const event = await lockEvent(manager, id);
+      const status = next(event);
+      if (event.status !== status) {
+        const changes: Partial<EventEntity> = { status, ...(reason !== undefined ? { cancelReason: reason } : {}) };
+        await manager.update(EventEntity, { id }, changes);
+      }
+      return manager.findOneByOrFail(EventEntity, { id });
+    });
+    return toEvent(row);
+  }
+
+  /** The SQL form of mayReadEvent. */
+  private whereVisible(qb: SelectQueryBuilder<EventEntity>, grants: Grants): void {
+    const actor = grants.actor;
+    const keyOrg = actor.kind === 'apiKey' ? actor.organisationId : null;
+    const managed = [...grants.adminOrganisationIds(), ...(keyOrg && grants.keyHas(keyOrg, 'EVENTS_WRITE') ? [keyOrg] : [])];
+    const readAll = keyOrg && (grants.keyHas(keyOrg, 'EVENTS_READ') || grants.keyHas(keyOrg, 'ATTENDEES_READ')) ? [keyOrg] : [];
+    qb.andWhere(
+      `(e.organisationId = ANY(:managed) OR e.chapterId = ANY(:organised) OR (e.status <> 'DRAFT' AND (
+          e.visibility = 'PUBLIC' OR e.organisationId = ANY(:readAll)
+          OR (e.visibility = 'ORGANISATION' AND e.organisationId = ANY(:memberOrgs))
+          OR (e.visibility = 'CHAPTER' AND e.chapterId = ANY(:memberChapters)))))`,
+      {
+        managed,
+        organised: grants.organisedChapterIds(),
+        readAll,
+        memberOrgs: grants.activeOrganisationIds(),
+        memberChapters: grants.activeChapterIds(),
+      },
+    );
+  }
+
+  private whereMatches(qb: SelectQueryBuilder<EventEntity>, filter: EventFilter): void {
+    qb.andWhere('e.endsAt >= :from', { from: filter.from ?? new Date() });
+    if (filter.to) qb.andWhere('e.startsAt < :to', { to: filter.to });
+    if (filter.chapterId) qb.andWhere('e.chapterId = :chapterId', { chapterId: filter.chapterId });
+    if (filter.organisationId) qb.andWhere('e.organisationId = :organisationId', { organisationId: filter.organisationId });
+    if (filter.near) {
+      // Great-circle distance (haversine) on a 6,371 km sphere.
+      qb.andWhere(
+        `e.latitude IS NOT NULL AND e.longitude IS NOT NULL AND 2 * 6371 * asin(sqrt(
+           power(sin(radians(e.latitude - :lat) / 2), 2)
+           + cos(radians(:lat)) * cos(radians(e.latitude)) * power(sin(radians(e.longitude - :lng) / 2), 2))) <= :radius`,
+        { lat: filter.near.latitude, lng: filter.near.longitude, radius: filter.near.radiusKm },
+      );
+    }
+    const query = filter.search ? prefixQuery(filter.search) : null;
+    if (query) {
+      // The same expression as the events_search_idx index, so PostgreSQL uses it.
+      qb.andWhere(`to_tsvector('simple', e.title || ' ' || coalesce(e.description, '')) @@ to_tsquery('simple', :query)`, { query });
+    }
+  }
+}
+
+/** Every word of the search must match the start of a word: "solid bol" finds "Solidarity with Bolivia". */
+export function prefixQuery(search: string): string | null {
+  const words = search.toLowerCase().match(/[\p{L}\p{N}]+/gu);
+  return words ? words.map((w) => `${w}:*`).join(' & ') : null;
+}
+
+function checkTimes(startsAt: Date, endsAt: Date, startChanged: boolean): void {
+  if (startChanged && startsAt.getTime() <= Date.now()) throw new BadInputError({ startsAt: 'must be in the future' });
+  if (endsAt.getTime() <= startsAt.getTime()) throw new BadInputError({ endsAt: 'must be after startsAt' });
+}
+
+function checkLocation(location: EventLocationInput | null | undefined): void {
+  if (!location) return;
+  if ((location.latitude == null) !== (location.longitude == null)) {
+    throw new BadInputError({ [location.latitude == null ? 'location.latitude' : 'location.longitude']: 'latitude and longitude go together' });
+  }
+}
+
+function locationColumns(location: EventLocationInput | null) {
+  return {
+    venue: location?.venue ?? null,
+    addressLine: location?.addressLine ?? null,
+    city: location?.city ?? null,
+    postcode: location?.postcode ?? null,
+    country: location?.country?.toUpperCase() ?? null,
+    latitude: location?.latitude ?? null,
+    longitude: location?.longitude ?? null,
+  };
+}
