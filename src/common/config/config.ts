@@ -32,6 +32,10 @@ export class AppConfig {
   @IsOptional() @IsUrl({ require_tld: false, require_protocol: true }, { message: 'PUBLIC_URL must be an absolute http(s) URL' })
   PUBLIC_URL?: string;
 
+  /** Optional: the web page of an event, with `{id}` for its id (e.g. https://friendsofbolivia.org/events/{id}); calendar files link to it. */
+  @IsOptional() @Matches(/^https?:\/\/\S*\{id\}\S*$/, { message: 'EVENT_PAGE_URL must be an http(s) URL containing {id}' })
+  EVENT_PAGE_URL?: string;
+
   /** Take the client IP from X-Forwarded-For (only behind a proxy you control). */
   @Transform(toBool) @IsBoolean()
   TRUST_PROXY = false;
@@ -70,7 +74,7 @@ export class ConfigError extends Error {}
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const known = Object.keys(new AppConfig());
   const raw: Record<string, string> = {};
-  for (const key of [...known, 'DATABASE_URL', 'JWT_SECRET', 'PUBLIC_URL', 'REDIS_URL']) {
+  for (const key of [...known, 'DATABASE_URL', 'JWT_SECRET', 'PUBLIC_URL', 'EVENT_PAGE_URL', 'REDIS_URL']) {
     if (env[key] !== undefined && env[key] !== '') raw[key] = env[key]!;
   }
   const config = plainToInstance(AppConfig, raw);

@@ -1,6 +1,7 @@
 import { ApiKeyEntity } from '../../modules/api-keys/api-key.entity';
 import { RefreshTokenEntity } from '../../modules/auth/refresh-token.entity';
 import { AttendanceEntity } from '../../modules/events/attendance.entity';
+import { CalendarTokenEntity } from '../../modules/events/calendar-token.entity';
 import { EventEntity } from '../../modules/events/event.entity';
 import { ChapterEntity } from '../../modules/organisations/chapter.entity';
 import { InvitationEntity } from '../../modules/organisations/invitation.entity';
@@ -22,5 +23,6 @@ export const ENTITIES = [
   ApiKeyEntity,
   EventEntity,
   AttendanceEntity,
+  CalendarTokenEntity,
   RateLimitEntity,
 ];

@@ -1,5 +1,5 @@
 import { Args, ArgsType, Field, ID, Mutation, Parent, ResolveField, Resolver } from '@nestjs/graphql';
-import { IsOptional, IsString, MaxLength } from 'class-validator';
+import { IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
 import { Allow, PersonalData, Public } from '../../common/auth/access.decorators';
 import { Ctx } from '../../common/graphql/ctx.decorator';
 import type { RequestContext } from '../../common/graphql/request-context';
@@ -14,6 +14,7 @@ import { EventsService } from './events.service';
 
 @ArgsType()
 class CancelRsvpArgs {
+  @Field(() => ID) @IsUUID('all', { message: 'must be an id' }) eventId: string;
   @Field(() => String, { nullable: true }) @IsOptional() @IsString() @MaxLength(200) cancelToken?: string | null;
 }
 
@@ -35,7 +36,7 @@ export class AttendancesResolver {
 
   @Allow('ANONYMOUS', 'USER', 'EVENTS_WRITE')
   @Mutation(() => Attendance, { description: 'Signed-in attendees cancel by eventId; guests add their cancelToken.' })
-  cancelRsvp(@IdArg('eventId') eventId: string, @Args() { cancelToken }: CancelRsvpArgs, @Ctx() ctx: RequestContext): Promise<Attendance> {
+  cancelRsvp(@Args() { eventId, cancelToken }: CancelRsvpArgs, @Ctx() ctx: RequestContext): Promise<Attendance> {
     return this.attendances.cancelRsvp(ctx, eventId, cancelToken ?? null);
   }
 

@@ -1,10 +1,11 @@
-import { Args, ArgsType, Field, Int, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { Args, ArgsType, Field, ID, Int, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { Allow, PersonalData, Public } from '../../common/auth/access.decorators';
 import { Ctx } from '../../common/graphql/ctx.decorator';
 import type { RequestContext } from '../../common/graphql/request-context';
 import { Connection } from '../../common/pagination/connection';
 import { IdArg } from '../../common/validation/id';
-import { OptionalText } from '../../common/validation/text';
+import { IsUUID } from 'class-validator';
+import { OptionalLongText } from '../../common/validation/text';
 import { Chapter } from '../organisations/chapter.model';
 import { ChaptersService } from '../organisations/chapters.service';
 import { Attendance, AttendanceConnection } from './attendance.model';
@@ -16,7 +17,8 @@ import { EventsService } from './events.service';
 
 @ArgsType()
 class CancelEventArgs {
-  @Field(() => String, { nullable: true }) @OptionalText(1000) reason?: string | null;
+  @Field(() => ID) @IsUUID('all', { message: 'must be an id' }) id: string;
+  @Field(() => String, { nullable: true }) @OptionalLongText(1000) reason?: string | null;
 }
 
 @Resolver(() => Event)
@@ -59,7 +61,7 @@ export class EventsResolver {
 
   @Allow('USER', 'EVENTS_WRITE')
   @Mutation(() => Event)
-  cancelEvent(@IdArg('id') id: string, @Args() { reason }: CancelEventArgs, @Ctx() ctx: RequestContext): Promise<Event> {
+  cancelEvent(@Args() { id, reason }: CancelEventArgs, @Ctx() ctx: RequestContext): Promise<Event> {
     return this.eventsService.cancel(ctx, id, reason ?? null);
   }
 

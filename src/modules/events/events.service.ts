@@ -14,6 +14,9 @@ import { EventEntity } from './event.entity';
 import { Event, toEvent } from './event.model';
 import { lockEvent, promoteWaitlisted } from './waitlist';
 
+/** The most events a calendar feed carries. */
+const FEED_LIMIT = 500;
+
 type EventScope = Pick<Event, 'chapterId' | 'organisationId' | 'visibility' | 'status'>;
 
 /** Organisers of the chapter, admins of its organisation and EVENTS_WRITE keys of it manage an event. */
@@ -56,6 +59,21 @@ export class EventsService {
 
   icsUrl(eventId: string): string {
     return `${this.settings.config.publicUrl}/calendar/events/${eventId}.ics`;
+  }
+
+  /** Where people read about the event: the group's own page when EVENT_PAGE_URL is set, else its calendar file. */
+  pageUrl(eventId: string): string {
+    const template = this.settings.config.EVENT_PAGE_URL;
+    return template ? template.replaceAll('{id}', eventId) : this.icsUrl(eventId);
+  }
+
+  /** A chapter's upcoming published and cancelled events the caller may see, for its calendar feed. */
+  async feed(ctx: RequestContext, chapterId: string): Promise<Event[]> {
+    const qb = this.events.createQueryBuilder('e').where(`e.status <> 'DRAFT'`);
+    this.whereVisible(qb, await ctx.grants());
+    this.whereMatches(qb, { chapterId });
+    const rows = await qb.orderBy('e.startsAt', 'ASC').addOrderBy('e.id', 'ASC').take(FEED_LIMIT).getMany();
+    return rows.map(toEvent);
   }
 
   /** Events the caller may see that match the filter, soonest first. */
