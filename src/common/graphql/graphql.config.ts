@@ -1,3 +1,4 @@
+import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginLandingPageLocalDefault, ApolloServerPluginLandingPageProductionDefault } from '@apollo/server/plugin/landingPage/default';
 import type { ApolloServerPlugin } from '@apollo/server';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
@@ -73,6 +74,8 @@ export function graphqlConfig(settings: Settings, access: AccessService): Apollo
     plugins: [
       ...protection.plugins,
       unexpectedErrorLogger(),
+      // No HTTP cache hints are used; without this plugin Apollo wraps every field resolver to compute them.
+      ApolloServerPluginCacheControlDisabled(),
       production ? ApolloServerPluginLandingPageProductionDefault({ footer: false }) : ApolloServerPluginLandingPageLocalDefault({ footer: false }),
       // @apollo/server ships CJS and ESM typings of the same classes; they are the same at run time.
     ] as NonNullable<ApolloDriverConfig['plugins']>,

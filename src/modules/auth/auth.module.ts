@@ -1,3 +1,4 @@
+import { createSecretKey } from 'node:crypto';
 import { MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
 import { JwtModule } from '@nestjs/jwt';
 import { PassportModule } from '@nestjs/passport';
@@ -16,7 +17,12 @@ import { RefreshTokenEntity } from './refresh-token.entity';
     PassportModule,
     JwtModule.registerAsync({
       inject: [Settings],
-      useFactory: (settings: Settings) => ({ secret: settings.jwtSecret, signOptions: { algorithm: 'HS256' }, verifyOptions: { algorithms: ['HS256'] } }),
+      // A KeyObject, not a string: jsonwebtoken would otherwise try (and fail) to parse the secret as a public key on every verify.
+      useFactory: (settings: Settings) => ({
+        secret: createSecretKey(Buffer.from(settings.jwtSecret)),
+        signOptions: { algorithm: 'HS256' },
+        verifyOptions: { algorithms: ['HS256'] },
+      }),
     }),
     TypeOrmModule.forFeature([UserEntity, RefreshTokenEntity]),
     ApiKeysModule,

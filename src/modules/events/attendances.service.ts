@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { DataSource, EntityManager, Not, Repository } from 'typeorm';
+import { DataSource, EntityManager, IsNull, Not, Repository } from 'typeorm';
 import type { Grants } from '../../common/access/grants';
 import { randomSecret, sha256 } from '../../common/auth/secrets';
 import { inTransaction } from '../../common/database/transaction';
@@ -109,7 +109,7 @@ export class AttendancesService {
       throw new ForbiddenError('Only organisers of the chapter may check people in');
     }
     if (attendance.status !== 'GOING') throw new ConflictError('Only people who are going can be checked in');
-    await this.attendances.update({ id: attendanceId, checkedInAt: null as unknown as undefined }, { checkedInAt: () => 'now()' });
+    await this.attendances.update({ id: attendanceId, checkedInAt: IsNull() }, { checkedInAt: () => 'now()' });
     return toAttendance(await this.attendances.findOneByOrFail({ id: attendanceId }));
   }
 
@@ -142,7 +142,8 @@ export class AttendancesService {
           .andWhere(`a.status <> 'CANCELLED'`)
           .andWhere('(a.userId = u.id OR a.email = u.email)')
           .getMany();
-        return byKey(eventIds, rows.map(toAttendance), (a) => a.eventId);
+        // Matched by the caller's account or its email: theirs, personal data included.
+        return byKey(eventIds, rows.map((row) => ({ ...toAttendance(row), viewerIsAttendee: true })), (a) => a.eventId);
       })
       .load(eventId);
   }
@@ -169,6 +170,7 @@ export class AttendancesService {
     if (grants.actor.kind === 'apiKey' && grants.actor.organisationId !== event.organisationId) {
       throw new ForbiddenError("An API key RSVPs guests only to its organisation's events");
     }
+    if (event.visibility !== 'PUBLIC') throw new ForbiddenError('Guests RSVP only to PUBLIC events');
     if (!input.guest) throw new BadInputError({ guest: 'is required when not signed in' });
     return { userId: null, name: input.guest.name, email: input.guest.email };
   }

@@ -1,0 +1,60 @@
+import autocannon from 'autocannon';
+
+export interface LoadOptions {
+  url: string;
+  connections: number;
+  durationSeconds: number;
+  token?: string;
+  query: string;
+  /** Each request picks one of these variable sets at random. */
+  variables: Array<Record<string, unknown>>;
+}
+
+export interface LoadResult {
+  requestsPerSecond: number;
+  p50: number;
+  p99: number;
+  total: number;
+  errors: number;
+  transportErrors: number;
+  non2xx: number;
+  graphqlErrors: number;
+}
+
+/** Child process: POSTs the GraphQL query at the server and reports throughput, latency and every kind of error. */
+async function main(): Promise<void> {
+  const options = JSON.parse(process.argv[2]) as LoadOptions;
+  let graphqlErrors = 0;
+  const result = await autocannon({
+    url: `${options.url}/graphql`,
+    connections: options.connections,
+    duration: options.durationSeconds,
+    requests: [
+      {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...(options.token ? { authorization: `Bearer ${options.token}` } : {}) },
+        setupRequest: (request) => ({
+          ...request,
+          body: JSON.stringify({ query: options.query, variables: options.variables[Math.floor(Math.random() * options.variables.length)] }),
+        }),
+        onResponse: (_status, body) => {
+          if (body.includes('"errors"')) graphqlErrors++;
+        },
+      },
+    ],
+  });
+  const transportErrors = result.errors + result.timeouts;
+  const outcome: LoadResult = {
+    requestsPerSecond: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    total: result.requests.total,
+    errors: transportErrors + result.non2xx + graphqlErrors,
+    transportErrors,
+    non2xx: result.non2xx,
+    graphqlErrors,
+  };
+  process.send!(outcome, () => process.exit(0));
+}
+
+void main();

@@ -1,0 +1,113 @@
+import 'reflect-metadata';
+import { fork } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Client } from 'pg';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { createApp } from '../src/app';
+import { loadConfig } from '../src/common/config/config';
+import { Settings } from '../src/common/config/settings';
+import { EmbeddedPostgres, startEmbeddedPostgres } from '../src/common/database/embedded-postgres';
+import { migrate } from '../src/common/database/migrate';
+import type { LoadOptions, LoadResult } from './load-worker';
+
+export interface BenchServer {
+  app: NestExpressApplication;
+  url: string;
+  databaseUrl: string;
+  /** POST /graphql and return the parsed body; throws on errors. */
+  gql<T = any>(query: string, variables?: Record<string, unknown>, token?: string): Promise<T>;
+  sql: Client;
+  close(): Promise<void>;
+}
+
+/**
+ * A fresh database on DATABASE_URL's server (or on an embedded PostgreSQL), migrated, and the app
+ * running in this process in production mode with request logging off.
+ */
+export async function startBenchServer(): Promise<BenchServer> {
+  let embedded: EmbeddedPostgres | undefined;
+  let serverUrl = process.env.DATABASE_URL;
+  if (!serverUrl) {
+    embedded = await startEmbeddedPostgres({ dir: mkdtempSync(join(tmpdir(), 'marea-bench-')), ephemeral: true });
+    serverUrl = embedded.url;
+  }
+  const name = `marea_bench_${process.pid}`;
+  const admin = new Client({ connectionString: serverUrl });
+  await admin.connect();
+  await admin.query(`DROP DATABASE IF EXISTS ${name}`);
+  await admin.query(`CREATE DATABASE ${name}`);
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  const databaseUrl = url.toString();
+  await migrate(databaseUrl);
+
+  const jwtSecret = 'bench-secret-bench-secret-bench-secret-0';
+  const config = loadConfig({ NODE_ENV: 'production', LOG_LEVEL: 'warn', JWT_SECRET: jwtSecret, DATABASE_POOL_SIZE: process.env.DATABASE_POOL_SIZE ?? '10' });
+  const app = await createApp(new Settings(config, databaseUrl, jwtSecret));
+  await app.listen(0, '127.0.0.1');
+  const appUrl = (await app.getUrl()).replace('[::1]', '127.0.0.1');
+  const sql = new Client({ connectionString: databaseUrl });
+  await sql.connect();
+  return {
+    app,
+    url: appUrl,
+    databaseUrl,
+    sql,
+    async gql(query, variables = {}, token) {
+      const response = await fetch(`${appUrl}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+        body: JSON.stringify({ query, variables }),
+      });
+      const body = (await response.json()) as { data?: any; errors?: unknown[] };
+      if (body.errors) throw new Error(JSON.stringify(body.errors));
+      return body.data;
+    },
+    async close() {
+      await sql.end();
+      await app.close();
+      await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await admin.end();
+      await embedded?.stop();
+    },
+  };
+}
+
+/**
+ * Counts the SQL statements the app sends while `work` runs (every statement of every pooled
+ * connection goes through pg's Client#query).
+ */
+export async function countStatements(work: () => Promise<unknown>): Promise<number> {
+  const proto = Client.prototype as unknown as { query: (...args: unknown[]) => unknown };
+  const original = proto.query;
+  let count = 0;
+  proto.query = function (this: unknown, ...args: unknown[]) {
+    count++;
+    return original.apply(this, args);
+  };
+  try {
+    await work();
+  } finally {
+    proto.query = original;
+  }
+  return count;
+}
+
+/** Runs autocannon in a child process, so the load generator does not share the server's event loop. */
+export function runLoad(options: LoadOptions): Promise<LoadResult> {
+  return new Promise((resolve, reject) => {
+    const child = fork(join(__dirname, 'load-worker.js'), [JSON.stringify(options)]);
+    child.once('message', (result) => resolve(result as LoadResult));
+    child.once('error', reject);
+    child.once('exit', (code) => code !== 0 && reject(new Error(`load worker exited with ${code}`)));
+  });
+}
+
+export function printLoad(label: string, r: LoadResult): void {
+  console.log(
+    `${label}: ${r.requestsPerSecond.toFixed(0)} requests/s, p50 ${r.p50} ms, p99 ${r.p99} ms, ${r.total} requests, ` +
+      `errors: ${r.errors} (transport ${r.transportErrors}, non-2xx ${r.non2xx}, GraphQL ${r.graphqlErrors})`,
+  );
+}
