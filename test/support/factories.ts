@@ -75,3 +75,34 @@ export async function revokeApiKey(t: TestApp, admin: TestUser, id: string): Pro
 }
 
 export const codeOf = (res: { errors?: Array<{ extensions: { code: string } }> }) => res.errors?.[0]?.extensions.code;
+
+/** A DRAFT event of `chapterId` created by `organiser`: a week from now, two hours long, PUBLIC unless `extra` says otherwise. */
+export async function createEvent(
+  t: TestApp,
+  organiser: TestUser,
+  chapterId: string,
+  extra: Record<string, unknown> = {},
+): Promise<{ id: string; title: string }> {
+  const startsAt = new Date(Date.now() + 7 * 24 * 3600_000);
+  const res = await t.gql(
+    `mutation($input: CreateEventInput!) { createEvent(input: $input) { id title } }`,
+    {
+      input: {
+        chapterId,
+        title: `Vigil ${unique()}`,
+        startsAt: startsAt.toISOString(),
+        endsAt: new Date(startsAt.getTime() + 2 * 3600_000).toISOString(),
+        timeZone: 'Europe/London',
+        ...extra,
+      },
+    },
+    organiser.token,
+  );
+  if (res.errors) throw new Error(JSON.stringify(res.errors));
+  return res.data.createEvent;
+}
+
+export async function publishEvent(t: TestApp, organiser: TestUser, eventId: string): Promise<void> {
+  const res = await t.gql(`mutation($id: ID!) { publishEvent(id: $id) { id status } }`, { id: eventId }, organiser.token);
+  if (res.errors) throw new Error(JSON.stringify(res.errors));
+}

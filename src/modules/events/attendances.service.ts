@@ -3,6 +3,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { DataSource, EntityManager, IsNull, Not, Repository } from 'typeorm';
 import type { Grants } from '../../common/access/grants';
 import { randomSecret, sha256 } from '../../common/auth/secrets';
+import { selectColumns } from '../../common/database/columns';
 import { inTransaction } from '../../common/database/transaction';
 import { BadInputError, ConflictError, ForbiddenError, NotFoundError } from '../../common/errors/domain-error';
 import { byKey, RequestContext } from '../../common/graphql/request-context';
@@ -108,9 +109,11 @@ export class AttendancesService {
     if (!(await ctx.grants()).isOrganiser({ id: event.chapterId, organisationId: event.organisationId })) {
       throw new ForbiddenError('Only organisers of the chapter may check people in');
     }
-    if (attendance.status !== 'GOING') throw new ConflictError('Only people who are going can be checked in');
-    await this.attendances.update({ id: attendanceId, checkedInAt: IsNull() }, { checkedInAt: () => 'now()' });
-    return toAttendance(await this.attendances.findOneByOrFail({ id: attendanceId }));
+    // Conditional on GOING in the same statement, so a cancellation meanwhile is never checked in.
+    await this.attendances.update({ id: attendanceId, status: 'GOING', checkedInAt: IsNull() }, { checkedInAt: () => 'now()' });
+    const row = await this.attendances.findOneByOrFail({ id: attendanceId });
+    if (row.status !== 'GOING') throw new ConflictError('Only people who are going can be checked in');
+    return toAttendance(row);
   }
 
   /** Attendees of an event, oldest RSVP first (the waitlist in its order); FORBIDDEN at this field for anyone else. */
@@ -135,13 +138,11 @@ export class AttendancesService {
     if (!userId) return null;
     return ctx
       .loader<string, Attendance | null>('attendances.viewer', async (eventIds) => {
-        const rows = await this.attendances
-          .createQueryBuilder('a')
-          .innerJoin(UserEntity, 'u', 'u.id = :userId', { userId })
-          .where('a.eventId IN (:...eventIds)', { eventIds })
-          .andWhere(`a.status <> 'CANCELLED'`)
-          .andWhere('(a.userId = u.id OR a.email = u.email)')
-          .getMany();
+        const rows: AttendanceEntity[] = await this.attendances.query(
+          `SELECT ${selectColumns(this.attendances.metadata, 'a')} FROM attendances a JOIN users u ON u.id = $2
+            WHERE a.event_id = ANY($1) AND a.status <> 'CANCELLED' AND (a.user_id = u.id OR a.email = u.email)`,
+          [eventIds, userId],
+        );
         // Matched by the caller's account or its email: theirs, personal data included.
         return byKey(eventIds, rows.map((row) => ({ ...toAttendance(row), viewerIsAttendee: true })), (a) => a.eventId);
       })

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { DataSource, In, Repository, SelectQueryBuilder } from 'typeorm';
+import { DataSource, Repository, SelectQueryBuilder } from 'typeorm';
 import type { Grants } from '../../common/access/grants';
 import { Settings } from '../../common/config/settings';
 import { inTransaction } from '../../common/database/transaction';
@@ -13,6 +13,7 @@ import { CreateEventInput, EventFilter, EventLocationInput, EventsArgs, UpdateEv
 import { EventEntity } from './event.entity';
 import { Event, toEvent } from './event.model';
 import { lockEvent, promoteWaitlisted } from './waitlist';
+import { findByIds } from '../../common/database/columns';
 
 /** The most events a calendar feed carries. */
 const FEED_LIMIT = 500;
@@ -44,7 +45,7 @@ export class EventsService {
   async load(ctx: RequestContext, id: string): Promise<Event | null> {
     const event = await ctx
       .loader<string, Event | null>('events.byId', async (ids) => {
-        const rows = await this.events.findBy({ id: In([...ids]) });
+        const rows = await findByIds(this.events, ids);
         return byKey(ids, rows.map(toEvent), (e) => e.id);
       })
       .load(id);

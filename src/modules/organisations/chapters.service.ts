@@ -12,6 +12,7 @@ import { Chapter, CreateChapterInput, toChapter, UpdateChapterInput } from './ch
 import { MembershipEntity } from './membership.entity';
 import { Membership, toMembership } from './membership.model';
 import { OrganisationsService } from './organisations.service';
+import { findByIds } from '../../common/database/columns';
 
 @Injectable()
 export class ChaptersService {
@@ -26,7 +27,7 @@ export class ChaptersService {
   load(ctx: RequestContext, id: string): Promise<Chapter | null> {
     return ctx
       .loader<string, Chapter | null>('chapters.byId', async (ids) => {
-        const rows = await this.chapters.findBy({ id: In([...ids]) });
+        const rows = await findByIds(this.chapters, ids);
         return byKey(ids, rows.map(toChapter), (c) => c.id);
       })
       .load(id);

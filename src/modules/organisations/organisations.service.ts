@@ -11,6 +11,7 @@ import { UserEntity } from '../users/user.entity';
 import { OrganisationAdminEntity } from './organisation-admin.entity';
 import { OrganisationEntity } from './organisation.entity';
 import { CreateOrganisationInput, Organisation, toOrganisation } from './organisation.model';
+import { findByIds } from '../../common/database/columns';
 
 @Injectable()
 export class OrganisationsService {
@@ -23,7 +24,7 @@ export class OrganisationsService {
   async load(ctx: RequestContext, id: string): Promise<Organisation> {
     const organisation = await ctx
       .loader<string, Organisation | null>('organisations.byId', async (ids) => {
-        const rows = await this.organisations.findBy({ id: In([...ids]) });
+        const rows = await findByIds(this.organisations, ids);
         return byKey(ids, rows.map(toOrganisation), (o) => o.id);
       })
       .load(id);

@@ -1,9 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { In, Repository } from 'typeorm';
+import { Repository } from 'typeorm';
 import { byKey, RequestContext } from '../../common/graphql/request-context';
 import { UserEntity } from './user.entity';
 import { toUser, User } from './user.model';
+import { findByIds } from '../../common/database/columns';
 
 @Injectable()
 export class UsersService {
@@ -15,7 +16,7 @@ export class UsersService {
   load(ctx: RequestContext, id: string): Promise<User | null> {
     return ctx
       .loader<string, User | null>('users.byId', async (ids) => {
-        const rows = await this.users.findBy({ id: In([...ids]) });
+        const rows = await findByIds(this.users, ids);
         return byKey(ids, rows.map(toUser), (u) => u.id);
       })
       .load(id);
