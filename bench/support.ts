@@ -1,10 +1,10 @@
 import 'reflect-metadata';
 import { fork } from 'node:child_process';
-import type { ServerResponse } from 'node:http';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
+import { DataSource } from 'typeorm';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { createApp } from '../src/app';
 import { loadConfig } from '../src/common/config/config';
@@ -47,16 +47,6 @@ export async function startBenchServer(): Promise<BenchServer> {
   const jwtSecret = 'bench-secret-bench-secret-bench-secret-0';
   const config = loadConfig({ NODE_ENV: 'production', LOG_LEVEL: 'warn', JWT_SECRET: jwtSecret, DATABASE_POOL_SIZE: process.env.DATABASE_POOL_SIZE ?? '10' });
   const app = await createApp(new Settings(config, databaseUrl, jwtSecret));
-  // Requests still running when a load ends are let finish before the app and its pool close.
-  let inFlight = 0;
-  let drained: (() => void) | undefined;
-  app.use((_req: unknown, res: ServerResponse, next: () => void) => {
-    inFlight++;
-    res.once('close', () => {
-      if (--inFlight === 0) drained?.();
-    });
-    next();
-  });
   await app.listen(0, '127.0.0.1');
   const appUrl = (await app.getUrl()).replace('[::1]', '127.0.0.1');
   const sql = new Client({ connectionString: databaseUrl });
@@ -77,7 +67,9 @@ export async function startBenchServer(): Promise<BenchServer> {
       return body.data;
     },
     async close() {
-      if (inFlight > 0) await new Promise<void>((resolve) => (drained = resolve));
+      // Requests still running when a load ended finish before the pool closes.
+      const pool = (app.get(DataSource).driver as unknown as { master: { totalCount: number; idleCount: number; waitingCount: number } }).master;
+      while (pool.totalCount > pool.idleCount || pool.waitingCount > 0) await new Promise((resolve) => setTimeout(resolve, 50));
       await sql.end();
       await app.close();
       await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);

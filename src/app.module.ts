@@ -10,7 +10,6 @@ import { Settings, SettingsModule } from './common/config/settings';
 import { dataSourceOptions } from './common/database/data-source-options';
 import { ExceptionsFilter } from './common/errors/exceptions.filter';
 import { graphqlConfig } from './common/graphql/graphql.config';
-import { LoggingModule } from './common/logging/logging.module';
 import { ApiKeysModule } from './modules/api-keys/api-keys.module';
 import { AuthModule } from './modules/auth/auth.module';
 import { EventsModule } from './modules/events/events.module';
@@ -24,7 +23,6 @@ export class AppModule {
       module: AppModule,
       imports: [
         SettingsModule.forRoot(settings),
-        LoggingModule,
         TypeOrmModule.forRoot(dataSourceOptions(settings.databaseUrl, settings.config.DATABASE_POOL_SIZE)),
         CommonModule,
         GraphQLModule.forRootAsync<ApolloDriverConfig>({

@@ -1,14 +1,15 @@
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { Settings } from './common/config/settings';
+import { createLogger, PinoLoggerService, requestLogger } from './common/logging/logger';
 import { createValidationPipe } from './common/validation/validation.pipe';
 
 /** Builds the Nest application (not yet listening); shared by main.ts, the tests and the benchmarks. */
 export async function createApp(settings: Settings): Promise<NestExpressApplication> {
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(settings), { bufferLogs: true });
-  app.useLogger(app.get(Logger));
+  const logger = createLogger(settings.config.LOG_LEVEL);
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(settings), { logger: new PinoLoggerService(logger) });
+  app.use(requestLogger(logger));
   app.set('trust proxy', settings.config.TRUST_PROXY);
   app.useGlobalPipes(createValidationPipe());
   return app;

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { Actor } from '../auth/actor';
+import { preparedQuery } from '../database/columns';
 import { Grants, MembershipGrant } from './grants';
 
 @Injectable()
@@ -11,7 +12,8 @@ export class AccessService {
   async grantsFor(actor: Actor): Promise<Grants> {
     if (actor.kind !== 'user') return new Grants(actor);
     const rows: Array<{ organisation_id: string; chapter_id: string | null; role: MembershipGrant['role']; status: MembershipGrant['status'] }> =
-      await this.dataSource.query(
+      await preparedQuery(
+        this.dataSource,
         `SELECT organisation_id, NULL::uuid AS chapter_id, NULL AS role, NULL AS status FROM organisation_admins WHERE user_id = $1
          UNION ALL
          SELECT c.organisation_id, m.chapter_id, m.role, m.status FROM memberships m JOIN chapters c ON c.id = m.chapter_id WHERE m.user_id = $1`,

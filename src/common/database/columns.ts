@@ -1,14 +1,16 @@
-import type { EntityMetadata, ObjectLiteral, Repository } from 'typeorm';
+import { createHash } from 'node:crypto';
+import type { Pool } from 'pg';
+import type { DataSource, EntityMetadata, ObjectLiteral, Repository, SelectQueryBuilder } from 'typeorm';
 
-const cache = new WeakMap<EntityMetadata, Map<string, string>>();
+const columnLists = new WeakMap<EntityMetadata, Map<string, string>>();
 
 /**
  * `"alias"."column_name" AS "propertyName", ...` for every column of an entity, so a raw query's rows
  * already have the entity's shape. Hot read paths use it to skip the ORM's per-row transformation.
  */
 export function selectColumns(metadata: EntityMetadata, alias = metadata.tableName): string {
-  let byAlias = cache.get(metadata);
-  if (!byAlias) cache.set(metadata, (byAlias = new Map()));
+  let byAlias = columnLists.get(metadata);
+  if (!byAlias) columnLists.set(metadata, (byAlias = new Map()));
   let list = byAlias.get(alias);
   if (!list) {
     list = metadata.columns.map((c) => `"${alias}"."${c.databaseName}" AS "${c.propertyName}"`).join(', ');
@@ -17,8 +19,29 @@ export function selectColumns(metadata: EntityMetadata, alias = metadata.tableNa
   return list;
 }
 
-/** Rows of `repository`'s table with these ids, in one raw statement (for DataLoader batch functions). */
+const statementNames = new Map<string, string>();
+
+/**
+ * A read run as a named prepared statement straight on the pool: PostgreSQL parses and plans it once
+ * per connection instead of on every request. For hot read paths outside transactions; `text` must
+ * come from code (values go in `values`), so the number of distinct statements stays small.
+ */
+export async function preparedQuery<T>(dataSource: DataSource, text: string, values: unknown[]): Promise<T[]> {
+  let name = statementNames.get(text);
+  if (!name) statementNames.set(text, (name = `m_${createHash('sha1').update(text).digest('hex').slice(0, 20)}`));
+  const pool = (dataSource.driver as unknown as { master: Pool }).master;
+  return (await pool.query({ name, text, values })).rows as T[];
+}
+
+/** Rows of `repository`'s table with these ids, in one prepared statement (for DataLoader batch functions). */
 export function findByIds<E extends ObjectLiteral>(repository: Repository<E>, ids: readonly string[]): Promise<E[]> {
   const { metadata } = repository;
-  return repository.query(`SELECT ${selectColumns(metadata)} FROM "${metadata.tableName}" WHERE id = ANY($1)`, [ids]);
+  return preparedQuery<E>(repository.manager.connection, `SELECT ${selectColumns(metadata)} FROM "${metadata.tableName}" WHERE id = ANY($1)`, [ids]);
+}
+
+/** A query builder's rows shaped like its main entity, as a prepared statement. */
+export function rawEntities<E extends ObjectLiteral>(qb: SelectQueryBuilder<E>): Promise<E[]> {
+  const { metadata, name } = qb.expressionMap.mainAlias!;
+  const [text, values] = qb.select(selectColumns(metadata, name)).getQueryAndParameters();
+  return preparedQuery<E>(qb.connection, text, values);
 }

@@ -1,5 +1,5 @@
 import type { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
-import { selectColumns } from '../database/columns';
+import { rawEntities } from '../database/columns';
 import { BadInputError } from '../errors/domain-error';
 import { isUuid } from '../validation/id';
 import { Connection, DEFAULT_PAGE_SIZE, PageArgs } from './connection';
@@ -49,14 +49,8 @@ export async function paginate<E extends ObjectLiteral, N>(
     const op = sort.direction === 'ASC' ? '>' : '<';
     qb.andWhere(`(${sort.column}, ${sort.id}) ${op} (:cursorValue, :cursorId)`, { cursorValue: value, cursorId: id });
   }
-  const { metadata, name: alias } = qb.expressionMap.mainAlias!;
   // Raw rows shaped like the entity: the ORM's per-row transformation is the costliest part of a page.
-  const rows: E[] = await qb
-    .select(selectColumns(metadata, alias))
-    .orderBy(sort.column, sort.direction)
-    .addOrderBy(sort.id, sort.direction)
-    .limit(first + 1)
-    .getRawMany()
+  const rows = await rawEntities(qb.orderBy(sort.column, sort.direction).addOrderBy(sort.id, sort.direction).limit(first + 1))
     .catch((error: { driverError?: { code?: string }; code?: string }) => {
       // A well-formed cursor whose value PostgreSQL cannot compare with this list's sort column (data exception, class 22).
       if (args.after && String(error.driverError?.code ?? error.code).startsWith('22')) throw notACursor();

@@ -3,7 +3,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { DataSource, EntityManager, IsNull, Not, Repository } from 'typeorm';
 import type { Grants } from '../../common/access/grants';
 import { randomSecret, sha256 } from '../../common/auth/secrets';
-import { selectColumns } from '../../common/database/columns';
+import { preparedQuery, selectColumns } from '../../common/database/columns';
 import { inTransaction } from '../../common/database/transaction';
 import { BadInputError, ConflictError, ForbiddenError, NotFoundError } from '../../common/errors/domain-error';
 import { byKey, RequestContext } from '../../common/graphql/request-context';
@@ -138,7 +138,8 @@ export class AttendancesService {
     if (!userId) return null;
     return ctx
       .loader<string, Attendance | null>('attendances.viewer', async (eventIds) => {
-        const rows: AttendanceEntity[] = await this.attendances.query(
+        const rows = await preparedQuery<AttendanceEntity>(
+          this.dataSource,
           `SELECT ${selectColumns(this.attendances.metadata, 'a')} FROM attendances a JOIN users u ON u.id = $2
             WHERE a.event_id = ANY($1) AND a.status <> 'CANCELLED' AND (a.user_id = u.id OR a.email = u.email)`,
           [eventIds, userId],
