@@ -1,4 +1,4 @@
-import { ValidationError, ValidationPipe } from '@nestjs/common';
+import { ArgumentMetadata, ValidationError, ValidationPipe } from '@nestjs/common';
 import { BadInputError } from '../errors/domain-error';
 
 /** Flattens class-validator errors into `{ "location.latitude": "message" }`. */
@@ -13,9 +13,20 @@ export function fieldsOf(errors: ValidationError[], prefix = ''): Record<string,
   return fields;
 }
 
+/** GraphQL arguments, HTTP bodies, queries and route params; never a resolver's parent object or context. */
+const GRAPHQL_ARGS = 3; // @nestjs/graphql's GqlParamtype.ARGS (not exported)
+const VALIDATED = new Set<unknown>([GRAPHQL_ARGS, 'body', 'query', 'param']);
+
+class InputValidationPipe extends ValidationPipe {
+  // Without this, every field resolver's parent object would be copied by class-transformer and validated.
+  protected toValidate(metadata: ArgumentMetadata): boolean {
+    return VALIDATED.has(metadata.type) && super.toValidate(metadata);
+  }
+}
+
 /** Validates every argument and input class; failures become BAD_USER_INPUT with `extensions.fields`. */
 export function createValidationPipe(): ValidationPipe {
-  return new ValidationPipe({
+  return new InputValidationPipe({
     transform: true,
     whitelist: true,
     forbidNonWhitelisted: true,
