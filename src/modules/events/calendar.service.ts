@@ -81,7 +81,7 @@ export class CalendarService {
 
   private async addEvents(ctx: RequestContext, calendar: ICalCalendar, events: Event[]): Promise<void> {
     for (const event of events) {
-      const location = event.locationData;
+      const location = event.location;
       const showAddress = await this.attendances.mayReadRestricted(ctx, event);
       const place = [location?.venue, showAddress ? location?.restrictedAddressLine : null, location?.city, location?.postcode, location?.country].filter(Boolean);
       calendar.createEvent({

@@ -17,6 +17,7 @@ export class EventLocation {
   @Field(() => Float, { nullable: true }) longitude: number | null;
   /** Resolved by EventLocation.addressLine once the caller is known to be allowed. */
   restrictedAddressLine: string | null;
+  /** The event it belongs to, for that check. */
   event: Event;
 }
 
@@ -34,20 +35,23 @@ export class Event {
   @Field(() => Int) goingCount: number;
   @Field(() => Int) waitlistCount: number;
   @Field(() => GraphQLISODateTime) createdAt: Date;
+  @Field(() => Int, { nullable: true, description: 'Null when capacity is unlimited.' }) spotsLeft: number | null;
+  @Field(() => EventLocation, { nullable: true }) location: EventLocation | null;
+  @Field({ description: "Absolute URL of this event's iCalendar file." }) icsUrl: string;
   chapterId: string;
   organisationId: string;
   cancelReason: string | null;
   updatedAt: Date;
   /** Resolved by Event.onlineUrl once the caller is known to be allowed. */
   restrictedOnlineUrl: string | null;
-  locationData: Omit<EventLocation, 'event'> | null;
 }
 
 export const EventConnection = ConnectionType(Event);
 
-export function toEvent(e: EventEntity): Event {
+/** The API shape of an event row; `publicUrl` is the base of `icsUrl`. */
+export function toEvent(e: EventEntity, publicUrl: string): Event {
   const hasLocation = [e.venue, e.addressLine, e.city, e.postcode, e.country, e.latitude, e.longitude].some((v) => v !== null);
-  return {
+  const event: Event = {
     id: e.id,
     title: e.title,
     description: e.description,
@@ -59,14 +63,19 @@ export function toEvent(e: EventEntity): Event {
     status: e.status,
     goingCount: e.goingCount,
     waitlistCount: e.waitlistCount,
+    spotsLeft: e.capacity === null ? null : Math.max(0, e.capacity - e.goingCount),
     createdAt: e.createdAt,
+    icsUrl: `${publicUrl}/calendar/events/${e.id}.ics`,
     chapterId: e.chapterId,
     organisationId: e.organisationId,
     cancelReason: e.cancelReason,
     updatedAt: e.updatedAt,
     restrictedOnlineUrl: e.onlineUrl,
-    locationData: hasLocation
-      ? { venue: e.venue, city: e.city, postcode: e.postcode, country: e.country, latitude: e.latitude, longitude: e.longitude, restrictedAddressLine: e.addressLine }
-      : null,
+    location: null,
   };
+  if (hasLocation) {
+    const { venue, city, postcode, country, latitude, longitude, addressLine } = e;
+    event.location = { venue, city, postcode, country, latitude, longitude, restrictedAddressLine: addressLine, event };
+  }
+  return event;
 }

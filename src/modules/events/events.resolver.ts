@@ -1,4 +1,4 @@
-import { Args, ArgsType, Field, ID, Int, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { Args, ArgsType, Field, ID, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { Allow, PersonalData, Public } from '../../common/auth/access.decorators';
 import { Ctx } from '../../common/graphql/ctx.decorator';
 import type { RequestContext } from '../../common/graphql/request-context';
@@ -72,18 +72,6 @@ export class EventsResolver {
   }
 
   @Public()
-  @ResolveField(() => Int, { nullable: true, description: 'Null when capacity is unlimited.' })
-  spotsLeft(@Parent() event: Event): number | null {
-    return event.capacity === null ? null : Math.max(0, event.capacity - event.goingCount);
-  }
-
-  @Public()
-  @ResolveField(() => EventLocation, { nullable: true })
-  location(@Parent() event: Event): EventLocation | null {
-    return event.locationData && { ...event.locationData, event };
-  }
-
-  @Public()
   @PersonalData('GOING attendees, organisers, admins and EVENTS_WRITE keys; null for everyone else')
   @ResolveField(() => String, { nullable: true, description: 'Shown only to GOING attendees, organisers and admins; null for everyone else.' })
   async onlineUrl(@Parent() event: Event, @Ctx() ctx: RequestContext): Promise<string | null> {
@@ -105,12 +93,6 @@ export class EventsResolver {
   })
   attendees(@Parent() event: Event, @Args() args: AttendeesArgs, @Ctx() ctx: RequestContext): Promise<Connection<Attendance>> {
     return this.attendances.attendees(ctx, event, args);
-  }
-
-  @Public()
-  @ResolveField(() => String, { description: "Absolute URL of this event's iCalendar file." })
-  icsUrl(@Parent() event: Event): string {
-    return this.eventsService.icsUrl(event.id);
   }
 }
 

@@ -41,12 +41,14 @@ export class EventsService {
     private readonly settings: Settings,
   ) {}
 
+  private readonly toModel = (row: EventEntity): Event => toEvent(row, this.settings.config.publicUrl);
+
   /** An event by id through the request's loader; null when it does not exist or the caller may not see it. */
   async load(ctx: RequestContext, id: string): Promise<Event | null> {
     const event = await ctx
       .loader<string, Event | null>('events.byId', async (ids) => {
         const rows = await findByIds(this.events, ids);
-        return byKey(ids, rows.map(toEvent), (e) => e.id);
+        return byKey(ids, rows.map(this.toModel), (e) => e.id);
       })
       .load(id);
     return event && mayReadEvent(await ctx.grants(), event) ? event : null;
@@ -58,14 +60,10 @@ export class EventsService {
     return event;
   }
 
-  icsUrl(eventId: string): string {
-    return `${this.settings.config.publicUrl}/calendar/events/${eventId}.ics`;
-  }
-
   /** Where people read about the event: the group's own page when EVENT_PAGE_URL is set, else its calendar file. */
   pageUrl(eventId: string): string {
     const template = this.settings.config.EVENT_PAGE_URL;
-    return template ? template.replaceAll('{id}', eventId) : this.icsUrl(eventId);
+    return template ? template.replaceAll('{id}', eventId) : `${this.settings.config.publicUrl}/calendar/events/${eventId}.ics`;
   }
 
   /** A chapter's upcoming published and cancelled events the caller may see, for its calendar feed. */
@@ -74,7 +72,7 @@ export class EventsService {
     this.whereVisible(qb, await ctx.grants());
     this.whereMatches(qb, { chapterId });
     const rows = await qb.orderBy('e.startsAt', 'ASC').addOrderBy('e.id', 'ASC').take(FEED_LIMIT).getMany();
-    return rows.map(toEvent);
+    return rows.map(this.toModel);
   }
 
   /** Events the caller may see that match the filter, soonest first. */
@@ -82,7 +80,7 @@ export class EventsService {
     const qb = this.events.createQueryBuilder('e');
     this.whereVisible(qb, await ctx.grants());
     this.whereMatches(qb, { ...args.filter, ...(chapterId ? { chapterId } : {}) });
-    return paginate(qb, args, { column: 'e.startsAt', id: 'e.id', direction: 'ASC', valueOf: (e) => ({ value: e.startsAt, id: e.id }) }, toEvent);
+    return paginate(qb, args, { column: 'e.startsAt', id: 'e.id', direction: 'ASC', valueOf: (e) => ({ value: e.startsAt, id: e.id }) }, this.toModel);
   }
 
   /** Events are created as DRAFT; publishEvent makes them visible. */
@@ -109,7 +107,7 @@ export class EventsService {
         status: 'DRAFT',
       }),
     );
-    return toEvent(row);
+    return this.toModel(row);
   }
 
   /** A raised (or removed) capacity promotes waitlisted people in the same transaction; it may not drop below those going. */
@@ -133,7 +131,7 @@ export class EventsService {
       await promoteWaitlisted(manager, event);
       return manager.findOneByOrFail(EventEntity, { id });
     });
-    return toEvent(row);
+    return this.toModel(row);
   }
 
   async publish(ctx: RequestContext, id: string): Promise<Event> {
@@ -167,7 +165,7 @@ export class EventsService {
       }
       return manager.findOneByOrFail(EventEntity, { id });
     });
-    return toEvent(row);
+    return this.toModel(row);
   }
 
   /** The SQL form of mayReadEvent. */
