@@ -1,6 +1,6 @@
 import { GraphQLObjectType } from 'graphql';
 import { GraphQLSchemaHost } from '@nestjs/graphql';
-import { BenchServer, countStatements, printLoad, runLoad } from './support';
+import { BenchServer, benchProcesses, countStatements, printLoad, runLoad, startServerProcess } from './support';
 
 const CHAPTERS = 50;
 const EVENTS_PER_CHAPTER = 40;
@@ -79,13 +79,13 @@ export async function eventsBenchmark(s: BenchServer, durationSeconds: number): 
     console.log(`SQL statements per request, events(first: ${first}): ${statements} (${data.chapter.events.edges.length} events on the page)`);
   }
 
-  const result = await runLoad({
-    url: s.url,
-    connections: 50,
-    durationSeconds,
-    token,
-    query,
-    variables: chapterIds.map((id) => ({ id, first: 20 })),
-  });
-  printLoad(`chapter page, events(first: 20), 50 connections, ${durationSeconds} s`, result);
+  for (const processes of benchProcesses()) {
+    const server = await startServerProcess(s, processes);
+    try {
+      const result = await runLoad({ url: server.url, connections: 50, durationSeconds, token, query, variables: chapterIds.map((id) => ({ id, first: 20 })) });
+      printLoad(`chapter page, events(first: 20), ${processes} server process(es), 50 connections, ${durationSeconds} s`, result);
+    } finally {
+      await server.stop();
+    }
+  }
 }

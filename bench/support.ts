@@ -1,5 +1,6 @@
 import 'reflect-metadata';
-import { fork } from 'node:child_process';
+import { fork, spawn } from 'node:child_process';
+import { createServer, type AddressInfo } from 'node:net';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,6 +18,7 @@ export interface BenchServer {
   app: NestExpressApplication;
   url: string;
   databaseUrl: string;
+  jwtSecret: string;
   /** POST /graphql and return the parsed body; throws on errors. */
   gql<T = any>(query: string, variables?: Record<string, unknown>, token?: string): Promise<T>;
   sql: Client;
@@ -55,6 +57,7 @@ export async function startBenchServer(): Promise<BenchServer> {
     app,
     url: appUrl,
     databaseUrl,
+    jwtSecret,
     sql,
     async gql(query, variables = {}, token) {
       const response = await fetch(`${appUrl}/graphql`, {
@@ -114,4 +117,45 @@ export function printLoad(label: string, r: LoadResult): void {
     `${label}: ${r.requestsPerSecond.toFixed(0)} requests/s, p50 ${r.p50} ms, p99 ${r.p99} ms, ${r.total} requests, ` +
       `errors: ${r.errors} (transport ${r.transportErrors}, non-2xx ${r.non2xx}, GraphQL ${r.graphqlErrors})`,
   );
+}
+
+/** A free TCP port on the loopback interface. */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => resolve(port));
+    });
+    server.once('error', reject);
+  });
+}
+
+/**
+ * The production server (`node dist/src/main.js`) as its own process on the bench database, with
+ * `processes` workers (WEB_CONCURRENCY); resolves once it answers /health/ready.
+ */
+export async function startServerProcess(s: BenchServer, processes: number): Promise<{ url: string; stop(): Promise<void> }> {
+  const port = await freePort();
+  // BENCH_SERVER_NODE_ARGS passes flags to the server's node, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof".
+  const nodeArgs = process.env.BENCH_SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+  const child = spawn(process.execPath, [...nodeArgs, join(__dirname, '..', 'src', 'main.js')], {
+    env: { ...process.env, NODE_ENV: 'production', LOG_LEVEL: 'warn', DATABASE_URL: s.databaseUrl, JWT_SECRET: s.jwtSecret, PORT: String(port), WEB_CONCURRENCY: String(processes) },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const url = `http://127.0.0.1:${port}`;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}`);
+    const ready = await fetch(`${url}/health/ready`).then((r) => r.ok, () => false);
+    if (ready) break;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return {
+    url,
+    stop: () => new Promise<void>((resolve) => child.once('exit', () => resolve()).kill('SIGTERM')),
+  };
+}
+
+/** Server process counts to measure with (BENCH_PROCESSES, e.g. "1,2"; default 1 and 2). */
+export function benchProcesses(): number[] {
+  return (process.env.BENCH_PROCESSES ?? '1,2').split(',').map(Number);
 }

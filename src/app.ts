@@ -1,6 +1,7 @@
-import { NestFactory } from '@nestjs/core';
+import { ModulesContainer, NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { AppModule } from './app.module';
+import { assertAccessDeclared } from './common/auth/access-declarations';
 import { Settings } from './common/config/settings';
 import { createLogger, PinoLoggerService, requestLogger } from './common/logging/logger';
 import { createValidationPipe } from './common/validation/validation.pipe';
@@ -10,6 +11,7 @@ export async function createApp(settings: Settings): Promise<NestExpressApplicat
   const logger = createLogger(settings.config.LOG_LEVEL);
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(settings), { logger: new PinoLoggerService(logger) });
   app.use(requestLogger(logger));
+  assertAccessDeclared(app.get(ModulesContainer));
   app.set('trust proxy', settings.config.TRUST_PROXY);
   app.useGlobalPipes(createValidationPipe());
   return app;

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { GraphQLSchemaHost } from '@nestjs/graphql';
 import { ModulesContainer } from '@nestjs/core';
-import { PERSONAL_DATA_METADATA } from '../src/common/auth/access.decorators';
+import { resolverDeclarations } from '../src/common/auth/access-declarations';
 import { API_SCOPES } from '../src/common/auth/actor';
 import { createApiKey, createChapter, createOrganisation, registerUser, revokeApiKey, TestUser } from './support/factories';
 import { GqlResponse, startTestApp, TestApp } from './support/test-app';
@@ -958,21 +958,9 @@ describe('permission matrix', () => {
   it('has a row for every Query and Mutation field and for every personal-data field', () => {
     const schema = t.app.get(GraphQLSchemaHost).schema;
     const operations = [schema.getQueryType(), schema.getMutationType()].flatMap((root) => Object.keys(root?.getFields() ?? {}).map((f) => `${root!.name}.${f}`));
-    const personal: string[] = [];
-    for (const module of t.app.get(ModulesContainer).values()) {
-      for (const wrapper of module.providers.values()) {
-        const cls = wrapper.metatype as (new (...args: unknown[]) => object) | undefined;
-        if (typeof cls !== 'function' || !Reflect.hasMetadata('graphql:resolver_type', cls)) continue;
-        const parent = Reflect.getMetadata('graphql:resolver_type', cls);
-        const parentName: string = typeof parent === 'function' ? (parent() as { name: string }).name : parent;
-        for (const key of Object.getOwnPropertyNames(cls.prototype)) {
-          const method = cls.prototype[key];
-          if (key !== 'constructor' && typeof method === 'function' && Reflect.getMetadata(PERSONAL_DATA_METADATA, method)) {
-            personal.push(`${parentName}.${Reflect.getMetadata('graphql:resolver_name', method) ?? key}`);
-          }
-        }
-      }
-    }
+    const personal = resolverDeclarations(t.app.get(ModulesContainer))
+      .filter((d) => d.personalData)
+      .map((d) => d.coordinate);
     expect(personal).toEqual(expect.arrayContaining(['Chapter.members', 'User.email']));
     const covered = new Set(rows.map((r) => r.covers));
     expect([...operations, ...personal].filter((c) => !covered.has(c))).toEqual([]);

@@ -1,11 +1,12 @@
 import { CriticalityLevel, diff } from '@graphql-inspector/core';
 import { ModulesContainer } from '@nestjs/core';
-import { GraphQLSchemaHost } from '@nestjs/graphql';
+import { GraphQLSchemaHost, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildSchema, GraphQLObjectType } from 'graphql';
 import { DataSource } from 'typeorm';
-import { ACCESS_METADATA, PERSONAL_DATA_METADATA } from '../src/common/auth/access.decorators';
+import { assertAccessDeclared, resolverDeclarations } from '../src/common/auth/access-declarations';
+import { Allow, Public } from '../src/common/auth/access.decorators';
 import { dataSourceOptions } from '../src/common/database/data-source-options';
 import { printServedSchema } from '../src/common/graphql/schema-printer';
 import { startTestApp, TestApp } from './support/test-app';
@@ -33,8 +34,6 @@ const PENDING = [
 const PERSONAL_DATA_FIELDS = [
   'User.email', 'Chapter.members', 'Event.attendees', 'Event.onlineUrl', 'EventLocation.addressLine', 'Attendance.name', 'Attendance.email', 'Attendance.user',
 ];
-
-const ROOT = ['Query', 'Mutation', 'Subscription'];
 
 describe('schema', () => {
   let t: TestApp;
@@ -77,29 +76,7 @@ describe('schema', () => {
   describe('access declarations (deny by default)', () => {
     /** `Type.field` → the access and personal-data metadata of the resolver method serving it. */
     function declarations(): Map<string, { access: unknown; personalData: unknown }> {
-      const found = new Map<string, { access: unknown; personalData: unknown }>();
-      for (const module of t.app.get(ModulesContainer).values()) {
-        for (const wrapper of module.providers.values()) {
-          const cls = wrapper.metatype as (new (...args: unknown[]) => object) | undefined;
-          if (typeof cls !== 'function' || !Reflect.hasMetadata('graphql:resolver_type', cls)) continue;
-          const parent = Reflect.getMetadata('graphql:resolver_type', cls);
-          const parentName: string | undefined = typeof parent === 'function' ? (parent() as { name: string }).name : parent;
-          for (const key of Object.getOwnPropertyNames(cls.prototype)) {
-            const method = cls.prototype[key];
-            if (key === 'constructor' || typeof method !== 'function') continue;
-            const rootType = Reflect.getMetadata('graphql:resolver_type', method);
-            const isField = Reflect.getMetadata('graphql:resolve_property', method);
-            const name = Reflect.getMetadata('graphql:resolver_name', method) ?? key;
-            const type = ROOT.includes(rootType) ? rootType : isField ? parentName : undefined;
-            if (!type) continue;
-            found.set(`${type}.${name}`, {
-              access: Reflect.getMetadata(ACCESS_METADATA, method),
-              personalData: Reflect.getMetadata(PERSONAL_DATA_METADATA, method),
-            });
-          }
-        }
-      }
-      return found;
+      return new Map(resolverDeclarations(t.app.get(ModulesContainer)).map((d) => [d.coordinate, d]));
     }
 
     it('every query, mutation and subscription declares who may reach it', () => {
@@ -118,6 +95,25 @@ describe('schema', () => {
     it('every field resolver declares who may reach it', () => {
       const undeclared = [...declarations()].filter(([, d]) => !d.access).map(([name]) => name);
       expect(undeclared).toEqual([]);
+    });
+
+    it('the app refuses to start with an undeclared operation or a non-public field resolver', () => {
+      @Resolver(() => String)
+      class Leaky {
+        @Query(() => String) undeclared(): string {
+          return '';
+        }
+        @Allow('USER') @ResolveField(() => String) secret(): string {
+          return '';
+        }
+        @Public() @ResolveField(() => String) fine(): string {
+          return '';
+        }
+      }
+      const modules = new Map([['m', { providers: new Map([['Leaky', { metatype: Leaky }]]) }]]) as unknown as ModulesContainer;
+      expect(() => assertAccessDeclared(modules)).toThrow(
+        'Access declarations: Query.undeclared declares no access rule; String.secret is a field resolver: declare it @Public() and check the rows inside',
+      );
     });
 
     it('every personal-data field is guarded at the field', () => {

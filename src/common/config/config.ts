@@ -36,6 +36,10 @@ export class AppConfig {
   @IsOptional() @Matches(/^https?:\/\/\S*\{id\}\S*$/, { message: 'EVENT_PAGE_URL must be an http(s) URL containing {id}' })
   EVENT_PAGE_URL?: string;
 
+  /** Worker processes serving the port (node:cluster); 1 serves from the main process. Use one per core. */
+  @Transform(toInt) @IsInt() @Min(1) @Max(64)
+  WEB_CONCURRENCY = 1;
+
   /** Take the client IP from X-Forwarded-For (only behind a proxy you control). */
   @Transform(toBool) @IsBoolean()
   TRUST_PROXY = false;

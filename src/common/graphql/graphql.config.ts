@@ -68,7 +68,9 @@ export function graphqlConfig(settings: Settings, access: AccessService): Apollo
     persistedQueries: false,
     includeStacktraceInErrorResponses: false,
     hideSchemaDetailsFromClientErrors: production,
-    fieldResolverEnhancers: ['guards'],
+    // No enhancers on field resolvers: they are all @Public() and check rows themselves (asserted at start-up),
+    // so Nest calls those without parameter decorators directly.
+    fieldResolverEnhancers: [],
     parseOptions: { maxTokens: QUERY_LIMITS.maxTokens },
     validationRules: protection.validationRules,
     plugins: [

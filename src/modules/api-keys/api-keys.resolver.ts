@@ -1,4 +1,4 @@
-import { Args, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { Args, Mutation, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { Allow, Public } from '../../common/auth/access.decorators';
 import { Ctx } from '../../common/graphql/ctx.decorator';
 import { IdArg } from '../../common/validation/id';
@@ -35,7 +35,7 @@ export class ApiKeysResolver {
 
   @Public()
   @ResolveField(() => Organisation)
-  organisation(@Parent() key: ApiKey, @Ctx() ctx: RequestContext): Promise<Organisation> {
+  organisation(key: ApiKey, _args: unknown, ctx: RequestContext): Promise<Organisation> {
     return this.organisations.load(ctx, key.organisationId);
   }
 }

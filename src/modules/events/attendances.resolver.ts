@@ -1,4 +1,4 @@
-import { Args, ArgsType, Field, ID, Mutation, Parent, ResolveField, Resolver } from '@nestjs/graphql';
+import { Args, ArgsType, Field, ID, Mutation, ResolveField, Resolver } from '@nestjs/graphql';
 import { IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
 import { Allow, PersonalData, Public } from '../../common/auth/access.decorators';
 import { Ctx } from '../../common/graphql/ctx.decorator';
@@ -48,28 +48,28 @@ export class AttendancesResolver {
 
   @Public()
   @ResolveField(() => Event)
-  async event(@Parent() attendance: Attendance, @Ctx() ctx: RequestContext): Promise<Event> {
+  async event(attendance: Attendance, _args: unknown, ctx: RequestContext): Promise<Event> {
     return this.events.require(ctx, attendance.eventId);
   }
 
   @Public()
   @PersonalData(PERSONAL)
   @ResolveField(() => String, { nullable: true, description: 'Personal data: the attendee themself, organisers, admins and ATTENDEES_READ keys; null otherwise.' })
-  async name(@Parent() attendance: Attendance, @Ctx() ctx: RequestContext): Promise<string | null> {
+  async name(attendance: Attendance, _args: unknown, ctx: RequestContext): Promise<string | null> {
     return (await this.attendances.mayReadPersonal(ctx, attendance)) ? attendance.personal.name : null;
   }
 
   @Public()
   @PersonalData(PERSONAL)
   @ResolveField(() => String, { nullable: true, description: 'Personal data: as name.' })
-  async email(@Parent() attendance: Attendance, @Ctx() ctx: RequestContext): Promise<string | null> {
+  async email(attendance: Attendance, _args: unknown, ctx: RequestContext): Promise<string | null> {
     return (await this.attendances.mayReadPersonal(ctx, attendance)) ? attendance.personal.email : null;
   }
 
   @Public()
   @PersonalData(PERSONAL)
   @ResolveField(() => User, { nullable: true, description: 'The member, when the RSVP was made signed in.' })
-  async user(@Parent() attendance: Attendance, @Ctx() ctx: RequestContext): Promise<User | null> {
+  async user(attendance: Attendance, _args: unknown, ctx: RequestContext): Promise<User | null> {
     if (!attendance.userId || !(await this.attendances.mayReadPersonal(ctx, attendance))) return null;
     return this.users.load(ctx, attendance.userId);
   }

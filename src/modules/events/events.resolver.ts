@@ -67,21 +67,21 @@ export class EventsResolver {
 
   @Public()
   @ResolveField(() => Chapter)
-  async chapter(@Parent() event: Event, @Ctx() ctx: RequestContext): Promise<Chapter> {
+  async chapter(event: Event, _args: unknown, ctx: RequestContext): Promise<Chapter> {
     return (await this.chapters.load(ctx, event.chapterId))!;
   }
 
   @Public()
   @PersonalData('GOING attendees, organisers, admins and EVENTS_WRITE keys; null for everyone else')
   @ResolveField(() => String, { nullable: true, description: 'Shown only to GOING attendees, organisers and admins; null for everyone else.' })
-  async onlineUrl(@Parent() event: Event, @Ctx() ctx: RequestContext): Promise<string | null> {
+  async onlineUrl(event: Event, _args: unknown, ctx: RequestContext): Promise<string | null> {
     if (event.restrictedOnlineUrl === null) return null;
     return (await this.attendances.mayReadRestricted(ctx, event)) ? event.restrictedOnlineUrl : null;
   }
 
   @Public()
   @ResolveField(() => Attendance, { nullable: true, description: "The caller's own live attendance, if any." })
-  viewerAttendance(@Parent() event: Event, @Ctx() ctx: RequestContext): Promise<Attendance | null> {
+  viewerAttendance(event: Event, _args: unknown, ctx: RequestContext): Promise<Attendance | null> {
     return this.attendances.viewerAttendance(ctx, event.id);
   }
 
@@ -103,7 +103,7 @@ export class EventLocationResolver {
   @Public()
   @PersonalData('GOING attendees, organisers, admins and EVENTS_WRITE keys; null for everyone else')
   @ResolveField(() => String, { nullable: true, description: 'Shown only to GOING attendees, organisers and admins; null for everyone else.' })
-  async addressLine(@Parent() location: EventLocation, @Ctx() ctx: RequestContext): Promise<string | null> {
+  async addressLine(location: EventLocation, _args: unknown, ctx: RequestContext): Promise<string | null> {
     if (location.restrictedAddressLine === null) return null;
     return (await this.attendances.mayReadRestricted(ctx, location.event)) ? location.restrictedAddressLine : null;
   }

@@ -51,19 +51,19 @@ export class ChaptersResolver {
 
   @Public()
   @ResolveField(() => Organisation)
-  organisation(@Parent() chapter: Chapter, @Ctx() ctx: RequestContext): Promise<Organisation> {
+  organisation(chapter: Chapter, _args: unknown, ctx: RequestContext): Promise<Organisation> {
     return this.organisations.load(ctx, chapter.organisationId);
   }
 
   @Public()
   @ResolveField(() => Int, { description: 'Number of ACTIVE members.' })
-  memberCount(@Parent() chapter: Chapter, @Ctx() ctx: RequestContext): Promise<number> {
+  memberCount(chapter: Chapter, _args: unknown, ctx: RequestContext): Promise<number> {
     return this.chapters.memberCount(ctx, chapter.id);
   }
 
   @Public()
   @ResolveField(() => Membership, { nullable: true, description: "The caller's membership of this chapter, if any." })
-  viewerMembership(@Parent() chapter: Chapter, @Ctx() ctx: RequestContext): Promise<Membership | null> {
+  viewerMembership(chapter: Chapter, _args: unknown, ctx: RequestContext): Promise<Membership | null> {
     return this.chapters.viewerMembership(ctx, chapter.id);
   }
 

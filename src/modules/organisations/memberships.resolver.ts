@@ -1,4 +1,4 @@
-import { Args, Mutation, Parent, ResolveField, Resolver } from '@nestjs/graphql';
+import { Args, Mutation, ResolveField, Resolver } from '@nestjs/graphql';
 import { Allow, Public } from '../../common/auth/access.decorators';
 import { Ctx } from '../../common/graphql/ctx.decorator';
 import type { RequestContext } from '../../common/graphql/request-context';
@@ -55,13 +55,13 @@ export class MembershipsResolver {
 
   @Public()
   @ResolveField(() => User)
-  async user(@Parent() membership: Membership, @Ctx() ctx: RequestContext): Promise<User> {
+  async user(membership: Membership, _args: unknown, ctx: RequestContext): Promise<User> {
     return (await this.users.load(ctx, membership.userId))!;
   }
 
   @Public()
   @ResolveField(() => Chapter)
-  async chapter(@Parent() membership: Membership, @Ctx() ctx: RequestContext): Promise<Chapter> {
+  async chapter(membership: Membership, _args: unknown, ctx: RequestContext): Promise<Chapter> {
     return this.chapters.require(ctx, membership.chapterId);
   }
 }
@@ -72,7 +72,7 @@ export class InvitationsResolver {
 
   @Public()
   @ResolveField(() => Chapter)
-  chapter(@Parent() invitation: Invitation, @Ctx() ctx: RequestContext): Promise<Chapter> {
+  chapter(invitation: Invitation, _args: unknown, ctx: RequestContext): Promise<Chapter> {
     return this.chapters.require(ctx, invitation.chapterId);
   }
 }

@@ -54,7 +54,7 @@ export class OrganisationsResolver {
 
   @Public()
   @ResolveField(() => Boolean, { description: 'True when the caller is an ADMIN of this organisation.' })
-  async viewerIsAdmin(@Parent() organisation: Organisation, @Ctx() ctx: RequestContext): Promise<boolean> {
+  async viewerIsAdmin(organisation: Organisation, _args: unknown, ctx: RequestContext): Promise<boolean> {
     return (await ctx.grants()).isAdmin(organisation.id);
   }
 }

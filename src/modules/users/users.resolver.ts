@@ -1,4 +1,4 @@
-import { Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { PersonalData, Public } from '../../common/auth/access.decorators';
 import { Ctx } from '../../common/graphql/ctx.decorator';
 import type { RequestContext } from '../../common/graphql/request-context';
@@ -28,14 +28,14 @@ export class UsersResolver {
     nullable: true,
     description: 'Visible to the user themself and to admins of an organisation the user belongs to; null otherwise.',
   })
-  async email(@Parent() user: User, @Ctx() ctx: RequestContext): Promise<string | null> {
+  async email(user: User, _args: unknown, ctx: RequestContext): Promise<string | null> {
     if (user.isCaller || (await this.users.emailVisible(ctx, user.id))) return user.privateEmail;
     return null;
   }
 
   @Public()
   @ResolveField(() => [Membership], { description: "The signed-in user's own memberships; empty for anyone else." })
-  async memberships(@Parent() user: User, @Ctx() ctx: RequestContext): Promise<Membership[]> {
+  async memberships(user: User, _args: unknown, ctx: RequestContext): Promise<Membership[]> {
     if (!user.isCaller && (await ctx.grants()).userId !== user.id) return [];
     return this.membershipService.forUser(ctx, user.id);
   }
