@@ -59,10 +59,13 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     run(bins.pg_ctl, ['-D', pgdata, '-m', 'fast', '-w', 'stop'], runAs);
   }
   const port = await freePort();
+  // The app connects through a Unix socket in the data folder (cheaper per statement than loopback TCP)
+  // when its path fits the OS limit; TCP on 127.0.0.1 stays open for other tools.
+  const socketDir = /^[\w/.-]+$/.test(dir) && `${dir}/.s.PGSQL.${port}`.length < 100 ? dir : null;
   const settings = [
     `-p ${port}`,
     "-c listen_addresses=127.0.0.1",
-    "-c unix_socket_directories=''",
+    `-c unix_socket_directories='${socketDir ?? ''}'`,
     '-c max_connections=300',
     ...(options.ephemeral ? ['-c fsync=off', '-c synchronous_commit=off', '-c full_page_writes=off'] : []),
   ].join(' ');
@@ -71,7 +74,9 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
 
   let stopped = false;
   return {
-    url: `postgres://postgres:${password}@127.0.0.1:${port}/postgres`,
+    url: socketDir
+      ? `postgres://postgres:${password}@localhost:${port}/postgres?host=${encodeURIComponent(socketDir)}`
+      : `postgres://postgres:${password}@127.0.0.1:${port}/postgres`,
     async stop() {
       if (stopped) return;
       stopped = true;
