@@ -134,7 +134,7 @@ export class AttendancesService {
 
   /** The signed-in caller's live attendance of each event: theirs by account or by their account's email. */
   async viewerAttendance(ctx: RequestContext, eventId: string): Promise<Attendance | null> {
-    const userId = (await ctx.grants()).userId;
+    const userId = ctx.actor.kind === 'user' ? ctx.actor.userId : null;
     if (!userId) return null;
     return ctx
       .loader<string, Attendance | null>('attendances.viewer', async (eventIds) => {

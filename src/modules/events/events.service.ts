@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { DataSource, Repository, SelectQueryBuilder } from 'typeorm';
 import type { Grants } from '../../common/access/grants';
+import type { Actor } from '../../common/auth/actor';
 import { Settings } from '../../common/config/settings';
 import { inTransaction } from '../../common/database/transaction';
 import { BadInputError, ConflictError, ForbiddenError, NotFoundError } from '../../common/errors/domain-error';
@@ -69,7 +70,7 @@ export class EventsService {
   /** A chapter's upcoming published and cancelled events the caller may see, for its calendar feed. */
   async feed(ctx: RequestContext, chapterId: string): Promise<Event[]> {
     const qb = this.events.createQueryBuilder('e').where(`e.status <> 'DRAFT'`);
-    this.whereVisible(qb, await ctx.grants());
+    this.whereVisible(qb, ctx.actor);
     this.whereMatches(qb, { chapterId });
     const rows = await qb.orderBy('e.startsAt', 'ASC').addOrderBy('e.id', 'ASC').take(FEED_LIMIT).getMany();
     return rows.map(this.toModel);
@@ -78,7 +79,7 @@ export class EventsService {
   /** Events the caller may see that match the filter, soonest first. */
   async list(ctx: RequestContext, args: EventsArgs, chapterId?: string): Promise<Connection<Event>> {
     const qb = this.events.createQueryBuilder('e');
-    this.whereVisible(qb, await ctx.grants());
+    this.whereVisible(qb, ctx.actor);
     this.whereMatches(qb, { ...args.filter, ...(chapterId ? { chapterId } : {}) });
     return paginate(qb, args, { column: 'e.startsAt', id: 'e.id', direction: 'ASC', valueOf: (e) => ({ value: e.startsAt, id: e.id }) }, this.toModel);
   }
@@ -168,24 +169,26 @@ export class EventsService {
     return this.toModel(row);
   }
 
-  /** The SQL form of mayReadEvent. */
-  private whereVisible(qb: SelectQueryBuilder<EventEntity>, grants: Grants): void {
-    const actor = grants.actor;
-    const keyOrg = actor.kind === 'apiKey' ? actor.organisationId : null;
-    const managed = [...grants.adminOrganisationIds(), ...(keyOrg && grants.keyHas(keyOrg, 'EVENTS_WRITE') ? [keyOrg] : [])];
-    const readAll = keyOrg && (grants.keyHas(keyOrg, 'EVENTS_READ') || grants.keyHas(keyOrg, 'ATTENDEES_READ')) ? [keyOrg] : [];
+  /**
+   * The SQL form of mayReadEvent. The caller's memberships and admin rights are read by subqueries in
+   * the same statement, so a list needs no separate grants query.
+   */
+  private whereVisible(qb: SelectQueryBuilder<EventEntity>, actor: Actor): void {
+    const userId = actor.kind === 'user' ? actor.userId : null;
+    const key = actor.kind === 'apiKey' ? actor : null;
+    const keyManages = key?.scopes.has('EVENTS_WRITE') ? key.organisationId : null;
+    const keyReads = key && (key.scopes.has('EVENTS_READ') || key.scopes.has('ATTENDEES_READ')) ? key.organisationId : null;
     qb.andWhere(
-      `(e.organisationId = ANY(:managed) OR e.chapterId = ANY(:organised) OR (e.status <> 'DRAFT' AND (
-          e.visibility = 'PUBLIC' OR e.organisationId = ANY(:readAll)
-          OR (e.visibility = 'ORGANISATION' AND e.organisationId = ANY(:memberOrgs))
-          OR (e.visibility = 'CHAPTER' AND e.chapterId = ANY(:memberChapters)))))`,
-      {
-        managed,
-        organised: grants.organisedChapterIds(),
-        readAll,
-        memberOrgs: grants.activeOrganisationIds(),
-        memberChapters: grants.activeChapterIds(),
-      },
+      `(e.organisationId = :keyManages
+        OR e.organisationId IN (SELECT a.organisation_id FROM organisation_admins a WHERE a.user_id = :userId)
+        OR e.chapterId IN (SELECT m.chapter_id FROM memberships m WHERE m.user_id = :userId AND m.role = 'ORGANISER' AND m.status = 'ACTIVE')
+        OR (e.status <> 'DRAFT' AND (
+          e.visibility = 'PUBLIC' OR e.organisationId = :keyReads
+          OR (e.visibility = 'ORGANISATION' AND e.organisationId IN (
+            SELECT c.organisation_id FROM memberships m JOIN chapters c ON c.id = m.chapter_id WHERE m.user_id = :userId AND m.status = 'ACTIVE'))
+          OR (e.visibility = 'CHAPTER' AND e.chapterId IN (
+            SELECT m.chapter_id FROM memberships m WHERE m.user_id = :userId AND m.status = 'ACTIVE')))))`,
+      { userId, keyManages, keyReads },
     );
   }
 
