@@ -155,7 +155,7 @@ export async function startServerProcess(s: BenchServer, processes: number): Pro
   };
 }
 
-/** Server process counts to measure with (BENCH_PROCESSES, e.g. "1,2"; default 1 and 2). */
+/** Server process counts to measure with (BENCH_PROCESSES, e.g. "1,2"; default 1). */
 export function benchProcesses(): number[] {
-  return (process.env.BENCH_PROCESSES ?? '1,2').split(',').map(Number);
+  return (process.env.BENCH_PROCESSES ?? '1').split(',').map(Number);
 }

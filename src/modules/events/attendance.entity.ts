@@ -12,6 +12,7 @@ export type AttendanceStatus = (typeof ATTENDANCE_STATUSES)[number];
 @Entity('attendances')
 @Index('attendances_one_live_per_person', ['eventId', 'email'], { unique: true, where: `"status" <> 'CANCELLED'` })
 @Index(['eventId', 'status', 'waitlistPosition'])
+@Index(['userId', 'eventId'])
 @Check('attendances_status_check', `"status" IN ('GOING', 'WAITLISTED', 'CANCELLED')`)
 @Check('attendances_waitlist_check', `("status" = 'WAITLISTED') = ("waitlist_position" IS NOT NULL)`)
 export class AttendanceEntity {
@@ -30,7 +31,6 @@ export class AttendanceEntity {
   @JoinColumn()
   user?: UserEntity;
 
-  @Index()
   @Column('uuid', { nullable: true })
   userId: string | null;
 

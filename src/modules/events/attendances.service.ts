@@ -140,8 +140,12 @@ export class AttendancesService {
       .loader<string, Attendance | null>('attendances.viewer', async (eventIds) => {
         const rows = await preparedQuery<AttendanceEntity>(
           this.dataSource,
-          `SELECT ${selectColumns(this.attendances.metadata, 'a')} FROM attendances a JOIN users u ON u.id = $2
-            WHERE a.event_id = ANY($1) AND a.status <> 'CANCELLED' AND (a.user_id = u.id OR a.email = u.email)`,
+          // Two index probes per event: by the account's email (the one-live-per-person index) and by account.
+          `SELECT ${selectColumns(this.attendances.metadata, 'a')} FROM attendances a
+            WHERE a.event_id = ANY($1) AND a.status <> 'CANCELLED' AND a.email = (SELECT email FROM users WHERE id = $2)
+           UNION
+           SELECT ${selectColumns(this.attendances.metadata, 'a')} FROM attendances a
+            WHERE a.user_id = $2 AND a.event_id = ANY($1) AND a.status <> 'CANCELLED'`,
           [eventIds, userId],
         );
         // Matched by the caller's account or its email: theirs, personal data included.
