@@ -949,12 +949,13 @@ describe('events', () => {
       for (let batch = 0; batch < 6; batch++) people.push(...(await Promise.all(range(1, 10).map((i) => registerUser(t, `Rush ${batch * 10 + i}`)))));
     });
 
-    const waitlistOf = async (eventId: string) => {
+    type Listed = { id: string; email: string; waitlistPosition: number };
+    const waitlistOf = async (eventId: string): Promise<Listed[]> => {
       const page = (await attendees(eventId, 'WAITLISTED', organiser.token)).attendees;
       expect(page.pageInfo.hasNextPage).toBe(false);
       return page.edges.map((e: any) => e.node as { id: string; email: string; waitlistPosition: number });
     };
-    const goingOf = async (eventId: string) => (await attendees(eventId, 'GOING', organiser.token)).attendees.edges.map((e: any) => e.node as { id: string; email: string });
+    const goingOf = async (eventId: string): Promise<Listed[]> => (await attendees(eventId, 'GOING', organiser.token)).attendees.edges.map((e: any) => e.node as { id: string; email: string });
     const expectState = async (eventId: string, going: number, waiting: number) => {
       expect(await eventAs(eventId)).toMatchObject({ capacity: 10, goingCount: going, waitlistCount: waiting, spotsLeft: 10 - going });
       const waitlist = await waitlistOf(eventId);
@@ -968,13 +969,13 @@ describe('events', () => {
       const event = await published(organiser, chapterA.id, { capacity: 10 });
       const order = [...people].sort(() => Math.random() - 0.5);
       const results = await Promise.all(order.map((user) => t.gql(RSVP, { input: { eventId: event.id } }, user.token)));
-      const answers = results.map((r) => ok(r).rsvp.attendance);
+      const answers: Array<Listed & { status: string }> = results.map((r) => ok(r).rsvp.attendance);
       expect(answers.filter((a) => a.status === 'GOING')).toHaveLength(10);
       expect(answers.filter((a) => a.status === 'WAITLISTED').map((a) => a.waitlistPosition).sort((x, y) => x - y)).toEqual(range(1, 50));
       const waitlist = await expectState(event.id, 10, 50);
       // What each person was told is what the organiser sees.
       const toldPosition = new Map(answers.map((a) => [a.id, a.waitlistPosition]));
-      for (const a of waitlist) expect(toldPosition.get(a.id)).toBe(a.waitlistPosition);
+      for (const a of waitlist as Listed[]) expect(toldPosition.get(a.id)).toBe(a.waitlistPosition);
 
       // Five people going cancel at once: the first five waitlisted move up, the rest keep their order.
       const goingNow = await goingOf(event.id);

@@ -75,7 +75,7 @@ describe('schema', () => {
 
   describe('access declarations (deny by default)', () => {
     /** `Type.field` → the access and personal-data metadata of the resolver method serving it. */
-    function declarations(): Map<string, { access: unknown; personalData: unknown }> {
+    function declarations(): Map<string, { access?: unknown; personalData?: unknown }> {
       return new Map(resolverDeclarations(t.app.get(ModulesContainer)).map((d) => [d.coordinate, d]));
     }
 

@@ -45,7 +45,7 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
         headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}), ...headers },
         body: JSON.stringify({ query, variables }),
       });
-      return { status: response.status, ...(await response.json()) };
+      return { status: response.status, ...((await response.json()) as object) };
     },
     close: () => app.close(),
   };
