@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { Actor } from '../auth/actor';
-import { preparedQuery } from '../database/columns';
+import { preparedQuery } from '../database/raw-reads';
 import { Grants, MembershipGrant } from './grants';
 
 @Injectable()

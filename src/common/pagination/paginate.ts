@@ -1,5 +1,5 @@
 import type { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
-import { rawEntities } from '../database/columns';
+import { rawEntities } from '../database/raw-reads';
 import { BadInputError } from '../errors/domain-error';
 import { isUuid } from '../validation/id';
 import { Connection, DEFAULT_PAGE_SIZE, PageArgs } from './connection';

@@ -1,5 +1,4 @@
-import { Args, ArgsType, Field, ID, Mutation, ResolveField, Resolver } from '@nestjs/graphql';
-import { IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
+import { Args, Mutation, ResolveField, Resolver } from '@nestjs/graphql';
 import { Allow, PersonalData, Public } from '../../common/auth/access.decorators';
 import { Ctx } from '../../common/graphql/ctx.decorator';
 import type { RequestContext } from '../../common/graphql/request-context';
@@ -8,15 +7,9 @@ import { User } from '../users/user.model';
 import { UsersService } from '../users/users.service';
 import { Attendance, RsvpPayload } from './attendance.model';
 import { AttendancesService } from './attendances.service';
-import { RsvpInput } from './dto/rsvp.inputs';
+import { CancelRsvpArgs, RsvpInput } from './dto/rsvp.inputs';
 import { Event } from './event.model';
 import { EventsService } from './events.service';
-
-@ArgsType()
-class CancelRsvpArgs {
-  @Field(() => ID) @IsUUID('all', { message: 'must be an id' }) eventId: string;
-  @Field(() => String, { nullable: true }) @IsOptional() @IsString() @MaxLength(200) cancelToken?: string | null;
-}
 
 const PERSONAL = 'the attendee themself, organisers of the chapter, admins and ATTENDEES_READ keys; null otherwise';
 

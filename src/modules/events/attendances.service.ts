@@ -3,7 +3,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { DataSource, EntityManager, IsNull, Not, Repository } from 'typeorm';
 import type { Grants } from '../../common/access/grants';
 import { randomSecret, sha256 } from '../../common/auth/secrets';
-import { preparedQuery, selectColumns } from '../../common/database/columns';
+import { preparedQuery, selectColumns } from '../../common/database/raw-reads';
 import { inTransaction } from '../../common/database/transaction';
 import { BadInputError, ConflictError, ForbiddenError, NotFoundError } from '../../common/errors/domain-error';
 import { byKey, RequestContext } from '../../common/graphql/request-context';

@@ -1,25 +1,17 @@
-import { Args, ArgsType, Field, ID, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { Args, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { Allow, PersonalData, Public } from '../../common/auth/access.decorators';
 import { Ctx } from '../../common/graphql/ctx.decorator';
 import type { RequestContext } from '../../common/graphql/request-context';
 import { Connection } from '../../common/pagination/connection';
 import { IdArg } from '../../common/validation/id';
-import { IsUUID } from 'class-validator';
-import { OptionalLongText } from '../../common/validation/text';
 import { Chapter } from '../organisations/chapter.model';
 import { ChaptersService } from '../organisations/chapters.service';
 import { Attendance, AttendanceConnection } from './attendance.model';
 import { AttendancesService } from './attendances.service';
-import { CreateEventInput, EventsArgs, UpdateEventInput } from './dto/event.inputs';
+import { CancelEventArgs, CreateEventInput, EventsArgs, UpdateEventInput } from './dto/event.inputs';
 import { AttendeesArgs } from './dto/rsvp.inputs';
 import { Event, EventConnection, EventLocation } from './event.model';
 import { EventsService } from './events.service';
-
-@ArgsType()
-class CancelEventArgs {
-  @Field(() => ID) @IsUUID('all', { message: 'must be an id' }) id: string;
-  @Field(() => String, { nullable: true }) @OptionalLongText(1000) reason?: string | null;
-}
 
 @Resolver(() => Event)
 export class EventsResolver {

@@ -4,6 +4,7 @@ import { DataSource, Repository, SelectQueryBuilder } from 'typeorm';
 import type { Grants } from '../../common/access/grants';
 import type { Actor } from '../../common/auth/actor';
 import { Settings } from '../../common/config/settings';
+import { findByIds } from '../../common/database/raw-reads';
 import { inTransaction } from '../../common/database/transaction';
 import { BadInputError, ConflictError, ForbiddenError, NotFoundError } from '../../common/errors/domain-error';
 import { byKey, RequestContext } from '../../common/graphql/request-context';
@@ -14,7 +15,6 @@ import { CreateEventInput, EventFilter, EventLocationInput, EventsArgs, UpdateEv
 import { EventEntity } from './event.entity';
 import { Event, toEvent } from './event.model';
 import { lockEvent, promoteWaitlisted } from './waitlist';
-import { findByIds } from '../../common/database/columns';
 
 /** The most events a calendar feed carries. */
 const FEED_LIMIT = 500;

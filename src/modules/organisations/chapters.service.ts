@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { DataSource, In, Repository } from 'typeorm';
+import { findByIds } from '../../common/database/raw-reads';
 import { inTransaction } from '../../common/database/transaction';
 import { ForbiddenError, NotFoundError } from '../../common/errors/domain-error';
 import { byKey, RequestContext } from '../../common/graphql/request-context';
@@ -12,7 +13,6 @@ import { Chapter, CreateChapterInput, toChapter, UpdateChapterInput } from './ch
 import { MembershipEntity } from './membership.entity';
 import { Membership, toMembership } from './membership.model';
 import { OrganisationsService } from './organisations.service';
-import { findByIds } from '../../common/database/columns';
 
 @Injectable()
 export class ChaptersService {

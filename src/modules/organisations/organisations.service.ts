@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { DataSource, In, Repository } from 'typeorm';
+import { findByIds } from '../../common/database/raw-reads';
 import { inTransaction } from '../../common/database/transaction';
 import { ConflictError, ForbiddenError, NotFoundError } from '../../common/errors/domain-error';
 import { byKey, RequestContext } from '../../common/graphql/request-context';
@@ -11,7 +12,6 @@ import { UserEntity } from '../users/user.entity';
 import { OrganisationAdminEntity } from './organisation-admin.entity';
 import { OrganisationEntity } from './organisation.entity';
 import { CreateOrganisationInput, Organisation, toOrganisation } from './organisation.model';
-import { findByIds } from '../../common/database/columns';
 
 @Injectable()
 export class OrganisationsService {

@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
+import { findByIds } from '../../common/database/raw-reads';
 import { byKey, RequestContext } from '../../common/graphql/request-context';
 import { UserEntity } from './user.entity';
 import { toUser, User } from './user.model';
-import { findByIds } from '../../common/database/columns';
 
 @Injectable()
 export class UsersService {

@@ -76,3 +76,9 @@ export class EventFilter {
 export class EventsArgs extends PageArgs {
   @Field(() => EventFilter, { nullable: true }) @IsOptional() @ValidateNested() @Type(() => EventFilter) filter?: EventFilter;
 }
+
+@ArgsType()
+export class CancelEventArgs {
+  @Field(() => ID) @IsId() id: string;
+  @Field(() => String, { nullable: true }) @OptionalLongText(1000) reason?: string | null;
+}

@@ -1,6 +1,6 @@
 import { ArgsType, Field, ID, InputType } from '@nestjs/graphql';
 import { Type } from 'class-transformer';
-import { IsIn, IsOptional, IsUUID, ValidateNested } from 'class-validator';
+import { IsIn, IsOptional, IsString, IsUUID, MaxLength, ValidateNested } from 'class-validator';
 import { PageArgs } from '../../../common/pagination/connection';
 import { NormalisedEmail } from '../../../common/validation/email';
 import { Text } from '../../../common/validation/text';
@@ -24,4 +24,10 @@ export class RsvpInput {
 @ArgsType()
 export class AttendeesArgs extends PageArgs {
   @Field(() => AttendanceStatusEnum, { nullable: true }) @IsOptional() @IsIn(ATTENDANCE_STATUSES) status?: AttendanceStatus;
+}
+
+@ArgsType()
+export class CancelRsvpArgs {
+  @Field(() => ID) @IsUUID('all', { message: 'must be an id' }) eventId: string;
+  @Field(() => String, { nullable: true }) @IsOptional() @IsString() @MaxLength(200) cancelToken?: string | null;
 }
