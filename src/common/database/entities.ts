@@ -8,6 +8,10 @@ import { InvitationEntity } from '../../modules/organisations/invitation.entity'
 import { MembershipEntity } from '../../modules/organisations/membership.entity';
 import { OrganisationAdminEntity } from '../../modules/organisations/organisation-admin.entity';
 import { OrganisationEntity } from '../../modules/organisations/organisation.entity';
+import { ConsentWordingEntity } from '../../modules/petitions/consent-wording.entity';
+import { PetitionEntity } from '../../modules/petitions/petition.entity';
+import { SignatureCountEntity } from '../../modules/petitions/signature-count.entity';
+import { SignatureEntity } from '../../modules/petitions/signature.entity';
 import { UserEntity } from '../../modules/users/user.entity';
 import { RateLimitEntity } from './rate-limit.entity';
 
@@ -24,5 +28,9 @@ export const ENTITIES = [
   EventEntity,
   AttendanceEntity,
   CalendarTokenEntity,
+  PetitionEntity,
+  SignatureEntity,
+  SignatureCountEntity,
+  ConsentWordingEntity,
   RateLimitEntity,
 ];

@@ -2,8 +2,9 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { DataSource, Repository, SelectQueryBuilder } from 'typeorm';
 import type { Grants } from '../../common/access/grants';
-import type { Actor } from '../../common/auth/actor';
+import { KeyScopes, whereVisibleTo } from '../../common/access/visibility-sql';
 import { Settings } from '../../common/config/settings';
+import { prefixQuery } from '../../common/database/full-text';
 import { findByIds } from '../../common/database/raw-reads';
 import { inTransaction } from '../../common/database/transaction';
 import { BadInputError, ConflictError, ForbiddenError, NotFoundError } from '../../common/errors/domain-error';
@@ -18,6 +19,9 @@ import { lockEvent, promoteWaitlisted } from './waitlist';
 
 /** The most events a calendar feed carries. */
 const FEED_LIMIT = 500;
+
+/** The SQL form of mayReadEvent's key rules. */
+const EVENT_KEY_SCOPES: KeyScopes = { manage: 'EVENTS_WRITE', read: ['EVENTS_READ', 'ATTENDEES_READ'] };
 
 type EventScope = Pick<Event, 'chapterId' | 'organisationId' | 'visibility' | 'status'>;
 
@@ -70,7 +74,7 @@ export class EventsService {
   /** A chapter's upcoming published and cancelled events the caller may see, for its calendar feed. */
   async feed(ctx: RequestContext, chapterId: string): Promise<Event[]> {
     const qb = this.events.createQueryBuilder('e').where(`e.status <> 'DRAFT'`);
-    this.whereVisible(qb, ctx.actor);
+    whereVisibleTo(qb, 'e', ctx.actor, EVENT_KEY_SCOPES);
     this.whereMatches(qb, { chapterId });
     const rows = await qb.orderBy('e.startsAt', 'ASC').addOrderBy('e.id', 'ASC').take(FEED_LIMIT).getMany();
     return rows.map(this.toModel);
@@ -79,7 +83,7 @@ export class EventsService {
   /** Events the caller may see that match the filter, soonest first. */
   async list(ctx: RequestContext, args: EventsArgs, chapterId?: string): Promise<Connection<Event>> {
     const qb = this.events.createQueryBuilder('e');
-    this.whereVisible(qb, ctx.actor);
+    whereVisibleTo(qb, 'e', ctx.actor, EVENT_KEY_SCOPES);
     this.whereMatches(qb, { ...args.filter, ...(chapterId ? { chapterId } : {}) });
     return paginate(qb, args, { column: 'e.startsAt', id: 'e.id', direction: 'ASC', valueOf: (e) => ({ value: e.startsAt, id: e.id }) }, this.toModel);
   }
@@ -169,29 +173,6 @@ export class EventsService {
     return this.toModel(row);
   }
 
-  /**
-   * The SQL form of mayReadEvent. The caller's memberships and admin rights are read by subqueries in
-   * the same statement, so a list needs no separate grants query.
-   */
-  private whereVisible(qb: SelectQueryBuilder<EventEntity>, actor: Actor): void {
-    const userId = actor.kind === 'user' ? actor.userId : null;
-    const key = actor.kind === 'apiKey' ? actor : null;
-    const keyManages = key?.scopes.has('EVENTS_WRITE') ? key.organisationId : null;
-    const keyReads = key && (key.scopes.has('EVENTS_READ') || key.scopes.has('ATTENDEES_READ')) ? key.organisationId : null;
-    qb.andWhere(
-      `(e.organisationId = :keyManages
-        OR e.organisationId IN (SELECT a.organisation_id FROM organisation_admins a WHERE a.user_id = :userId)
-        OR e.chapterId IN (SELECT m.chapter_id FROM memberships m WHERE m.user_id = :userId AND m.role = 'ORGANISER' AND m.status = 'ACTIVE')
-        OR (e.status <> 'DRAFT' AND (
-          e.visibility = 'PUBLIC' OR e.organisationId = :keyReads
-          OR (e.visibility = 'ORGANISATION' AND e.organisationId IN (
-            SELECT c.organisation_id FROM memberships m JOIN chapters c ON c.id = m.chapter_id WHERE m.user_id = :userId AND m.status = 'ACTIVE'))
-          OR (e.visibility = 'CHAPTER' AND e.chapterId IN (
-            SELECT m.chapter_id FROM memberships m WHERE m.user_id = :userId AND m.status = 'ACTIVE')))))`,
-      { userId, keyManages, keyReads },
-    );
-  }
-
   private whereMatches(qb: SelectQueryBuilder<EventEntity>, filter: EventFilter): void {
     qb.andWhere('e.endsAt >= :from', { from: filter.from ?? new Date() });
     if (filter.to) qb.andWhere('e.startsAt < :to', { to: filter.to });
@@ -212,12 +193,6 @@ export class EventsService {
       qb.andWhere(`to_tsvector('simple', e.title || ' ' || coalesce(e.description, '')) @@ to_tsquery('simple', :query)`, { query });
     }
   }
-}
-
-/** Every word of the search must match the start of a word: "solid bol" finds "Solidarity with Bolivia". */
-export function prefixQuery(search: string): string | null {
-  const words = search.toLowerCase().match(/[\p{L}\p{N}]+/gu);
-  return words ? words.map((w) => `${w}:*`).join(' & ') : null;
 }
 
 function checkTimes(startsAt: Date, endsAt: Date, startChanged: boolean): void {

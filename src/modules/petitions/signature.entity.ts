@@ -1,0 +1,53 @@
+import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+
+/**
+ * One signer of one petition: at most one per normalised email. No foreign key to `petitions`: it
+ * would make every insert lock the (hot) petition row FOR KEY SHARE. Signatures are only inserted by
+ * a statement that selects the OPEN petition, and petitions are never deleted.
+ */
+@Entity('signatures')
+@Index(['petitionId', 'email'], { unique: true })
+@Index(['petitionId', 'createdAt', 'id'])
+@Index('signatures_public_idx', ['petitionId', 'createdAt'], { where: `"display_publicly"` })
+export class SignatureEntity {
+  @PrimaryGeneratedColumn('uuid')
+  id: string;
+
+  @Column('uuid')
+  petitionId: string;
+
+  @Column('text')
+  fullName: string;
+
+  /** Trimmed and lowercased. */
+  @Column('text')
+  email: string;
+
+  @Column('text', { nullable: true })
+  postcode: string | null;
+
+  @Column('text', { nullable: true })
+  country: string | null;
+
+  @Column('text', { nullable: true })
+  comment: string | null;
+
+  @Column('boolean')
+  displayPublicly: boolean;
+
+  @Column('boolean')
+  contactConsent: boolean;
+
+  /** The consent wording shown, when the signer consented. */
+  @Column('uuid', { nullable: true })
+  consentWordingId: string | null;
+
+  @Column({ type: 'timestamptz', precision: 3, nullable: true })
+  consentedAt: Date | null;
+
+  @Column('text', { nullable: true })
+  source: string | null;
+
+  @CreateDateColumn({ type: 'timestamptz', precision: 3 })
+  createdAt: Date;
+}
