@@ -15,6 +15,7 @@ import { AuthModule } from './modules/auth/auth.module';
 import { EventsModule } from './modules/events/events.module';
 import { HealthController } from './modules/health/health.controller';
 import { OrganisationsModule } from './modules/organisations/organisations.module';
+import { PetitionsModule } from './modules/petitions/petitions.module';
 
 @Module({})
 export class AppModule {
@@ -34,6 +35,7 @@ export class AppModule {
         OrganisationsModule,
         ApiKeysModule,
         EventsModule,
+        PetitionsModule,
       ],
       controllers: [HealthController],
       providers: [
