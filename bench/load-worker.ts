@@ -8,6 +8,8 @@ export interface LoadOptions {
   query: string;
   /** Each request picks one of these variable sets at random. */
   variables: Array<Record<string, unknown>>;
+  /** When set, `variables.input[uniqueEmail]` gets an address no other request uses. */
+  uniqueEmail?: string;
 }
 
 export interface LoadResult {
@@ -19,12 +21,22 @@ export interface LoadResult {
   transportErrors: number;
   non2xx: number;
   graphqlErrors: number;
+  /** Answered 200 without a GraphQL error: what the clients were told succeeded. */
+  acknowledged: number;
 }
 
 /** Child process: POSTs the GraphQL query at the server and reports throughput, latency and every kind of error. */
 async function main(): Promise<void> {
   const options = JSON.parse(process.argv[2]) as LoadOptions;
   let graphqlErrors = 0;
+  let acknowledged = 0;
+  let sequence = 0;
+  const variablesFor = () => {
+    const variables = options.variables[Math.floor(Math.random() * options.variables.length)];
+    if (!options.uniqueEmail) return variables;
+    const input = { ...(variables.input as object), [options.uniqueEmail]: `signer-${process.pid}-${++sequence}@example.org` };
+    return { ...variables, input };
+  };
   const result = await autocannon({
     url: `${options.url}/graphql`,
     connections: options.connections,
@@ -35,10 +47,11 @@ async function main(): Promise<void> {
         headers: { 'content-type': 'application/json', ...(options.token ? { authorization: `Bearer ${options.token}` } : {}) },
         setupRequest: (request) => ({
           ...request,
-          body: JSON.stringify({ query: options.query, variables: options.variables[Math.floor(Math.random() * options.variables.length)] }),
+          body: JSON.stringify({ query: options.query, variables: variablesFor() }),
         }),
-        onResponse: (_status, body) => {
+        onResponse: (status, body) => {
           if (body.includes('"errors"')) graphqlErrors++;
+          else if (status === 200) acknowledged++;
         },
       },
     ],
@@ -53,6 +66,7 @@ async function main(): Promise<void> {
     transportErrors,
     non2xx: result.non2xx,
     graphqlErrors,
+    acknowledged,
   };
   process.send!(outcome, () => process.exit(0));
 }

@@ -134,12 +134,16 @@ function freePort(): Promise<number> {
  * The production server (`node dist/src/main.js`) as its own process on the bench database, with
  * `processes` workers (WEB_CONCURRENCY); resolves once it answers /health/ready.
  */
-export async function startServerProcess(s: BenchServer, processes: number): Promise<{ url: string; stop(): Promise<void> }> {
+export async function startServerProcess(
+  s: BenchServer,
+  processes: number,
+  env: Record<string, string> = {},
+): Promise<{ url: string; pid: number; stop(): Promise<void> }> {
   const port = await freePort();
   // BENCH_SERVER_NODE_ARGS passes flags to the server's node, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof".
   const nodeArgs = process.env.BENCH_SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
   const child = spawn(process.execPath, [...nodeArgs, join(__dirname, '..', 'src', 'main.js')], {
-    env: { ...process.env, NODE_ENV: 'production', LOG_LEVEL: 'warn', DATABASE_URL: s.databaseUrl, JWT_SECRET: s.jwtSecret, PORT: String(port), WEB_CONCURRENCY: String(processes) },
+    env: { ...process.env, NODE_ENV: 'production', LOG_LEVEL: 'warn', DATABASE_URL: s.databaseUrl, JWT_SECRET: s.jwtSecret, PORT: String(port), WEB_CONCURRENCY: String(processes), ...env },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   const url = `http://127.0.0.1:${port}`;
@@ -151,6 +155,7 @@ export async function startServerProcess(s: BenchServer, processes: number): Pro
   }
   return {
     url,
+    pid: child.pid!,
     stop: () => new Promise<void>((resolve) => child.once('exit', () => resolve()).kill('SIGTERM')),
   };
 }

@@ -106,3 +106,34 @@ export async function publishEvent(t: TestApp, organiser: TestUser, eventId: str
   const res = await t.gql(`mutation($id: ID!) { publishEvent(id: $id) { id status } }`, { id: eventId }, organiser.token);
   if (res.errors) throw new Error(JSON.stringify(res.errors));
 }
+
+/** A DRAFT petition made by `by` (an organiser of `chapterId`, or an admin when `chapterId` is null for an organisation-wide one). */
+export async function createPetition(
+  t: TestApp,
+  by: TestUser | string,
+  organisationId: string,
+  chapterId: string | null,
+  extra: Record<string, unknown> = {},
+): Promise<{ id: string; slug: string; title: string }> {
+  const res = await t.gql(
+    `mutation($input: CreatePetitionInput!) { createPetition(input: $input) { id slug title } }`,
+    {
+      input: {
+        organisationId,
+        ...(chapterId ? { chapterId } : {}),
+        title: `Free the river ${unique()}`,
+        target: 'The Minister of Water',
+        body: 'Stop the dam.',
+        ...extra,
+      },
+    },
+    typeof by === 'string' ? by : by.token,
+  );
+  if (res.errors) throw new Error(JSON.stringify(res.errors));
+  return res.data.createPetition;
+}
+
+export async function openPetition(t: TestApp, by: TestUser | string, petitionId: string): Promise<void> {
+  const res = await t.gql(`mutation($id: ID!) { openPetition(id: $id) { id status } }`, { id: petitionId }, typeof by === 'string' ? by : by.token);
+  if (res.errors) throw new Error(JSON.stringify(res.errors));
+}

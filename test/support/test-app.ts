@@ -20,9 +20,14 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
+export interface TestAppOptions {
+  /** Run on this database instead of a fresh clone: a second instance beside another app (`t.databaseUrl`). */
+  databaseUrl?: string;
+}
+
 /** The real app on its own cloned database, listening on a free port. `env` overrides settings. */
-export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
-  const databaseUrl = await cloneTemplateDatabase();
+export async function startTestApp(env: Record<string, string> = {}, options: TestAppOptions = {}): Promise<TestApp> {
+  const databaseUrl = options.databaseUrl ?? (await cloneTemplateDatabase());
   const config = loadConfig({
     NODE_ENV: 'test',
     LOG_LEVEL: 'silent',

@@ -1,6 +1,6 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 
-/** The table rate-limiter-flexible's PostgreSQL store reads and writes, declared here so migrations own it. */
+/** Fixed-window counters of RateLimiterService: `<limit name>:<key>`, points spent, window end in epoch ms. */
 @Entity('rate_limits')
 export class RateLimitEntity {
   @PrimaryColumn('varchar', { length: 255 })

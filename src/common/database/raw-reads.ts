@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import DataLoader from 'dataloader';
 import type { Pool } from 'pg';
 import type { DataSource, EntityMetadata, ObjectLiteral, Repository, SelectQueryBuilder } from 'typeorm';
 
@@ -33,10 +34,31 @@ export async function preparedQuery<T>(dataSource: DataSource, text: string, val
   return (await pool.query({ name, text, values })).rows as T[];
 }
 
-/** Rows of `repository`'s table with these ids, in one prepared statement (for DataLoader batch functions). */
-export function findByIds<E extends ObjectLiteral>(repository: Repository<E>, ids: readonly string[]): Promise<E[]> {
+const byIdBatchers = new WeakMap<EntityMetadata, DataLoader<string, unknown>>();
+
+/**
+ * Rows of `repository`'s table with these ids (missing ids are left out). Loads of the same table
+ * from concurrent requests in one turn of the event loop share one prepared statement.
+ */
+export async function findByIds<E extends ObjectLiteral>(repository: Repository<E>, ids: readonly string[]): Promise<E[]> {
   const { metadata } = repository;
-  return preparedQuery<E>(repository.manager.connection, `SELECT ${selectColumns(metadata)} FROM "${metadata.tableName}" WHERE id = ANY($1)`, [ids]);
+  let batcher = byIdBatchers.get(metadata) as DataLoader<string, E | null> | undefined;
+  if (!batcher) {
+    const text = `SELECT ${selectColumns(metadata)} FROM "${metadata.tableName}" WHERE id = ANY($1)`;
+    batcher = new DataLoader<string, E | null>(
+      async (keys) => {
+        const rows = await preparedQuery<E>(repository.manager.connection, text, [keys]);
+        const byId = new Map(rows.map((row) => [row.id as string, row]));
+        return keys.map((key) => byId.get(key) ?? null);
+      },
+      { cache: false, maxBatchSize: 1000, batchScheduleFn: (flush) => setImmediate(flush) },
+    );
+    byIdBatchers.set(metadata, batcher as DataLoader<string, unknown>);
+  }
+  const rows = await batcher.loadMany(ids);
+  const failure = rows.find((row) => row instanceof Error);
+  if (failure) throw failure;
+  return rows.filter((row): row is E => row !== null);
 }
 
 /** A query builder's rows shaped like its main entity, as a prepared statement. */

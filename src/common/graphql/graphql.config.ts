@@ -9,6 +9,7 @@ import type { AccessService } from '../access/access.service';
 import type { AuthenticatedRequest } from '../auth/authentication.middleware';
 import type { Settings } from '../config/settings';
 import { errorCode, formatError, formatErrorWithoutSuggestions } from '../errors/format-error';
+import { GraphQLWsContext, graphqlWsOptions, graphqlWsRequestContext, isGraphQLWsContext } from './graphql-ws';
 import { RequestContext } from './request-context';
 
 /** Query limits: generous for real clients, small enough that no document can be made expensive. */
@@ -82,7 +83,20 @@ export function graphqlConfig(settings: Settings, access: AccessService): Apollo
       // @apollo/server ships CJS and ESM typings of the same classes; they are the same at run time.
     ] as NonNullable<ApolloDriverConfig['plugins']>,
     formatError: production ? formatErrorWithoutSuggestions : formatError,
-    context: ({ req }: { req: AuthenticatedRequest }) => {
+    // Subscriptions over graphql-ws on the same path; see graphql-ws.ts for authentication and limits there.
+    subscriptions: {
+      'graphql-ws': graphqlWsOptions({
+        path: '/graphql',
+        production,
+        maxTokens: QUERY_LIMITS.maxTokens,
+        validationRules: protection.validationRules,
+        format: production ? formatErrorWithoutSuggestions : formatError,
+      }),
+    },
+    // HTTP: `{ req }` authenticated by the middleware; graphql-ws: the socket's context, authenticated on connection_init.
+    context: (arg: { req: AuthenticatedRequest } | GraphQLWsContext) => {
+      if (isGraphQLWsContext(arg)) return graphqlWsRequestContext(arg, access);
+      const { req } = arg;
       if (req.authError) {
         throw new GraphQLError(req.authError.message, { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
       }

@@ -22,13 +22,17 @@ export function OptionalText(max = NAME_MAX) {
   return applyDecorators(IsOptional(), Text(max, 0));
 }
 
-/** An optional multi-line text (descriptions, bodies, notes): newlines allowed, other control characters not. */
-export function OptionalLongText(max = LONG_TEXT_MAX) {
+/** A required multi-line text (petition bodies): newlines allowed, other control characters not. */
+export function LongText(max = LONG_TEXT_MAX, min = 1) {
   return applyDecorators(
-    IsOptional(),
     IsString(),
-    Length(0, max, { message: `must be at most ${max} characters` }),
+    Length(min, max, { message: min > 0 ? `must be ${min}–${max} characters` : `must be at most ${max} characters` }),
     Matches(NO_CONTROL_MULTI_LINE, { message: 'must not contain control characters other than newlines' }),
   );
+}
+
+/** An optional multi-line text (descriptions, notes, comments); null clears it. */
+export function OptionalLongText(max = LONG_TEXT_MAX) {
+  return applyDecorators(IsOptional(), LongText(max, 0));
 }
 

@@ -2,17 +2,32 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { OrganisationsModule } from '../organisations/organisations.module';
 import { ConsentWordingEntity } from './consent-wording.entity';
+import { ExportsController } from './exports.controller';
+import { PetitionSubscriptionsResolver } from './petition-subscriptions.resolver';
 import { PetitionEntity } from './petition.entity';
 import { ChapterPetitionsResolver, PetitionsResolver } from './petitions.resolver';
 import { PetitionsService } from './petitions.service';
 import { SignatureCountEntity } from './signature-count.entity';
+import { SignatureCountNotifier } from './signature-count.notifier';
+import { SignatureBatcher } from './signature-batcher';
 import { SignatureEntity } from './signature.entity';
+import { SignaturesExportService } from './signatures-export.service';
 import { SigningService } from './signing.service';
 
 /** Petitions, public signing with exact sharded counts, signer privacy. */
 @Module({
   imports: [TypeOrmModule.forFeature([PetitionEntity, SignatureEntity, SignatureCountEntity, ConsentWordingEntity]), OrganisationsModule],
-  providers: [PetitionsService, SigningService, PetitionsResolver, ChapterPetitionsResolver],
+  controllers: [ExportsController],
+  providers: [
+    PetitionsService,
+    SignatureBatcher,
+    SigningService,
+    PetitionsResolver,
+    ChapterPetitionsResolver,
+    SignaturesExportService,
+    SignatureCountNotifier,
+    PetitionSubscriptionsResolver,
+  ],
   exports: [PetitionsService],
 })
 export class PetitionsModule {}

@@ -159,7 +159,7 @@ export class PetitionsService {
           `SELECT s.petition_id AS "petitionId", s.full_name AS "fullName", s.country, s.comment, s.created_at AS "createdAt"
              FROM unnest($1::uuid[]) AS p(id)
              CROSS JOIN LATERAL (
-               SELECT * FROM signatures s WHERE s.petition_id = p.id AND s.display_publicly ORDER BY s.created_at DESC LIMIT $2
+               SELECT * FROM signatures s WHERE s.petition_id = p.id AND s.display_publicly ORDER BY s.created_at DESC, s.id DESC LIMIT $2
              ) s`,
           [ids, first],
         );

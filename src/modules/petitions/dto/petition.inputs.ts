@@ -6,7 +6,7 @@ import { PageArgs } from '../../../common/pagination/connection';
 import { NormalisedEmail } from '../../../common/validation/email';
 import { IsCountry } from '../../../common/validation/place';
 import { IsSlug } from '../../../common/validation/slug';
-import { OptionalLongText, OptionalText, Text } from '../../../common/validation/text';
+import { LongText, OptionalLongText, OptionalText, Text } from '../../../common/validation/text';
 import { PETITION_STATUSES, PetitionStatus } from '../petition.entity';
 import { PetitionStatusEnum } from '../petition.model';
 
@@ -25,7 +25,7 @@ export class CreatePetitionInput {
   @Field(() => ID, { nullable: true, description: 'Omit for an organisation-wide petition (admins only).' }) @IsOptional() @IsId() chapterId?: string;
   @Field() @Text() title: string;
   @Field() @Text() target: string;
-  @Field() @Text(20_000) body: string;
+  @Field() @LongText() body: string;
   @Field(() => Int, { nullable: true }) @IsOptional() @Goal goal?: number | null;
   @Field(() => GraphQLISODateTime, { nullable: true }) @IsOptional() @IsDate({ message: 'must be a date-time' }) closesAt?: Date | null;
   @Field(() => VisibilityEnum, { defaultValue: 'PUBLIC' }) @IsIn(VISIBILITIES) visibility: Visibility;
@@ -37,7 +37,7 @@ export class CreatePetitionInput {
 export class UpdatePetitionInput {
   @Field(() => String, { nullable: true }) @Present() @Text() title?: string;
   @Field(() => String, { nullable: true }) @Present() @Text() target?: string;
-  @Field(() => String, { nullable: true }) @Present() @Text(20_000) body?: string;
+  @Field(() => String, { nullable: true }) @Present() @LongText() body?: string;
   @Field(() => Int, { nullable: true }) @IsOptional() @Goal goal?: number | null;
   @Field(() => GraphQLISODateTime, { nullable: true }) @IsOptional() @IsDate({ message: 'must be a date-time' }) closesAt?: Date | null;
   @Field(() => VisibilityEnum, { nullable: true }) @Present() @IsIn(VISIBILITIES) visibility?: Visibility;
