@@ -13,6 +13,8 @@ import { GqlResponse, startTestApp, TestApp } from './support/test-app';
  * actor. A cell is either OK (no error; the value looked at is non-null), NULL (no error; the value
  * is null: hidden rather than refused), or the exact error code of the one error the request gets.
  * Destructive rows build a fresh target for every cell, so cells do not depend on each other.
+ * Plain HTTP endpoints that hand out personal data (the signatures CSV) have rows too, their status
+ * read as a code: 401 UNAUTHENTICATED, 403 FORBIDDEN, 404 NOT_FOUND, 200 OK.
  */
 
 const ACTORS = [
@@ -52,6 +54,11 @@ interface Performed {
   pick: (data: any) => unknown;
   /** For field rows: where a refusal must be reported, with the parent object still present. */
   fieldPath?: string[];
+  /**
+   * Checks a refused response (any code but UNAUTHENTICATED) where fieldPath cannot describe it: one
+   * refusal per node of a list, a field under a mutation payload, a plain HTTP answer. Replaces fieldPath.
+   */
+  refusal?: (res: GqlResponse) => void;
 }
 
 interface Row {
@@ -104,6 +111,21 @@ describe('permission matrix', () => {
       draft: string; // PUBLIC but DRAFT, listed
       memberGoing: string; // PUBLIC, published, link and address; only `member` is GOING
       memberWaitlisted: string; // the same, capacity 1: the bystander is GOING, `member` WAITLISTED
+    };
+    /** Signers of the matrix petitions: `signer` is shown publicly, `hiddenSigner` is not. */
+    signer: { fullName: string; email: string };
+    hiddenSigner: { fullName: string; email: string };
+    pt: {
+      public: string; // PUBLIC, OPEN, of A1, listed; signed by the signer and the hidden signer
+      organisation: string; // ORGANISATION, OPEN, of A1, listed
+      chapter: string; // CHAPTER, OPEN, of A1, listed; signed by the signer
+      draft: string; // PUBLIC but DRAFT, of A1, listed
+      closed: string; // PUBLIC, CLOSED, of A1
+      orgWide: string; // organisation-wide (no chapter), ORGANISATION, OPEN, listed
+      orgWidePublic: string; // organisation-wide, PUBLIC, OPEN; signed by the signer
+      orgWideDraft: string; // organisation-wide, PUBLIC but DRAFT, listed
+      a2: string; // PUBLIC, OPEN, of A2 (organised by `otherOrganiser`); signed by the signer
+      a2Unsigned: string; // the same, without signatures
     };
   };
 
@@ -214,6 +236,95 @@ describe('permission matrix', () => {
   const MEMBERS = (status: 'ACTIVE' | 'PENDING') =>
     `query($id: ID!) { chapter(id: $id) { id members(status: ${status}, first: 100) { totalCount edges { node { status user { id email } } } } } }`;
 
+  const CREATE_PETITION = `mutation($input: CreatePetitionInput!) { createPetition(input: $input) { id status } }`;
+  const OPEN_PETITION = `mutation($id: ID!) { openPetition(id: $id) { id status } }`;
+  const CLOSE_PETITION = `mutation($id: ID!) { closePetition(id: $id) { id status } }`;
+  const UPDATE_PETITION = `mutation($id: ID!, $t: String) { updatePetition(id: $id, input: { title: $t }) { id title } }`;
+  const SIGN = `mutation($input: SignPetitionInput!) { signPetition(input: $input) { petition { id status } } }`;
+  const PETITION = `query($id: ID!) { petition(id: $id) { id title status visibility } }`;
+  const LISTED_PETITIONS = `query($f: PetitionFilter) { petitions(filter: $f, first: 100) { totalCount edges { node { id } } } }`;
+  const SIGNATURES = `query($id: ID!) { petition(id: $id) { id title signatureCount signatures(first: 100) { totalCount edges { node { id fullName email postcode } } } } }`;
+
+  /** The input of a petition of A1 (`chapterId: undefined` for an organisation-wide one of A). */
+  function petitionInput(extra: Record<string, unknown> = {}) {
+    return {
+      organisationId: w.orgA.id,
+      chapterId: w.a1.id,
+      title: `Matrix petition ${unique()}`,
+      target: 'The Foreign Secretary',
+      body: 'Stop the deportation flights.',
+      visibility: 'PUBLIC',
+      ...extra,
+    };
+  }
+
+  /** A fresh petition made by the founder (organiser of A1 and A2, admin of A): OPEN unless told otherwise. */
+  async function newPetition(extra: Record<string, unknown> = {}, status: 'DRAFT' | 'OPEN' | 'CLOSED' = 'OPEN'): Promise<string> {
+    const { id } = (await setup(CREATE_PETITION, { input: petitionInput(extra) })).createPetition;
+    if (status !== 'DRAFT') await setup(OPEN_PETITION, { id });
+    if (status === 'CLOSED') await setup(CLOSE_PETITION, { id });
+    return id;
+  }
+
+  /** A signature by a fresh person, not shown publicly (so the recent signers set up stay the newest shown). */
+  const signInput = (petitionId: string, extra: Record<string, unknown> = {}) => ({
+    petitionId,
+    fullName: 'Pablo Passerby',
+    email: `passerby-${unique()}@example.org`,
+    country: 'BO',
+    displayPublicly: false,
+    ...extra,
+  });
+
+  /** Whether the petition is in the Query.petitions answer for the listed word (all of A, organisation-wide ones included). */
+  const listedPetition = (which: keyof typeof w.pt) => async (a: Actor): Promise<Performed> => ({
+    res: await gql(LISTED_PETITIONS, { f: { organisationId: w.orgA.id, search: w.listed } }, a),
+    pick: (d) => d.petitions.edges.find((e: any) => e.node.id === w.pt[which])?.node,
+  });
+
+  /** The signer's signature in a signatures connection, checked; the connection when it is there. */
+  function withSigner(signatures: any): unknown {
+    const node = signatures?.edges.find((e: any) => e.node.email === w.signer.email)?.node;
+    if (node) expect(node.fullName).toBe(w.signer.fullName);
+    return node ? signatures : null;
+  }
+
+  /**
+   * The refusal of Petition.signatures on every node of a petition list at `edgesPath`: one FORBIDDEN
+   * error per node, each at that node's `signatures`, which is null, while the rest of the node is present.
+   */
+  const refusedOnEveryNode = (edgesPath: string[]) => (res: GqlResponse) => {
+    const edges: any[] = edgesPath.reduce((o: any, k) => o?.[k], res.data);
+    expect(edges.length).toBeGreaterThan(0);
+    for (const edge of edges) expect(edge.node).toEqual(expect.objectContaining({ id: expect.any(String), title: expect.any(String), signatures: null }));
+    const paths = res.errors!.map((e) => e.path);
+    expect(paths).toHaveLength(edges.length);
+    expect(paths).toEqual(expect.arrayContaining(edges.map((_, i) => [...edgesPath, i, 'node', 'signatures'])));
+  };
+
+  /**
+   * GET `path` of the plain HTTP API as the actor, answered in the shape of a GraphQL response so a cell
+   * reads it the same way: 401, 403 and 404 become the codes UNAUTHENTICATED, FORBIDDEN and NOT_FOUND.
+   */
+  async function httpGet(path: string, a: Actor): Promise<GqlResponse> {
+    const response = await fetch(`${t.url}${path}`, { headers: a.token ? { authorization: `Bearer ${a.token}` } : {} });
+    const body = await response.text();
+    const code = ({ 401: UNAUTH, 403: FORBID, 404: NOTFND } as Record<number, string>)[response.status];
+    if (response.status === 200) return { status: 200, data: { body, contentType: response.headers.get('content-type') } };
+    return { status: response.status, errors: [{ message: body, extensions: { code: code ?? `HTTP ${response.status}` } }] };
+  }
+
+  /** The signatures CSV of a petition: OK when it is a CSV with the header (and the signer, when `signed`); a refusal carries no signer data. */
+  const signaturesCsv = (petitionId: () => string, signed: boolean) => async (a: Actor): Promise<Performed> => ({
+    res: await httpGet(`/exports/petitions/${petitionId()}/signatures.csv`, a),
+    pick: (d) => {
+      expect(d.contentType).toMatch(/^text\/csv/);
+      expect(d.body.split('\r\n')[0]).toBe('signed_at,full_name,email,postcode,country,comment,display_publicly,contact_consent,consent_wording_id,consented_at,source');
+      return !signed || (d.body.includes(w.signer.email) && d.body.includes(w.signer.fullName)) ? d.body : null;
+    },
+    refusal: (res) => expect(res.errors![0].message).not.toContain(w.signer.email),
+  });
+
   // ------------------------------------------------------------------------------------------------
   // The matrix.               anonymous user    member  organiser otherOrg admin  otherAdmin keyScope keyNoScope revokedKey
   const PUBLIC_ROW = /*      */ [OK, OK, OK, OK, OK, OK, OK, OK, OK, UNAUTH] as const;
@@ -238,6 +349,22 @@ describe('permission matrix', () => {
   // Street address and online link: GOING attendees, organisers, admins, EVENTS_WRITE keys.
   const RESTRICTED_GOING = /**/ [NULL, NULL, OK, OK, NULL, OK, NULL, OK, NULL, UNAUTH] as const;
   const RESTRICTED_WAIT = /* */ [NULL, NULL, NULL, OK, NULL, OK, NULL, OK, NULL, UNAUTH] as const;
+  // Petitions of A1 (DRAFT, OPEN or CLOSED). Seeing one: keys by PETITIONS_READ, so the key without it sees PUBLIC ones only.
+  const SEE_ORG_PETITION = /**/ [NULL, NULL, OK, OK, OK, OK, NULL, OK, NULL, UNAUTH] as const;
+  const SEE_CHAPTER_PETITION = [NULL, NULL, OK, OK, NULL, OK, NULL, OK, NULL, UNAUTH] as const;
+  const SEE_DRAFT_PETITION = [NULL, NULL, NULL, OK, NULL, OK, NULL, OK, NULL, UNAUTH] as const;
+  // An organisation-wide DRAFT: admins and PETITIONS_WRITE keys only (no chapter, so no organiser of it).
+  const SEE_ORG_WIDE_DRAFT = [NULL, NULL, NULL, NULL, NULL, OK, NULL, OK, NULL, UNAUTH] as const;
+  // Managing one: FORBIDDEN to those who see it, NOT_FOUND to those who do not; keys by PETITIONS_WRITE.
+  const MANAGE_PETITION = /* */ [UNAUTH, FORBID, FORBID, OK, FORBID, OK, FORBID, OK, FORBID, UNAUTH] as const;
+  const MANAGE_CHAPTER_PETITION = [UNAUTH, NOTFND, FORBID, OK, NOTFND, OK, NOTFND, OK, FORBID, UNAUTH] as const;
+  const MANAGE_DRAFT_PETITION = [UNAUTH, NOTFND, NOTFND, OK, NOTFND, OK, NOTFND, OK, FORBID, UNAUTH] as const;
+  const MANAGE_ORG_WIDE = /* */ [UNAUTH, FORBID, FORBID, FORBID, FORBID, OK, FORBID, OK, FORBID, UNAUTH] as const;
+  // Signing: anyone who sees the petition (anonymous too); keys by SIGNATURES_WRITE.
+  const SIGN_PUBLIC = /*     */ [OK, OK, OK, OK, OK, OK, OK, OK, FORBID, UNAUTH] as const;
+  const SIGN_CHAPTER = /*    */ [NOTFND, NOTFND, OK, OK, NOTFND, OK, NOTFND, OK, FORBID, UNAUTH] as const;
+  // Signers' personal data: organisers of the petition's chapter, admins, SIGNATURES_READ keys; FORBIDDEN at Petition.signatures for the rest.
+  const SIGNATURES_ROW = /*  */ [FORBID, FORBID, FORBID, OK, FORBID, OK, FORBID, OK, FORBID, UNAUTH] as const;
 
   const rows: Row[] = [
     // ---------------------------------------------------------------- queries
@@ -652,6 +779,218 @@ describe('permission matrix', () => {
       expected: [UNAUTH, NOTFND, FORBID, OK, NOTFND, OK, NOTFND, FORBID, FORBID, UNAUTH],
     },
 
+    // ---------------------------------------------------------------- petitions: reading
+    {
+      name: 'Query.petition (a PUBLIC petition of A1)',
+      covers: 'Query.petition',
+      perform: async (a) => ({ res: await gql(PETITION, { id: w.pt.public }, a), pick: (d) => d.petition }),
+      expected: PUBLIC_ROW,
+    },
+    {
+      name: 'Query.petition (an ORGANISATION petition of A1)',
+      covers: 'Query.petition',
+      perform: async (a) => ({ res: await gql(PETITION, { id: w.pt.organisation }, a), pick: (d) => d.petition }),
+      expected: SEE_ORG_PETITION,
+    },
+    {
+      name: 'Query.petition (a CHAPTER petition of A1)',
+      covers: 'Query.petition',
+      perform: async (a) => ({ res: await gql(PETITION, { id: w.pt.chapter }, a), pick: (d) => d.petition }),
+      expected: SEE_CHAPTER_PETITION,
+    },
+    {
+      name: 'Query.petition (a DRAFT petition of A1)',
+      covers: 'Query.petition',
+      perform: async (a) => ({ res: await gql(PETITION, { id: w.pt.draft }, a), pick: (d) => d.petition }),
+      expected: SEE_DRAFT_PETITION,
+    },
+    {
+      name: 'Query.petition (a CLOSED PUBLIC petition of A1)',
+      covers: 'Query.petition',
+      perform: async (a) => ({ res: await gql(PETITION, { id: w.pt.closed }, a), pick: (d) => d.petition }),
+      expected: PUBLIC_ROW,
+    },
+    {
+      name: 'Query.petition (an organisation-wide ORGANISATION petition)',
+      covers: 'Query.petition',
+      perform: async (a) => ({ res: await gql(PETITION, { id: w.pt.orgWide }, a), pick: (d) => d.petition }),
+      expected: SEE_ORG_PETITION,
+    },
+    {
+      name: 'Query.petition (an organisation-wide DRAFT petition)',
+      covers: 'Query.petition',
+      perform: async (a) => ({ res: await gql(PETITION, { id: w.pt.orgWideDraft }, a), pick: (d) => d.petition }),
+      expected: SEE_ORG_WIDE_DRAFT,
+    },
+    {
+      name: 'Query.petitions (lists a PUBLIC petition of A1)',
+      covers: 'Query.petitions',
+      perform: listedPetition('public'),
+      expected: PUBLIC_ROW,
+    },
+    {
+      name: 'Query.petitions (lists an ORGANISATION petition of A1)',
+      covers: 'Query.petitions',
+      perform: listedPetition('organisation'),
+      expected: SEE_ORG_PETITION,
+    },
+    {
+      name: 'Query.petitions (lists a CHAPTER petition of A1)',
+      covers: 'Query.petitions',
+      perform: listedPetition('chapter'),
+      expected: SEE_CHAPTER_PETITION,
+    },
+    {
+      name: 'Query.petitions (lists a DRAFT petition of A1)',
+      covers: 'Query.petitions',
+      perform: listedPetition('draft'),
+      expected: SEE_DRAFT_PETITION,
+    },
+    {
+      name: 'Query.petitions (lists an organisation-wide ORGANISATION petition)',
+      covers: 'Query.petitions',
+      perform: listedPetition('orgWide'),
+      expected: SEE_ORG_PETITION,
+    },
+    {
+      name: 'Query.petitions (lists an organisation-wide DRAFT petition)',
+      covers: 'Query.petitions',
+      perform: listedPetition('orgWideDraft'),
+      expected: SEE_ORG_WIDE_DRAFT,
+    },
+
+    // ---------------------------------------------------------------- petitions: managing
+    {
+      name: 'Mutation.createPetition (in A1)',
+      covers: 'Mutation.createPetition',
+      perform: async (a) => ({ res: await gql(CREATE_PETITION, { input: petitionInput() }, a), pick: (d) => (d.createPetition.status === 'DRAFT' ? d.createPetition : null) }),
+      expected: MANAGE_PETITION,
+    },
+    {
+      name: 'Mutation.createPetition (organisation-wide: admins only)',
+      covers: 'Mutation.createPetition',
+      perform: async (a) => ({
+        res: await gql(CREATE_PETITION, { input: petitionInput({ chapterId: undefined }) }, a),
+        pick: (d) => (d.createPetition.status === 'DRAFT' ? d.createPetition : null),
+      }),
+      expected: MANAGE_ORG_WIDE,
+    },
+    {
+      name: 'Mutation.updatePetition (an OPEN PUBLIC petition of A1)',
+      covers: 'Mutation.updatePetition',
+      perform: async (a) => {
+        const id = await newPetition();
+        return { res: await gql(UPDATE_PETITION, { id, t: `Edited by ${a.name}` }, a), pick: (d) => (d.updatePetition.title === `Edited by ${a.name}` ? d.updatePetition : null) };
+      },
+      expected: MANAGE_PETITION,
+    },
+    {
+      name: 'Mutation.updatePetition (an OPEN CHAPTER petition of A1)',
+      covers: 'Mutation.updatePetition',
+      perform: async (a) => {
+        const id = await newPetition({ visibility: 'CHAPTER' });
+        return { res: await gql(UPDATE_PETITION, { id, t: `Edited by ${a.name}` }, a), pick: (d) => (d.updatePetition.title === `Edited by ${a.name}` ? d.updatePetition : null) };
+      },
+      expected: MANAGE_CHAPTER_PETITION,
+    },
+    {
+      name: 'Mutation.updatePetition (a DRAFT petition of A1)',
+      covers: 'Mutation.updatePetition',
+      perform: async (a) => {
+        const id = await newPetition({}, 'DRAFT');
+        return { res: await gql(UPDATE_PETITION, { id, t: `Edited by ${a.name}` }, a), pick: (d) => (d.updatePetition.title === `Edited by ${a.name}` ? d.updatePetition : null) };
+      },
+      expected: MANAGE_DRAFT_PETITION,
+    },
+    {
+      name: 'Mutation.updatePetition (an OPEN PUBLIC organisation-wide petition: admins only)',
+      covers: 'Mutation.updatePetition',
+      perform: async (a) => {
+        const id = await newPetition({ chapterId: undefined });
+        return { res: await gql(UPDATE_PETITION, { id, t: `Edited by ${a.name}` }, a), pick: (d) => (d.updatePetition.title === `Edited by ${a.name}` ? d.updatePetition : null) };
+      },
+      expected: MANAGE_ORG_WIDE,
+    },
+    {
+      name: 'Mutation.openPetition (a DRAFT petition of A1)',
+      covers: 'Mutation.openPetition',
+      perform: async (a) => {
+        const id = await newPetition({}, 'DRAFT');
+        return { res: await gql(OPEN_PETITION, { id }, a), pick: (d) => (d.openPetition.status === 'OPEN' ? d.openPetition : null) };
+      },
+      expected: MANAGE_DRAFT_PETITION,
+    },
+    {
+      name: 'Mutation.openPetition (a CLOSED PUBLIC petition of A1: reopened)',
+      covers: 'Mutation.openPetition',
+      perform: async (a) => {
+        const id = await newPetition({}, 'CLOSED');
+        return { res: await gql(OPEN_PETITION, { id }, a), pick: (d) => (d.openPetition.status === 'OPEN' ? d.openPetition : null) };
+      },
+      expected: MANAGE_PETITION,
+    },
+    {
+      name: 'Mutation.openPetition (an OPEN PUBLIC petition of A1: nothing changes)',
+      covers: 'Mutation.openPetition',
+      perform: async (a) => {
+        const id = await newPetition();
+        return { res: await gql(OPEN_PETITION, { id }, a), pick: (d) => (d.openPetition.status === 'OPEN' ? d.openPetition : null) };
+      },
+      expected: MANAGE_PETITION,
+    },
+    {
+      name: 'Mutation.closePetition (an OPEN PUBLIC petition of A1)',
+      covers: 'Mutation.closePetition',
+      perform: async (a) => {
+        const id = await newPetition();
+        return { res: await gql(CLOSE_PETITION, { id }, a), pick: (d) => (d.closePetition.status === 'CLOSED' ? d.closePetition : null) };
+      },
+      expected: MANAGE_PETITION,
+    },
+    {
+      name: 'Mutation.closePetition (an OPEN CHAPTER petition of A1)',
+      covers: 'Mutation.closePetition',
+      perform: async (a) => {
+        const id = await newPetition({ visibility: 'CHAPTER' });
+        return { res: await gql(CLOSE_PETITION, { id }, a), pick: (d) => (d.closePetition.status === 'CLOSED' ? d.closePetition : null) };
+      },
+      expected: MANAGE_CHAPTER_PETITION,
+    },
+
+    // ---------------------------------------------------------------- petitions: signing
+    {
+      name: 'Mutation.signPetition (an OPEN PUBLIC petition; anonymous too)',
+      covers: 'Mutation.signPetition',
+      perform: async (a) => ({
+        res: await gql(SIGN, { input: signInput(w.pt.public) }, a),
+        pick: (d) => (d.signPetition.petition.id === w.pt.public ? d.signPetition.petition : null),
+      }),
+      expected: SIGN_PUBLIC,
+    },
+    {
+      name: 'Mutation.signPetition (an OPEN CHAPTER petition of A1: those who see it)',
+      covers: 'Mutation.signPetition',
+      perform: async (a) => ({
+        res: await gql(SIGN, { input: signInput(w.pt.chapter) }, a),
+        pick: (d) => (d.signPetition.petition.id === w.pt.chapter ? d.signPetition.petition : null),
+      }),
+      expected: SIGN_CHAPTER,
+    },
+    {
+      name: 'Mutation.signPetition (a DRAFT petition: not open to those who see it, not there for the rest)',
+      covers: 'Mutation.signPetition',
+      perform: async (a) => ({ res: await gql(SIGN, { input: signInput(w.pt.draft) }, a), pick: (d) => d.signPetition.petition }),
+      //         anonymous user    member  organiser   otherOrg admin       otherAdmin keyScope    keyNoScope revokedKey
+      expected: [NOTFND, NOTFND, NOTFND, 'CONFLICT', NOTFND, 'CONFLICT', NOTFND, 'CONFLICT', FORBID, UNAUTH],
+    },
+    {
+      name: 'Mutation.signPetition (a CLOSED PUBLIC petition)',
+      covers: 'Mutation.signPetition',
+      perform: async (a) => ({ res: await gql(SIGN, { input: signInput(w.pt.closed) }, a), pick: (d) => d.signPetition.petition }),
+      //         anonymous   user        member      organiser   otherOrg    admin       otherAdmin  keyScope    keyNoScope revokedKey
+      expected: ['CONFLICT', 'CONFLICT', 'CONFLICT', 'CONFLICT', 'CONFLICT', 'CONFLICT', 'CONFLICT', 'CONFLICT', FORBID, UNAUTH],
+    },
+
     // ---------------------------------------------------------------- calendar tokens (the caller's own)
     {
       name: 'Mutation.resetCalendarToken',
@@ -864,6 +1203,139 @@ describe('permission matrix', () => {
       perform: async (a) => ({ res: await gql(RESTRICTED, { id: w.ev.memberWaitlisted }, a), pick: (d) => d.event.location.addressLine }),
       expected: RESTRICTED_WAIT,
     },
+
+    // ---------------------------------------------------------------- personal-data fields of petitions
+    {
+      name: 'Petition.signatures (a PUBLIC petition of A1)',
+      covers: 'Petition.signatures',
+      perform: async (a) => ({ res: await gql(SIGNATURES, { id: w.pt.public }, a), pick: (d) => withSigner(d.petition.signatures), fieldPath: ['petition', 'signatures'] }),
+      expected: SIGNATURES_ROW,
+    },
+    {
+      name: 'Petition.signatures (a CHAPTER petition of A1: null petition for those who may not see it)',
+      covers: 'Petition.signatures',
+      perform: async (a) => ({ res: await gql(SIGNATURES, { id: w.pt.chapter }, a), pick: (d) => withSigner(d.petition?.signatures), fieldPath: ['petition', 'signatures'] }),
+      //         anonymous user member  organiser otherOrg admin otherAdmin keyScope keyNoScope revokedKey
+      expected: [NULL, NULL, FORBID, OK, NULL, OK, NULL, OK, NULL, UNAUTH],
+    },
+    {
+      name: "Petition.signatures (an organisation-wide PUBLIC petition: admins', not chapter organisers')",
+      covers: 'Petition.signatures',
+      perform: async (a) => ({ res: await gql(SIGNATURES, { id: w.pt.orgWidePublic }, a), pick: (d) => withSigner(d.petition.signatures), fieldPath: ['petition', 'signatures'] }),
+      //         anonymous user    member  organiser otherOrg admin otherAdmin keyScope keyNoScope revokedKey
+      expected: [FORBID, FORBID, FORBID, FORBID, FORBID, OK, FORBID, OK, FORBID, UNAUTH],
+    },
+    {
+      name: 'Petition.signatures (through Chapter.petitions of A2, organised by `otherOrganiser`)',
+      covers: 'Petition.signatures',
+      perform: async (a) => ({
+        res: await gql(
+          `query($id: ID!) { chapter(id: $id) { id name petitions { totalCount edges { node { id title signatures { edges { node { fullName email } } } } } } } }`,
+          { id: w.a2.id },
+          a,
+        ),
+        pick: (d) => {
+          const edges = d.chapter.petitions.edges;
+          expect(edges.map((e: any) => e.node.id).sort()).toEqual([w.pt.a2, w.pt.a2Unsigned].sort());
+          return withSigner(edges.find((e: any) => e.node.id === w.pt.a2).node.signatures);
+        },
+        refusal: refusedOnEveryNode(['chapter', 'petitions', 'edges']),
+      }),
+      //         anonymous user    member  organiser otherOrg admin otherAdmin keyScope keyNoScope revokedKey
+      expected: [FORBID, FORBID, FORBID, FORBID, OK, OK, FORBID, OK, FORBID, UNAUTH],
+    },
+    {
+      name: 'Petition.signatures (through Query.petitions: the listed petitions of A1)',
+      covers: 'Petition.signatures',
+      perform: async (a) => ({
+        res: await gql(
+          `query($f: PetitionFilter) { petitions(filter: $f) { edges { node { id title signatures { edges { node { fullName email } } } } } } }`,
+          { f: { chapterId: w.a1.id, search: w.listed } },
+          a,
+        ),
+        pick: (d) => withSigner(d.petitions.edges.find((e: any) => e.node.id === w.pt.public)?.node.signatures),
+        refusal: refusedOnEveryNode(['petitions', 'edges']),
+      }),
+      expected: SIGNATURES_ROW,
+    },
+    {
+      name: 'Petition.signatures (through the signPetition payload)',
+      covers: 'Petition.signatures',
+      perform: async (a) => ({
+        res: await gql(`mutation($input: SignPetitionInput!) { signPetition(input: $input) { petition { id title signatures(first: 100) { edges { node { fullName email } } } } } }`, { input: signInput(w.pt.public) }, a),
+        pick: (d) => withSigner(d.signPetition.petition.signatures),
+        refusal: (res) => {
+          if (a.name === 'keyWithoutScope') {
+            // The operation itself is refused (no SIGNATURES_WRITE): nothing is signed, nothing answered.
+            expect(res.errors!.map((e) => e.path)).toEqual([['signPetition']]);
+            expect(res.data).toBeNull();
+          } else {
+            expect(res.errors!.map((e) => e.path)).toEqual([['signPetition', 'petition', 'signatures']]);
+            expect(res.data?.signPetition.petition).toEqual(expect.objectContaining({ id: w.pt.public, signatures: null }));
+          }
+        },
+      }),
+      expected: SIGNATURES_ROW,
+    },
+    // GET /exports/petitions/:id/signatures.csv: 404 for who cannot see the petition, 403 for who sees it but may not export, 401 for bad credentials.
+    {
+      name: 'GET /exports/petitions/:id/signatures.csv (a PUBLIC petition of A1)',
+      covers: 'GET /exports/petitions/:id/signatures.csv',
+      perform: signaturesCsv(() => w.pt.public, true),
+      expected: SIGNATURES_ROW,
+    },
+    {
+      name: 'GET /exports/petitions/:id/signatures.csv (a CHAPTER petition of A1)',
+      covers: 'GET /exports/petitions/:id/signatures.csv',
+      perform: signaturesCsv(() => w.pt.chapter, true),
+      //         anonymous user    member  organiser otherOrg admin otherAdmin keyScope keyNoScope revokedKey
+      expected: [NOTFND, NOTFND, FORBID, OK, NOTFND, OK, NOTFND, OK, NOTFND, UNAUTH],
+    },
+    {
+      name: 'GET /exports/petitions/:id/signatures.csv (a DRAFT petition of A1)',
+      covers: 'GET /exports/petitions/:id/signatures.csv',
+      perform: signaturesCsv(() => w.pt.draft, false),
+      //         anonymous user    member  organiser otherOrg admin otherAdmin keyScope keyNoScope revokedKey
+      expected: [NOTFND, NOTFND, NOTFND, OK, NOTFND, OK, NOTFND, OK, NOTFND, UNAUTH],
+    },
+    {
+      name: 'GET /exports/petitions/:id/signatures.csv (an organisation-wide PUBLIC petition: admins, not chapter organisers)',
+      covers: 'GET /exports/petitions/:id/signatures.csv',
+      perform: signaturesCsv(() => w.pt.orgWidePublic, true),
+      //         anonymous user    member  organiser otherOrg admin otherAdmin keyScope keyNoScope revokedKey
+      expected: [FORBID, FORBID, FORBID, FORBID, FORBID, OK, FORBID, OK, FORBID, UNAUTH],
+    },
+    {
+      name: 'GET /exports/petitions/:id/signatures.csv (a PUBLIC petition of A2, organised by `otherOrganiser`)',
+      covers: 'GET /exports/petitions/:id/signatures.csv',
+      perform: signaturesCsv(() => w.pt.a2, true),
+      //         anonymous user    member  organiser otherOrg admin otherAdmin keyScope keyNoScope revokedKey
+      expected: [FORBID, FORBID, FORBID, FORBID, OK, OK, FORBID, OK, FORBID, UNAUTH],
+    },
+    {
+      name: 'GET /exports/petitions/:id/signatures.csv (no such petition)',
+      covers: 'GET /exports/petitions/:id/signatures.csv',
+      perform: signaturesCsv(() => '00000000-0000-4000-8000-000000000000', false),
+      //         anonymous user    member  organiser otherOrg admin   otherAdmin keyScope keyNoScope revokedKey
+      expected: [NOTFND, NOTFND, NOTFND, NOTFND, NOTFND, NOTFND, NOTFND, NOTFND, NOTFND, UNAUTH],
+    },
+    {
+      name: "Petition.recentSignatures (public signers only, first name and initial: never an email)",
+      covers: 'Petition.recentSignatures',
+      perform: async (a) => ({
+        res: await gql(`query($id: ID!) { petition(id: $id) { id recentSignatures(first: 50) { displayName country comment createdAt } } }`, { id: w.pt.public }, a),
+        pick: (d) => {
+          const recent = d.petition.recentSignatures;
+          const json = JSON.stringify(recent);
+          expect(json).not.toContain('@');
+          expect(json).not.toContain(w.signer.email.split('@')[0]);
+          expect(json).not.toContain('Quispe');
+          expect(json).not.toContain('Hugo');
+          return recent.some((r: any) => r.displayName === 'Sara Q.') ? recent : null;
+        },
+      }),
+      expected: PUBLIC_ROW,
+    },
   ];
 
   beforeAll(async () => {
@@ -931,21 +1403,44 @@ describe('permission matrix', () => {
     expect((await rsvpAs(bystander, memberWaitlisted)).status).toBe('GOING');
     expect((await rsvpAs(member, memberWaitlisted)).status).toBe('WAITLISTED');
     w.ev = { public: publicEvent, bystanderAttendance, organisation, chapter, draft, memberGoing, memberWaitlisted };
+
+    // Petitions of A, made by the founder (organiser of A1 and A2, admin of A), and their signers.
+    const [ptPublic, ptOrganisation, ptChapter, ptDraft, closed, orgWide, orgWidePublic, orgWideDraft, a2, a2Unsigned] = await Promise.all([
+      newPetition({ title: title('Public petition') }),
+      newPetition({ visibility: 'ORGANISATION', title: title('Organisation petition') }),
+      newPetition({ visibility: 'CHAPTER', title: title('Chapter petition') }),
+      newPetition({ title: title('Draft petition') }, 'DRAFT'),
+      newPetition({}, 'CLOSED'),
+      newPetition({ chapterId: undefined, visibility: 'ORGANISATION', title: title('Organisation-wide petition') }),
+      newPetition({ chapterId: undefined }),
+      newPetition({ chapterId: undefined, title: title('Organisation-wide draft') }, 'DRAFT'),
+      newPetition({ chapterId: w.a2.id }),
+      newPetition({ chapterId: w.a2.id }),
+    ]);
+    w.pt = { public: ptPublic, organisation: ptOrganisation, chapter: ptChapter, draft: ptDraft, closed, orgWide, orgWidePublic, orgWideDraft, a2, a2Unsigned };
+    w.signer = { fullName: 'Sara Signer Quispe', email: `sara-${unique()}@example.org` };
+    w.hiddenSigner = { fullName: 'Hugo Hidden', email: `hugo-${unique()}@example.org` };
+    const signer = { ...w.signer, postcode: 'SW1A 1AA', comment: 'Solidaridad', displayPublicly: true, contactConsent: true };
+    // Signed through the founder's session (the CHAPTER petition is not visible to anonymous signers); the input names the signer.
+    for (const petitionId of [ptPublic, ptChapter, orgWidePublic, a2]) await setup(SIGN, { input: signInput(petitionId, signer) });
+    await setup(SIGN, { input: signInput(ptPublic, w.hiddenSigner) });
   });
   afterAll(() => t?.close());
 
   describe.each(rows.map((row) => [row.name, row] as const))('%s', (_name, row) => {
     it.each(ACTORS.map((actor, i) => [actor, row.expected[i]] as const))('%s → %s', async (actorName, expected) => {
-      const { res, pick, fieldPath } = await row.perform(w.actors[actorName]);
+      const { res, pick, fieldPath, refusal } = await row.perform(w.actors[actorName]);
       let outcome: string;
       if (res.errors?.length) {
         outcome = res.errors[0].extensions.code;
         // One refusal, one code: never a mix.
         expect(res.errors.map((e) => e.extensions.code)).toEqual(res.errors.map(() => outcome));
-        if (fieldPath && outcome !== UNAUTH) {
+        if (refusal && outcome !== UNAUTH) refusal(res);
+        else if (fieldPath && outcome !== UNAUTH) {
           // A refused field is null at its own path; the rest of the response is intact.
           expect(res.errors[0].path).toEqual(fieldPath);
-          expect(res.data?.[fieldPath[0]]).toEqual(expect.objectContaining({ [fieldPath[1]]: null }));
+          const parent = fieldPath.slice(0, -1).reduce((o: any, k) => o?.[k], res.data);
+          expect(parent).toEqual(expect.objectContaining({ [fieldPath[fieldPath.length - 1]]: null }));
         }
       } else {
         const value = pick(res.data);
