@@ -568,6 +568,16 @@ describe('permission matrix', () => {
 
     // ---------------------------------------------------------------- API keys
     {
+      name: 'Mutation.setConsentWording',
+      covers: 'Mutation.setConsentWording',
+      perform: async (a) => {
+        const text = `Contact me about campaigns (${a.name} ${unique()}).`;
+        const res = await gql(`mutation($o: ID!, $t: String!) { setConsentWording(organisationId: $o, text: $t) { id text } }`, { o: w.orgA.id, t: text }, a);
+        return { res, pick: (d) => (d.setConsentWording.text === text ? d.setConsentWording : null) };
+      },
+      expected: ADMIN_ONLY,
+    },
+    {
       name: 'Mutation.createApiKey',
       covers: 'Mutation.createApiKey',
       perform: async (a) => ({

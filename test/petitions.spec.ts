@@ -704,8 +704,13 @@ describe('petitions', () => {
       const consentOrg = await createOrganisation(t, outsider);
       const consentChapter = await createChapter(t, outsider, consentOrg.id);
       const petition = await opened(outsider, consentChapter.id, {}, consentOrg.id);
-      const insert = async (text: string) =>
-        (await db.query(`INSERT INTO consent_wordings (organisation_id, text) VALUES ($1, $2) RETURNING id`, [consentOrg.id, text])).rows[0].id as string;
+      // An admin publishes a new version; the organisation then shows it as current.
+      const insert = async (text: string) => {
+        const published = ok(await t.gql(`mutation($o: ID!, $t: String!) { setConsentWording(organisationId: $o, text: $t) { id text } }`, { o: consentOrg.id, t: text }, outsider.token));
+        const current = ok(await t.gql(`query($s: String!) { organisation(slug: $s) { consentWording { id text } } }`, { s: consentOrg.slug }));
+        expect(current.organisation.consentWording).toEqual(published.setConsentWording);
+        return published.setConsentWording.id as string;
+      };
       const older = await insert('We may email you about this campaign (v1).');
       const first = signer(petition.id, { contactConsent: true });
       ok(await sign(first));

@@ -54,6 +54,13 @@ export class SignPetitionPayload {
   @Field(() => Petition) petition: Petition;
 }
 
+@ObjectType('ConsentWording', { description: 'One never-changed version of the contact-consent text signers are shown.' })
+export class ConsentWording {
+  @Field(() => ID) id: string;
+  @Field() text: string;
+  @Field(() => GraphQLISODateTime) createdAt: Date;
+}
+
 @ObjectType()
 export class SignatureCountUpdate {
   @Field(() => ID) petitionId: string;

@@ -2,6 +2,8 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { OrganisationsModule } from '../organisations/organisations.module';
 import { ConsentWordingEntity } from './consent-wording.entity';
+import { ConsentWordingsResolver } from './consent-wordings.resolver';
+import { ConsentWordingsService } from './consent-wordings.service';
 import { ExportsController } from './exports.controller';
 import { PetitionSubscriptionsResolver } from './petition-subscriptions.resolver';
 import { PetitionEntity } from './petition.entity';
@@ -14,7 +16,7 @@ import { SignatureEntity } from './signature.entity';
 import { SignaturesExportService } from './signatures-export.service';
 import { SigningService } from './signing.service';
 
-/** Petitions, public signing with exact sharded counts, signer privacy. */
+/** Petitions, public signing with exact sharded counts, signer privacy, consent wordings, exports and live counts. */
 @Module({
   imports: [TypeOrmModule.forFeature([PetitionEntity, SignatureEntity, SignatureCountEntity, ConsentWordingEntity]), OrganisationsModule],
   controllers: [ExportsController],
@@ -27,6 +29,8 @@ import { SigningService } from './signing.service';
     SignaturesExportService,
     SignatureCountNotifier,
     PetitionSubscriptionsResolver,
+    ConsentWordingsService,
+    ConsentWordingsResolver,
   ],
   exports: [PetitionsService],
 })
