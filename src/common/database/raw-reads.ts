@@ -61,9 +61,13 @@ export async function findByIds<E extends ObjectLiteral>(repository: Repository<
   return rows.filter((row): row is E => row !== null);
 }
 
-/** A query builder's rows shaped like its main entity, as a prepared statement. */
+/** A query builder's rows shaped like its main entity (plus any selections added), as a prepared statement. */
 export function rawEntities<E extends ObjectLiteral>(qb: SelectQueryBuilder<E>): Promise<E[]> {
   const { metadata, name } = qb.expressionMap.mainAlias!;
-  const [text, values] = qb.select(selectColumns(metadata, name)).getQueryAndParameters();
+  // The entity's columns replace the default selection; selections the caller added stay.
+  const added = qb.expressionMap.selects.filter((s) => s.selection !== name);
+  qb.select(selectColumns(metadata, name));
+  for (const s of added) qb.addSelect(s.selection, s.aliasName);
+  const [text, values] = qb.getQueryAndParameters();
   return preparedQuery<E>(qb.connection, text, values);
 }

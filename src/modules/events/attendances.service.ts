@@ -3,10 +3,9 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { DataSource, EntityManager, IsNull, Not, Repository } from 'typeorm';
 import type { Grants } from '../../common/access/grants';
 import { randomSecret, sha256 } from '../../common/auth/secrets';
-import { preparedQuery, selectColumns } from '../../common/database/raw-reads';
 import { inTransaction } from '../../common/database/transaction';
 import { BadInputError, ConflictError, ForbiddenError, NotFoundError } from '../../common/errors/domain-error';
-import { byKey, RequestContext } from '../../common/graphql/request-context';
+import type { RequestContext } from '../../common/graphql/request-context';
 import { Connection } from '../../common/pagination/connection';
 import { paginate } from '../../common/pagination/paginate';
 import { UserEntity } from '../users/user.entity';
@@ -15,6 +14,7 @@ import { Attendance, RsvpPayload, toAttendance } from './attendance.model';
 import { AttendeesArgs, RsvpInput } from './dto/rsvp.inputs';
 import { Event } from './event.model';
 import { EventsService, mayManageEvent } from './events.service';
+import { viewerAttendances } from './viewer-attendance';
 import { closeWaitlistGap, lockEvent, promoteWaitlisted } from './waitlist';
 
 interface Person {
@@ -135,24 +135,9 @@ export class AttendancesService {
   /** The signed-in caller's live attendance of each event: theirs by account or by their account's email. */
   async viewerAttendance(ctx: RequestContext, eventId: string): Promise<Attendance | null> {
     const userId = ctx.actor.kind === 'user' ? ctx.actor.userId : null;
-    if (!userId) return null;
-    return ctx
-      .loader<string, Attendance | null>('attendances.viewer', async (eventIds) => {
-        const rows = await preparedQuery<AttendanceEntity>(
-          this.dataSource,
-          // Two index probes per event: by the account's email (the one-live-per-person index) and by account.
-          `SELECT ${selectColumns(this.attendances.metadata, 'a')} FROM attendances a
-            WHERE a.event_id = ANY($1) AND a.status <> 'CANCELLED' AND a.email = (SELECT email FROM users WHERE id = $2)
-           UNION
-           SELECT ${selectColumns(this.attendances.metadata, 'a')} FROM attendances a
-            WHERE a.user_id = $2 AND a.event_id = ANY($1) AND a.status <> 'CANCELLED'`,
-          [eventIds, userId],
-        );
-        // Matched by the caller's account or its email: theirs, personal data included.
-        return byKey(eventIds, rows.map((row) => ({ ...toAttendance(row), viewerIsAttendee: true })), (a) => a.eventId);
-      })
-      .load(eventId);
+    return userId ? viewerAttendances(ctx, this.dataSource, userId).load(eventId) : null;
   }
+
 
   /** Name, email and account of an attendee: the attendee themself, organisers, admins and ATTENDEES_READ keys. */
   async mayReadPersonal(ctx: RequestContext, attendance: Attendance): Promise<boolean> {

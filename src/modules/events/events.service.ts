@@ -15,6 +15,7 @@ import { ChaptersService } from '../organisations/chapters.service';
 import { CreateEventInput, EventFilter, EventLocationInput, EventsArgs, UpdateEventInput } from './dto/event.inputs';
 import { EventEntity } from './event.entity';
 import { Event, toEvent } from './event.model';
+import { fromViewerJson, VIEWER_ATTENDANCE_SELECT, viewerAttendances } from './viewer-attendance';
 import { lockEvent, promoteWaitlisted } from './waitlist';
 
 /** The most events a calendar feed carries. */
@@ -85,7 +86,17 @@ export class EventsService {
     const qb = this.events.createQueryBuilder('e');
     whereVisibleTo(qb, 'e', ctx.actor, EVENT_KEY_SCOPES);
     this.whereMatches(qb, { ...args.filter, ...(chapterId ? { chapterId } : {}) });
-    return paginate(qb, args, { column: 'e.startsAt', id: 'e.id', direction: 'ASC', valueOf: (e) => ({ value: e.startsAt, id: e.id }) }, this.toModel);
+    let toNode = this.toModel;
+    if (ctx.actor.kind === 'user') {
+      // The viewer's own attendances come with the page, so Event.viewerAttendance needs no statement of its own.
+      qb.addSelect(VIEWER_ATTENDANCE_SELECT, 'viewerAttendance').setParameter('viewerId', ctx.actor.userId);
+      const viewer = viewerAttendances(ctx, this.dataSource, ctx.actor.userId);
+      toNode = (row) => {
+        viewer.prime(row.id, fromViewerJson((row as EventEntity & { viewerAttendance: never }).viewerAttendance));
+        return this.toModel(row);
+      };
+    }
+    return paginate(qb, args, { column: 'e.startsAt', id: 'e.id', direction: 'ASC', valueOf: (e) => ({ value: e.startsAt, id: e.id }) }, toNode);
   }
 
   /** Events are created as DRAFT; publishEvent makes them visible. */
