@@ -25,6 +25,9 @@ export interface LoadResult {
   acknowledged: number;
 }
 
+/** Seconds of unmeasured load before each measured run. */
+const WARMUP_SECONDS = 3;
+
 /** Child process: POSTs the GraphQL query at the server and reports throughput, latency and every kind of error. */
 async function main(): Promise<void> {
   const options = JSON.parse(process.argv[2]) as LoadOptions;
@@ -37,34 +40,39 @@ async function main(): Promise<void> {
     const input = { ...(variables.input as object), [options.uniqueEmail]: `signer-${process.pid}-${++sequence}@example.org` };
     return { ...variables, input };
   };
-  const result = await autocannon({
-    url: `${options.url}/graphql`,
-    connections: options.connections,
-    duration: options.durationSeconds,
-    requests: [
-      {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', ...(options.token ? { authorization: `Bearer ${options.token}` } : {}) },
-        setupRequest: (request) => ({
-          ...request,
-          body: JSON.stringify({ query: options.query, variables: variablesFor() }),
-        }),
-        onResponse: (status, body) => {
-          if (body.includes('"errors"')) graphqlErrors++;
-          else if (status === 200) acknowledged++;
+  const run = (duration: number) =>
+    autocannon({
+      url: `${options.url}/graphql`,
+      connections: options.connections,
+      duration,
+      requests: [
+        {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', ...(options.token ? { authorization: `Bearer ${options.token}` } : {}) },
+          setupRequest: (request) => ({
+            ...request,
+            body: JSON.stringify({ query: options.query, variables: variablesFor() }),
+          }),
+          onResponse: (status, body) => {
+            if (body.includes('"errors"')) graphqlErrors++;
+            else if (status === 200) acknowledged++;
+          },
         },
-      },
-    ],
-  });
-  const transportErrors = result.errors + result.timeouts;
+      ],
+    });
+  // A warm-up first (JIT, prepared statements, pool connections): its speed is not reported, its errors and acknowledgements are.
+  const warmup = await run(WARMUP_SECONDS);
+  const result = await run(options.durationSeconds);
+  const transportErrors = warmup.errors + warmup.timeouts + result.errors + result.timeouts;
+  const non2xx = warmup.non2xx + result.non2xx;
   const outcome: LoadResult = {
     requestsPerSecond: result.requests.average,
     p50: result.latency.p50,
     p99: result.latency.p99,
     total: result.requests.total,
-    errors: transportErrors + result.non2xx + graphqlErrors,
+    errors: transportErrors + non2xx + graphqlErrors,
     transportErrors,
-    non2xx: result.non2xx,
+    non2xx,
     graphqlErrors,
     acknowledged,
   };
