@@ -141,8 +141,7 @@ export async function startServerProcess(
 ): Promise<{ url: string; pid: number; stop(): Promise<void> }> {
   const port = await freePort();
   // BENCH_SERVER_NODE_ARGS passes flags to the server's node, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof".
-  // The flags `npm start` uses (a larger young generation: request garbage is collected less often).
-  const nodeArgs = ['--max-semi-space-size=32', ...(process.env.BENCH_SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? [])];
+  const nodeArgs = process.env.BENCH_SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
   const child = spawn(process.execPath, [...nodeArgs, join(__dirname, '..', 'src', 'main.js')], {
     env: { ...process.env, NODE_ENV: 'production', LOG_LEVEL: 'warn', DATABASE_URL: s.databaseUrl, JWT_SECRET: s.jwtSecret, PORT: String(port), WEB_CONCURRENCY: String(processes), ...env },
     stdio: ['ignore', 'ignore', 'inherit'],
