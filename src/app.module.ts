@@ -16,6 +16,7 @@ import { EventsModule } from './modules/events/events.module';
 import { HealthController } from './modules/health/health.controller';
 import { OrganisationsModule } from './modules/organisations/organisations.module';
 import { PetitionsModule } from './modules/petitions/petitions.module';
+import { ReadingListsModule } from './modules/reading-lists/reading-lists.module';
 
 @Module({})
 export class AppModule {
@@ -36,6 +37,7 @@ export class AppModule {
         ApiKeysModule,
         EventsModule,
         PetitionsModule,
+        ReadingListsModule,
       ],
       controllers: [HealthController],
       providers: [

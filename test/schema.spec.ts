@@ -16,12 +16,6 @@ import { startTestApp, TestApp } from './support/test-app';
  * Entries are type names or `Type.field` coordinates.
  */
 const PENDING = [
-  // reading lists
-  'Query.readingList', 'Query.readingLists', 'Mutation.createReadingList', 'Mutation.updateReadingList', 'Mutation.deleteReadingList',
-  'Mutation.addReadingListItem', 'Mutation.updateReadingListItem', 'Mutation.removeReadingListItem', 'Mutation.moveReadingListItem',
-  'Mutation.shareReadingList', 'Mutation.unshareReadingList', 'Mutation.forkReadingList', 'Mutation.setReadingStatus', 'Chapter.readingLists',
-  'ReadingItemKind', 'ReadingStatus', 'ReadingList', 'ReadingListEdge', 'ReadingListConnection', 'ReadingListItem', 'ReadingProgress',
-  'ReadingListFilter', 'CreateReadingListInput', 'UpdateReadingListInput', 'ReadingListItemInput', 'UpdateReadingListItemInput',
 ];
 
 /** Fields holding personal data: each must be declared with @PersonalData and an access rule. */

@@ -12,6 +12,10 @@ import { ConsentWordingEntity } from '../../modules/petitions/consent-wording.en
 import { PetitionEntity } from '../../modules/petitions/petition.entity';
 import { SignatureCountEntity } from '../../modules/petitions/signature-count.entity';
 import { SignatureEntity } from '../../modules/petitions/signature.entity';
+import { ReadingListItemEntity } from '../../modules/reading-lists/reading-list-item.entity';
+import { ReadingListShareEntity } from '../../modules/reading-lists/reading-list-share.entity';
+import { ReadingListEntity } from '../../modules/reading-lists/reading-list.entity';
+import { ReadingStatusEntity } from '../../modules/reading-lists/reading-status.entity';
 import { UserEntity } from '../../modules/users/user.entity';
 import { RateLimitEntity } from './rate-limit.entity';
 
@@ -32,5 +36,9 @@ export const ENTITIES = [
   SignatureEntity,
   SignatureCountEntity,
   ConsentWordingEntity,
+  ReadingListEntity,
+  ReadingListItemEntity,
+  ReadingListShareEntity,
+  ReadingStatusEntity,
   RateLimitEntity,
 ];

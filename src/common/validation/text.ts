@@ -36,3 +36,12 @@ export function OptionalLongText(max = LONG_TEXT_MAX) {
   return applyDecorators(IsOptional(), LongText(max, 0));
 }
 
+
+/** Each entry of a list of one-line texts (authors, questions), 1–`max` characters. */
+export function TextEach(max = NAME_MAX) {
+  return applyDecorators(
+    IsString({ each: true, message: 'each entry must be text' }),
+    Length(1, max, { each: true, message: `each entry must be 1–${max} characters` }),
+    Matches(NO_CONTROL_SINGLE_LINE, { each: true, message: 'entries must not contain control characters' }),
+  );
+}
