@@ -3,7 +3,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { DataSource, EntityManager, Repository } from 'typeorm';
 import { KeyScopes, whereVisibleTo } from '../../common/access/visibility-sql';
 import { prefixQuery } from '../../common/database/full-text';
-import { findByIds, preparedQuery } from '../../common/database/raw-reads';
+import { findByIds, preparedQuery, selectColumns } from '../../common/database/raw-reads';
 import { inTransaction } from '../../common/database/transaction';
 import { BadInputError, ForbiddenError, NotFoundError } from '../../common/errors/domain-error';
 import { byKey, groupByKey, RequestContext } from '../../common/graphql/request-context';
@@ -241,7 +241,11 @@ export class ReadingListsService {
   itemsOf(ctx: RequestContext, listId: string): Promise<ReadingListItem[]> {
     return ctx
       .loader<string, ReadingListItem[]>('readingLists.items', async (ids) => {
-        const rows = await this.items.createQueryBuilder('i').where('i.listId IN (:...ids)', { ids }).orderBy('i.position', 'ASC').getMany();
+        const rows = await preparedQuery<ReadingListItemEntity>(
+          this.dataSource,
+          `SELECT ${selectColumns(this.items.metadata, 'i')} FROM reading_list_items i WHERE i.list_id = ANY($1) ORDER BY i.list_id, i.position`,
+          [ids],
+        );
         return groupByKey(ids, rows.map(toReadingListItem), (i) => i.listId);
       })
       .load(listId);
