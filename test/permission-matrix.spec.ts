@@ -127,6 +127,14 @@ describe('permission matrix', () => {
       a2: string; // PUBLIC, OPEN, of A2 (organised by `otherOrganiser`); signed by the signer
       a2Unsigned: string; // the same, without signatures
     };
+    b1: { id: string; slug: string }; // organisation B's chapter, created (so organised) by `otherAdmin`
+    rl: {
+      public: string; // PUBLIC, of A1, listed; one item, which the bystander has marked READ
+      readItem: string; // that item
+      organisation: string; // ORGANISATION, of A1, listed
+      chapter: string; // CHAPTER, of A1, listed
+      shared: string; // CHAPTER, of A2, listed, shared with A1
+    };
   };
 
   const gql = (query: string, variables: Record<string, unknown>, actor?: Actor) => t.gql(query, variables, actor?.token);
@@ -365,6 +373,51 @@ describe('permission matrix', () => {
   const SIGN_CHAPTER = /*    */ [NOTFND, NOTFND, OK, OK, NOTFND, OK, NOTFND, OK, FORBID, UNAUTH] as const;
   // Signers' personal data: organisers of the petition's chapter, admins, SIGNATURES_READ keys; FORBIDDEN at Petition.signatures for the rest.
   const SIGNATURES_ROW = /*  */ [FORBID, FORBID, FORBID, OK, FORBID, OK, FORBID, OK, FORBID, UNAUTH] as const;
+  // Reading lists of A1. Seeing one: keys by READING_LISTS_READ, so the key without it sees PUBLIC ones only.
+  const SEE_ORG_LIST = /*    */ [NULL, NULL, OK, OK, OK, OK, NULL, OK, NULL, UNAUTH] as const;
+  const SEE_CHAPTER_LIST = /**/ [NULL, NULL, OK, OK, NULL, OK, NULL, OK, NULL, UNAUTH] as const;
+  // A CHAPTER list of A2 shared with A1: its owners (`otherOrganiser`) and the members of A1 read it.
+  const SEE_SHARED_LIST = /* */ [NULL, NULL, OK, OK, OK, OK, NULL, OK, NULL, UNAUTH] as const;
+  // Creating, editing, sharing one: FORBIDDEN to those who see it, NOT_FOUND to those who do not; keys by READING_LISTS_WRITE.
+  const MANAGE_LIST = /*     */ [UNAUTH, FORBID, FORBID, OK, FORBID, OK, FORBID, OK, FORBID, UNAUTH] as const;
+  const MANAGE_CHAPTER_LIST = [UNAUTH, NOTFND, FORBID, OK, NOTFND, OK, NOTFND, OK, FORBID, UNAUTH] as const;
+  // Forking into the chapter the actor organises (forkTarget): a PUBLIC list is read by all, so the target chapter decides.
+  const FORK_PUBLIC = /*     */ [UNAUTH, FORBID, FORBID, OK, OK, OK, OK, OK, FORBID, UNAUTH] as const;
+  // One's own reading status: signed-in members of the list's organisation who see it, organisers, admins; no keys.
+  const SET_STATUS_PUBLIC = /**/ [UNAUTH, FORBID, OK, OK, OK, OK, FORBID, FORBID, FORBID, UNAUTH] as const;
+  const SET_STATUS_CHAPTER = [UNAUTH, NOTFND, OK, OK, NOTFND, OK, NOTFND, FORBID, FORBID, UNAUTH] as const;
+
+  const CREATE_LIST = `mutation($input: CreateReadingListInput!) { createReadingList(input: $input) { id } }`;
+  const READING_LIST = `query($id: ID!) { readingList(id: $id) { id title visibility } }`;
+  const LISTED_LISTS = `query($f: ReadingListFilter) { readingLists(filter: $f, first: 100) { totalCount edges { node { id } } } }`;
+  const SHARE_LIST = `mutation($l: ID!, $c: ID!) { shareReadingList(listId: $l, chapterId: $c) { id } }`;
+  const UNSHARE_LIST = `mutation($l: ID!, $c: ID!) { unshareReadingList(listId: $l, chapterId: $c) { id } }`;
+  const SET_STATUS = `mutation($i: ID!, $s: ReadingStatus) { setReadingStatus(itemId: $i, status: $s) { id viewerStatus } }`;
+  /** `n` items added in one document (mutation fields run in order): aliases i0, i1, … */
+  const ADD_ITEMS = (n: number) =>
+    `mutation($l: ID!) { ${Array.from({ length: n }, (_, i) => `i${i}: addReadingListItem(listId: $l, input: { kind: BOOK, title: "Matrix book ${i + 1}", authors: ["Eduardo Galeano"] }) { id }`).join(' ')} }`;
+
+  const listInput = (extra: Record<string, unknown> = {}) => ({ chapterId: w.a1.id, title: `Matrix reading ${unique()}`, visibility: 'PUBLIC', ...extra });
+
+  /** A fresh reading list (of A1, PUBLIC unless told otherwise) made by the founder, with `items` items. */
+  async function newList(extra: Record<string, unknown> = {}, items = 0): Promise<{ id: string; items: string[] }> {
+    const { id } = (await setup(CREATE_LIST, { input: listInput(extra) })).createReadingList;
+    if (!items) return { id, items: [] };
+    const added = await setup(ADD_ITEMS(items), { l: id });
+    return { id, items: Array.from({ length: items }, (_, i) => added[`i${i}`].id) };
+  }
+
+  /** The chapters a list is shared with, read by the founder after a cell's mutation (the payload's own view is not what is checked). */
+  const sharedWithNow = async (listId: string): Promise<string[]> => (await setup(`query($id: ID!) { readingList(id: $id) { sharedWith { id } } }`, { id: listId })).readingList.sharedWith.map((c: any) => c.id);
+
+  /** Whether the list is in the Query.readingLists answer for the listed word in A. */
+  const listedList = (which: 'organisation' | 'chapter' | 'shared') => async (a: Actor): Promise<Performed> => ({
+    res: await gql(LISTED_LISTS, { f: { organisationId: w.orgA.id, search: w.listed } }, a),
+    pick: (d) => d.readingLists.edges.find((e: any) => e.node.id === w.rl[which])?.node,
+  });
+
+  /** A chapter the actor organises, to fork into: A2 for `otherOrganiser`, B's chapter for `otherAdmin`, A1 for everyone else. */
+  const forkTarget = (a: Actor): string => (a.name === 'otherOrganiser' ? w.a2.id : a.name === 'otherAdmin' ? w.b1.id : w.a1.id);
 
   const rows: Row[] = [
     // ---------------------------------------------------------------- queries
@@ -1001,6 +1054,200 @@ describe('permission matrix', () => {
       expected: ['CONFLICT', 'CONFLICT', 'CONFLICT', 'CONFLICT', 'CONFLICT', 'CONFLICT', 'CONFLICT', 'CONFLICT', FORBID, UNAUTH],
     },
 
+    // ---------------------------------------------------------------- reading lists: reading
+    {
+      name: 'Query.readingList (a PUBLIC list of A1)',
+      covers: 'Query.readingList',
+      perform: async (a) => ({ res: await gql(READING_LIST, { id: w.rl.public }, a), pick: (d) => d.readingList }),
+      expected: PUBLIC_ROW,
+    },
+    {
+      name: 'Query.readingList (an ORGANISATION list of A1)',
+      covers: 'Query.readingList',
+      perform: async (a) => ({ res: await gql(READING_LIST, { id: w.rl.organisation }, a), pick: (d) => d.readingList }),
+      expected: SEE_ORG_LIST,
+    },
+    {
+      name: 'Query.readingList (a CHAPTER list of A1)',
+      covers: 'Query.readingList',
+      perform: async (a) => ({ res: await gql(READING_LIST, { id: w.rl.chapter }, a), pick: (d) => d.readingList }),
+      expected: SEE_CHAPTER_LIST,
+    },
+    {
+      name: 'Query.readingList (a CHAPTER list of A2 shared with A1)',
+      covers: 'Query.readingList',
+      perform: async (a) => ({ res: await gql(READING_LIST, { id: w.rl.shared }, a), pick: (d) => d.readingList }),
+      expected: SEE_SHARED_LIST,
+    },
+    {
+      name: 'Query.readingLists (lists an ORGANISATION list of A1)',
+      covers: 'Query.readingLists',
+      perform: listedList('organisation'),
+      expected: SEE_ORG_LIST,
+    },
+    {
+      name: 'Query.readingLists (lists a CHAPTER list of A1)',
+      covers: 'Query.readingLists',
+      perform: listedList('chapter'),
+      expected: SEE_CHAPTER_LIST,
+    },
+    {
+      name: 'Query.readingLists (lists a CHAPTER list of A2 shared with A1)',
+      covers: 'Query.readingLists',
+      perform: listedList('shared'),
+      expected: SEE_SHARED_LIST,
+    },
+    {
+      name: "ReadingListItem.viewerStatus (the bystander's READ: theirs alone; readCount is everyone's)",
+      covers: 'ReadingListItem.viewerStatus',
+      perform: async (a) => ({
+        res: await gql(`query($id: ID!) { readingList(id: $id) { id items { id viewerStatus readCount } viewerProgress { read reading } } }`, { id: w.rl.public }, a),
+        pick: (d) => {
+          const item = d.readingList.items.find((i: any) => i.id === w.rl.readItem);
+          expect(item.readCount).toBe(1);
+          // Signed-in callers get their own (empty) progress, never the bystander's.
+          if (d.readingList.viewerProgress !== null) expect(d.readingList.viewerProgress).toEqual({ read: 0, reading: 0 });
+          return item.viewerStatus;
+        },
+      }),
+      //         anonymous user member organiser otherOrg admin otherAdmin keyScope keyNoScope revokedKey
+      expected: [NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, UNAUTH],
+    },
+
+    // ---------------------------------------------------------------- reading lists: managing (a fresh list per cell)
+    {
+      name: 'Mutation.createReadingList (in A1)',
+      covers: 'Mutation.createReadingList',
+      perform: async (a) => ({
+        res: await gql(`mutation($input: CreateReadingListInput!) { createReadingList(input: $input) { id chapter { id } } }`, { input: listInput() }, a),
+        pick: (d) => (d.createReadingList.chapter.id === w.a1.id ? d.createReadingList : null),
+      }),
+      expected: MANAGE_LIST,
+    },
+    ...(['PUBLIC', 'CHAPTER'] as const).flatMap((visibility): Row[] => {
+      const expected = visibility === 'PUBLIC' ? MANAGE_LIST : MANAGE_CHAPTER_LIST;
+      const of = `(a ${visibility} list of A1)`;
+      return [
+        {
+          name: `Mutation.updateReadingList ${of}`,
+          covers: 'Mutation.updateReadingList',
+          perform: async (a) => {
+            const { id } = await newList({ visibility });
+            return {
+              res: await gql(`mutation($id: ID!, $t: String) { updateReadingList(id: $id, input: { title: $t }) { id title } }`, { id, t: `Edited by ${a.name}` }, a),
+              pick: (d) => (d.updateReadingList.title === `Edited by ${a.name}` ? d.updateReadingList : null),
+            };
+          },
+          expected,
+        },
+        {
+          name: `Mutation.deleteReadingList ${of}`,
+          covers: 'Mutation.deleteReadingList',
+          perform: async (a) => {
+            const { id } = await newList({ visibility });
+            return { res: await gql(`mutation($id: ID!) { deleteReadingList(id: $id) }`, { id }, a), pick: (d) => d.deleteReadingList || null };
+          },
+          expected,
+        },
+        {
+          name: `Mutation.addReadingListItem ${of}`,
+          covers: 'Mutation.addReadingListItem',
+          perform: async (a) => {
+            const { id } = await newList({ visibility });
+            return {
+              res: await gql(`mutation($l: ID!) { addReadingListItem(listId: $l, input: { kind: ARTICLE, title: "Water war" }) { id position } }`, { l: id }, a),
+              pick: (d) => (d.addReadingListItem.position === 1 ? d.addReadingListItem : null),
+            };
+          },
+          expected,
+        },
+        {
+          name: `Mutation.updateReadingListItem ${of}`,
+          covers: 'Mutation.updateReadingListItem',
+          perform: async (a) => {
+            const { items } = await newList({ visibility }, 1);
+            return {
+              res: await gql(`mutation($i: ID!, $t: String) { updateReadingListItem(itemId: $i, input: { title: $t }) { id title } }`, { i: items[0], t: `Edited by ${a.name}` }, a),
+              pick: (d) => (d.updateReadingListItem.title === `Edited by ${a.name}` ? d.updateReadingListItem : null),
+            };
+          },
+          expected,
+        },
+        {
+          name: `Mutation.removeReadingListItem ${of}`,
+          covers: 'Mutation.removeReadingListItem',
+          perform: async (a) => {
+            const { items } = await newList({ visibility }, 1);
+            return { res: await gql(`mutation($i: ID!) { removeReadingListItem(itemId: $i) }`, { i: items[0] }, a), pick: (d) => d.removeReadingListItem || null };
+          },
+          expected,
+        },
+        {
+          name: `Mutation.moveReadingListItem ${of}: the second to the top`,
+          covers: 'Mutation.moveReadingListItem',
+          perform: async (a) => {
+            const { items } = await newList({ visibility }, 2);
+            return {
+              res: await gql(`mutation($i: ID!) { moveReadingListItem(itemId: $i, position: 1) { id items { id position } } }`, { i: items[1] }, a),
+              pick: (d) => (d.moveReadingListItem.items.map((i: any) => i.id).join() === [items[1], items[0]].join() ? d.moveReadingListItem : null),
+            };
+          },
+          expected,
+        },
+        {
+          name: `Mutation.shareReadingList ${of}, with A2 of the same organisation`,
+          covers: 'Mutation.shareReadingList',
+          perform: async (a) => {
+            const { id } = await newList({ visibility });
+            const res = await gql(SHARE_LIST, { l: id, c: w.a2.id }, a);
+            const shared = res.errors ? [] : await sharedWithNow(id);
+            return { res, pick: (d) => (d.shareReadingList.id === id && shared.includes(w.a2.id) ? d.shareReadingList : null) };
+          },
+          expected,
+        },
+        {
+          name: `Mutation.unshareReadingList ${of}, shared with A2`,
+          covers: 'Mutation.unshareReadingList',
+          perform: async (a) => {
+            const { id } = await newList({ visibility });
+            await setup(SHARE_LIST, { l: id, c: w.a2.id });
+            const res = await gql(UNSHARE_LIST, { l: id, c: w.a2.id }, a);
+            const shared = res.errors ? [w.a2.id] : await sharedWithNow(id);
+            return { res, pick: (d) => (d.unshareReadingList.id === id && !shared.includes(w.a2.id) ? d.unshareReadingList : null) };
+          },
+          // Shared with A2, a CHAPTER list is read by `otherOrganiser` (a member of A2): FORBIDDEN, not NOT_FOUND.
+          //                                      anonymous user    member organiser otherOrg admin otherAdmin keyScope keyNoScope revokedKey
+          expected: visibility === 'PUBLIC' ? MANAGE_LIST : [UNAUTH, NOTFND, FORBID, OK, FORBID, OK, NOTFND, OK, FORBID, UNAUTH],
+        },
+        {
+          name: `Mutation.forkReadingList ${of}, into a chapter the actor organises (A1 when none)`,
+          covers: 'Mutation.forkReadingList',
+          perform: async (a) => {
+            const { id } = await newList({ visibility });
+            const target = forkTarget(a);
+            return {
+              res: await gql(`mutation($l: ID!, $c: ID!) { forkReadingList(listId: $l, chapterId: $c) { id chapter { id } forkedFrom { id } } }`, { l: id, c: target }, a),
+              pick: (d) => (d.forkReadingList.chapter.id === target && d.forkReadingList.forkedFrom?.id === id ? d.forkReadingList : null),
+            };
+          },
+          expected: visibility === 'PUBLIC' ? FORK_PUBLIC : MANAGE_CHAPTER_LIST,
+        },
+        {
+          name: `Mutation.setReadingStatus ${of}: the actor's own status`,
+          covers: 'Mutation.setReadingStatus',
+          perform: async (a) => {
+            const { items } = await newList({ visibility }, 1);
+            return {
+              res: await gql(SET_STATUS, { i: items[0], s: 'READ' }, a),
+              pick: (d) => (d.setReadingStatus.viewerStatus === 'READ' ? d.setReadingStatus : null),
+            };
+          },
+          // `otherOrganiser` is an ACTIVE member of A2, a chapter of the list's organisation: a member who sees the list.
+          expected: visibility === 'PUBLIC' ? SET_STATUS_PUBLIC : SET_STATUS_CHAPTER,
+        },
+      ];
+    }),
+
     // ---------------------------------------------------------------- calendar tokens (the caller's own)
     {
       name: 'Mutation.resetCalendarToken',
@@ -1365,7 +1612,7 @@ describe('permission matrix', () => {
     Object.assign(w, { founder, bystander, applicant, spare });
     w.orgA = await createOrganisation(t, founder);
     w.orgB = await createOrganisation(t, otherAdmin);
-    await createChapter(t, otherAdmin, w.orgB.id);
+    w.b1 = await createChapter(t, otherAdmin, w.orgB.id);
     w.a1 = await createChapter(t, founder, w.orgA.id, { joinPolicy: 'APPROVAL' });
     w.a2 = await createChapter(t, founder, w.orgA.id, { joinPolicy: 'APPROVAL' });
     // The applicant stays PENDING in A1; then A1 opens.
@@ -1434,6 +1681,17 @@ describe('permission matrix', () => {
     // Signed through the founder's session (the CHAPTER petition is not visible to anonymous signers); the input names the signer.
     for (const petitionId of [ptPublic, ptChapter, orgWidePublic, a2]) await setup(SIGN, { input: signInput(petitionId, signer) });
     await setup(SIGN, { input: signInput(ptPublic, w.hiddenSigner) });
+
+    // Reading lists, made by the founder (organiser of A1 and A2, admin of A).
+    const [rlPublic, rlOrganisation, rlChapter, rlShared] = await Promise.all([
+      newList({ title: title('Public reading') }, 1),
+      newList({ visibility: 'ORGANISATION', title: title('Organisation reading') }),
+      newList({ visibility: 'CHAPTER', title: title('Chapter reading') }),
+      newList({ chapterId: w.a2.id, visibility: 'CHAPTER', title: title('Shared reading') }),
+    ]);
+    await setup(SHARE_LIST, { l: rlShared.id, c: w.a1.id });
+    w.rl = { public: rlPublic.id, readItem: rlPublic.items[0], organisation: rlOrganisation.id, chapter: rlChapter.id, shared: rlShared.id };
+    expect((await setup(SET_STATUS, { i: w.rl.readItem, s: 'READ' }, bystander)).setReadingStatus.viewerStatus).toBe('READ');
   });
   afterAll(() => t?.close());
 

@@ -175,12 +175,14 @@ export class ReadingListsService {
       throw new ForbiddenError("Lists are shared with another organisation's chapter only by someone who organises it");
     }
     await this.dataSource.createQueryBuilder().insert().into(ReadingListShareEntity).values({ listId, chapterId }).orIgnore().execute();
+    this.forgetShares(ctx, listId);
     return list;
   }
 
   async unshare(ctx: RequestContext, listId: string, chapterId: string): Promise<ReadingList> {
     const list = await this.requireManaged(ctx, listId);
     await this.dataSource.getRepository(ReadingListShareEntity).delete({ listId, chapterId });
+    this.forgetShares(ctx, listId);
     return list;
   }
 
@@ -251,17 +253,24 @@ export class ReadingListsService {
       .load(listId);
   }
 
-  async sharedWithIds(ctx: RequestContext, listId: string): Promise<string[]> {
-    return ctx
-      .loader<string, string[]>('readingLists.sharedWith', async (ids) => {
+  sharedWithIds(ctx: RequestContext, listId: string): Promise<string[]> {
+    return this.sharesLoader(ctx).load(listId);
+  }
+
+  /** After a share changes, this request reads the list's shares again. */
+  private forgetShares(ctx: RequestContext, listId: string): void {
+    this.sharesLoader(ctx).clear(listId);
+  }
+
+  private sharesLoader(ctx: RequestContext) {
+    return ctx.loader<string, string[]>('readingLists.sharedWith', async (ids) => {
         const rows = await preparedQuery<{ list_id: string; chapter_id: string }>(
           this.dataSource,
           'SELECT list_id, chapter_id FROM reading_list_shares WHERE list_id = ANY($1) ORDER BY created_at',
           [ids],
         );
         return groupByKey(ids, rows, (r) => r.list_id).map((rs) => rs.map((r) => r.chapter_id));
-      })
-      .load(listId);
+    });
   }
 
   /** The caller's own status, never anyone else's. */
