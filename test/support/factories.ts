@@ -137,3 +137,36 @@ export async function openPetition(t: TestApp, by: TestUser | string, petitionId
   const res = await t.gql(`mutation($id: ID!) { openPetition(id: $id) { id status } }`, { id: petitionId }, typeof by === 'string' ? by : by.token);
   if (res.errors) throw new Error(JSON.stringify(res.errors));
 }
+
+/** A reading list of `chapterId` made by `by` (an organiser or admin token, or a READING_LISTS_WRITE key). */
+export async function createReadingList(
+  t: TestApp,
+  by: TestUser | string,
+  chapterId: string,
+  extra: Record<string, unknown> = {},
+): Promise<{ id: string; title: string }> {
+  const res = await t.gql(
+    `mutation($input: CreateReadingListInput!) { createReadingList(input: $input) { id title } }`,
+    { input: { chapterId, title: `Reading circle ${unique()}`, ...extra } },
+    typeof by === 'string' ? by : by.token,
+  );
+  if (res.errors) throw new Error(JSON.stringify(res.errors));
+  return res.data.createReadingList;
+}
+
+/** A BOOK item added to `listId` (at the end unless `position`); returns its id and position. */
+export async function addReadingListItem(
+  t: TestApp,
+  by: TestUser | string,
+  listId: string,
+  extra: Record<string, unknown> = {},
+  position?: number,
+): Promise<{ id: string; position: number; title: string }> {
+  const res = await t.gql(
+    `mutation($listId: ID!, $input: ReadingListItemInput!, $position: Int) { addReadingListItem(listId: $listId, input: $input, position: $position) { id position title } }`,
+    { listId, input: { kind: 'BOOK', title: `Book ${unique()}`, ...extra }, position },
+    typeof by === 'string' ? by : by.token,
+  );
+  if (res.errors) throw new Error(JSON.stringify(res.errors));
+  return res.data.addReadingListItem;
+}

@@ -5,6 +5,11 @@ import { BadInputError } from '../errors/domain-error';
 export function fieldsOf(errors: ValidationError[], prefix = ''): Record<string, string> {
   const fields: Record<string, string> = {};
   for (const error of errors) {
+    // DESIGN.md names a field by its path inside the input, also when the input sits beside other arguments.
+    if (!prefix && error.property === 'input' && error.children?.length) {
+      Object.assign(fields, fieldsOf(error.children));
+      continue;
+    }
     const path = prefix ? `${prefix}.${error.property}` : error.property;
     const message = Object.values(error.constraints ?? {})[0];
     if (message) fields[path] = message;

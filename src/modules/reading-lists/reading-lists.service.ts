@@ -134,7 +134,9 @@ export class ReadingListsService {
     const item = await this.requireManagedItem(ctx, itemId);
     await inTransaction(this.dataSource, async (manager) => {
       await lockList(manager, item.listId);
-      const [deleted] = await manager.query('DELETE FROM reading_list_items WHERE id = $1 RETURNING position', [item.id]);
+      // TypeORM answers a DELETE with [rows, rowCount], not with the rows
+      const [rows] = (await manager.query('DELETE FROM reading_list_items WHERE id = $1 RETURNING position', [item.id])) as [Array<{ position: number }>, number];
+      const deleted = rows[0];
       if (!deleted) return; // removed meanwhile
       await manager.query('UPDATE reading_list_items SET position = position - 1 WHERE list_id = $1 AND position > $2', [item.listId, deleted.position]);
       await manager.query('UPDATE reading_lists SET item_count = item_count - 1, updated_at = now() WHERE id = $1', [item.listId]);

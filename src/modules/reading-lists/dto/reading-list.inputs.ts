@@ -12,7 +12,7 @@ import { ReadingItemKindEnum, ReadingStatusEnum } from '../reading-list.model';
 
 const IsId = () => IsUUID('all', { message: 'must be an id' });
 const Present = () => ValidateIf((_, v) => v !== undefined);
-const MAX_YEAR = new Date().getUTCFullYear() + 1;
+const MAX_YEAR = 2100;
 const Year = (target: object, key: string | symbol) => {
   IsInt({ message: 'must be a whole number' })(target, key);
   Min(-3000, { message: `must be between -3000 and ${MAX_YEAR}` })(target, key);
