@@ -4,7 +4,7 @@ import { graphqlEnum } from '../../common/graphql/enum';
 import { ConnectionType } from '../../common/pagination/connection';
 import { READING_ITEM_KINDS, ReadingItemKind, type ReadingListItemEntity } from './reading-list-item.entity';
 import type { ReadingListEntity } from './reading-list.entity';
-import { READING_STATUSES } from './reading-status.entity';
+import { READING_STATUSES, type ReadingStatus } from './reading-status.entity';
 
 export const ReadingItemKindEnum = graphqlEnum('ReadingItemKind', READING_ITEM_KINDS);
 export const ReadingStatusEnum = graphqlEnum('ReadingStatus', READING_STATUSES);
@@ -38,6 +38,8 @@ export class ReadingListItem {
   @Field(() => String, { nullable: true, description: "The organiser's note on why to read it." }) note: string | null;
   @Field(() => [String]) discussionQuestions: string[];
   listId: string;
+  /** Loaded with the list's items: the caller's own status and the READ count. */
+  known?: { viewerStatus: ReadingStatus | null; readCount: number };
 }
 
 @ObjectType('ReadingProgress')

@@ -143,14 +143,14 @@ export class ReadingListItemsResolver {
 
   @Public()
   @ResolveField(() => ReadingStatusEnum, { nullable: true, description: "The caller's own status; null when not signed in or not set." })
-  viewerStatus(item: ReadingListItem, _args: unknown, ctx: RequestContext): Promise<ReadingStatus | null> {
-    return this.lists.viewerStatus(ctx, item.id);
+  viewerStatus(item: ReadingListItem, _args: unknown, ctx: RequestContext): ReadingStatus | null | Promise<ReadingStatus | null> {
+    return this.lists.viewerStatus(ctx, item);
   }
 
   @Public()
   @ResolveField(() => Int, { description: 'How many members have marked it READ.' })
-  readCount(item: ReadingListItem, _args: unknown, ctx: RequestContext): Promise<number> {
-    return this.lists.readCount(ctx, item.id);
+  readCount(item: ReadingListItem, _args: unknown, ctx: RequestContext): number | Promise<number> {
+    return this.lists.readCount(ctx, item);
   }
 }
 
