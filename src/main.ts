@@ -28,6 +28,20 @@ async function main(): Promise<void> {
   }
 
   let embedded: EmbeddedPostgres | undefined;
+  let stopServing: (() => Promise<void>) | undefined;
+  let stopping = false;
+  // Signals are handled from the start, so a stop during start-up still stops workers and the embedded PostgreSQL.
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log(`${signal}: shutting down`);
+    await (stopServing ?? stopWorkers)();
+    await embedded?.stop();
+    process.exit(0);
+  };
+  process.once('SIGTERM', () => void stop('SIGTERM'));
+  process.once('SIGINT', () => void stop('SIGINT'));
+
   let databaseUrl = config.DATABASE_URL;
   if (!databaseUrl) {
     embedded = await startEmbeddedPostgres({ dir: join(config.DATA_DIR, 'postgres'), log });
@@ -37,42 +51,32 @@ async function main(): Promise<void> {
   if (applied.length) log(`applied migrations: ${applied.join(', ')}`);
   const jwtSecret = resolveJwtSecret(config);
 
-  let stopServing: () => Promise<void>;
-  if (config.WEB_CONCURRENCY === 1) {
-    stopServing = await serve(config, databaseUrl, jwtSecret);
-  } else {
-    stopServing = await startWorkers(config.WEB_CONCURRENCY, { MAREA_DATABASE_URL: databaseUrl, MAREA_JWT_SECRET: jwtSecret });
-  }
+  stopServing =
+    config.WEB_CONCURRENCY === 1
+      ? await serve(config, databaseUrl, jwtSecret)
+      : await startWorkers(config.WEB_CONCURRENCY, { MAREA_DATABASE_URL: databaseUrl, MAREA_JWT_SECRET: jwtSecret });
   log(`Marea listening on ${config.publicUrl}/graphql with ${config.WEB_CONCURRENCY} process(es) (started in ${Date.now() - startedAt} ms)`);
+}
 
-  let stopping = false;
-  const stop = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    log(`${signal}: shutting down`);
-    await stopServing();
-    await embedded?.stop();
-    process.exit(0);
-  };
-  process.once('SIGTERM', () => void stop('SIGTERM'));
-  process.once('SIGINT', () => void stop('SIGINT'));
+let workersStopping = false;
+
+/** Stops every worker and waits for them to exit. */
+async function stopWorkers(): Promise<void> {
+  workersStopping = true;
+  const workers = Object.values(cluster.workers ?? {}).filter((w) => w !== undefined);
+  await Promise.all(workers.map((w) => new Promise((resolve) => w.once('exit', resolve).process.kill('SIGTERM'))));
 }
 
 /** Forks workers, replaces any that dies, and resolves once all listen; the returned function stops them. */
 async function startWorkers(count: number, env: Record<string, string>): Promise<() => Promise<void>> {
-  let stopping = false;
   const fork = () =>
     cluster.fork(env).once('exit', (code, signal) => {
-      if (stopping) return;
+      if (workersStopping) return;
       log(`worker exited (${signal ?? code}); starting another`);
       fork();
     });
   await Promise.all(Array.from({ length: count }, () => new Promise((resolve) => fork().once('listening', resolve))));
-  return async () => {
-    stopping = true;
-    const workers = Object.values(cluster.workers ?? {}).filter((w) => w !== undefined);
-    await Promise.all(workers.map((w) => new Promise((resolve) => w.once('exit', resolve).process.kill('SIGTERM'))));
-  };
+  return stopWorkers;
 }
 
 main().catch((error: Error) => {
