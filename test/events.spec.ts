@@ -11,7 +11,8 @@ import {
   registerUser,
   TestUser,
 } from './support/factories';
-import { GqlResponse, startTestApp, TestApp } from './support/test-app';
+import { startTestApp, TestApp } from './support/test-app';
+import { badInput, fails, ok } from './support/expectations';
 
 const unique = () => randomBytes(4).toString('hex');
 const HOUR = 3600_000;
@@ -52,24 +53,6 @@ const VIEWER_ATTENDANCE = `query($id: ID!) { event(id: $id) { id viewerAttendanc
 const RESTRICTED = `query($id: ID!) { event(id: $id) { id onlineUrl location { venue city addressLine } } }`;
 const REGISTER = `mutation($input: RegisterInput!) { register(input: $input) { accessToken refreshToken user { id email } } }`;
 
-/** The data of a response that must have succeeded. */
-function ok<T = any>(res: GqlResponse<T>): T {
-  expect(res.errors).toBeUndefined();
-  return res.data as T;
-}
-
-/** Asserts the response failed with exactly one error of `code`, and returns that error. */
-function fails(res: GqlResponse, code: string) {
-  expect(res.errors?.map((e) => e.extensions.code)).toEqual([code]);
-  return res.errors![0];
-}
-
-/** Asserts a BAD_USER_INPUT naming exactly `field`. */
-function badInput(res: GqlResponse, field: string) {
-  const error = fails(res, 'BAD_USER_INPUT');
-  expect(Object.keys(error.extensions.fields ?? {})).toEqual([field]);
-  expect(typeof error.extensions.fields[field]).toBe('string');
-}
 
 const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i);
 

@@ -12,6 +12,7 @@ import {
   TestUser,
 } from './support/factories';
 import { GqlResponse, startTestApp, TestApp } from './support/test-app';
+import { badInput, fails, ok } from './support/expectations';
 
 const unique = () => randomBytes(4).toString('hex');
 const DAY = 24 * 3600_000;
@@ -45,24 +46,6 @@ const SIGNATURES = `query($id: ID!, $first: Int, $after: String) {
   }
 }`;
 
-/** The data of a response that must have succeeded. */
-function ok<T = any>(res: GqlResponse<T>): T {
-  expect(res.errors).toBeUndefined();
-  return res.data as T;
-}
-
-/** Asserts the response failed with exactly one error of `code`, and returns that error. */
-function fails(res: GqlResponse, code: string) {
-  expect(res.errors?.map((e) => e.extensions.code)).toEqual([code]);
-  return res.errors![0];
-}
-
-/** Asserts a BAD_USER_INPUT naming exactly `field`. */
-function badInput(res: GqlResponse, field: string) {
-  const error = fails(res, 'BAD_USER_INPUT');
-  expect(Object.keys(error.extensions.fields ?? {})).toEqual([field]);
-  expect(typeof error.extensions.fields[field]).toBe('string');
-}
 
 /** Runs `jobs` with at most `size` in flight; results in job order. */
 async function pool<T>(size: number, jobs: Array<() => Promise<T>>): Promise<T[]> {

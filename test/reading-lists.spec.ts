@@ -12,6 +12,7 @@ import {
   TestUser,
 } from './support/factories';
 import { GqlResponse, startTestApp, TestApp } from './support/test-app';
+import { badInput, fails, ok } from './support/expectations';
 
 const unique = () => randomBytes(4).toString('hex');
 const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i);
@@ -46,24 +47,6 @@ const UNSHARE = `mutation($listId: ID!, $chapterId: ID!) { unshareReadingList(li
 const FORK = `mutation($listId: ID!, $chapterId: ID!) { forkReadingList(listId: $listId, chapterId: $chapterId) { ${LIST_FIELDS} } }`;
 const SET_STATUS = `mutation($itemId: ID!, $status: ReadingStatus) { setReadingStatus(itemId: $itemId, status: $status) { ${ITEM_FIELDS} } }`;
 
-/** The data of a response that must have succeeded. */
-function ok<T = any>(res: GqlResponse<T>): T {
-  expect(res.errors).toBeUndefined();
-  return res.data as T;
-}
-
-/** Asserts the response failed with exactly one error of `code`, and returns that error. */
-function fails(res: GqlResponse, code: string) {
-  expect(res.errors?.map((e) => e.extensions.code)).toEqual([code]);
-  return res.errors![0];
-}
-
-/** Asserts a BAD_USER_INPUT naming exactly `field`. */
-function badInput(res: GqlResponse, field: string) {
-  const error = fails(res, 'BAD_USER_INPUT');
-  expect(Object.keys(error.extensions.fields ?? {})).toEqual([field]);
-  expect(typeof error.extensions.fields[field]).toBe('string');
-}
 
 describe('reading lists', () => {
   let t: TestApp;
