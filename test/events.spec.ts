@@ -6,13 +6,13 @@ import {
   createEvent,
   createOrganisation,
   joinChapter,
-  makeOrganiser,
   publishEvent,
   registerUser,
   TestUser,
 } from './support/factories';
 import { startTestApp, TestApp } from './support/test-app';
 import { badInput, fails, ok } from './support/expectations';
+import { createWorld } from './support/world';
 
 const unique = () => randomBytes(4).toString('hex');
 const HOUR = 3600_000;
@@ -77,26 +77,8 @@ describe('events', () => {
     t = await startTestApp();
     db = new Client({ connectionString: t.databaseUrl });
     await db.connect();
-    [admin, organiser, organiserB, memberA, memberB, outsider, stranger, ...crowd] = await Promise.all([
-      registerUser(t, 'Carmen Admin'),
-      registerUser(t, 'Olga Organiser'),
-      registerUser(t, 'Bruno Organiser'),
-      registerUser(t, 'Ana Quispe'),
-      registerUser(t, 'Beto Mamani'),
-      registerUser(t, 'Oscar Outsider'),
-      registerUser(t, 'Sara Stranger'),
-      ...range(1, 6).map((i) => registerUser(t, `Crowd Person ${i}`)),
-    ]);
-    org = await createOrganisation(t, admin);
-    [chapterA, chapterB] = await Promise.all([createChapter(t, admin, org.id), createChapter(t, admin, org.id)]);
-    await Promise.all([
-      makeOrganiser(t, admin, organiser, chapterA.id),
-      makeOrganiser(t, admin, organiserB, chapterB.id),
-      joinChapter(t, memberA, chapterA.id),
-      joinChapter(t, memberB, chapterB.id),
-    ]);
-    otherOrg = await createOrganisation(t, outsider);
-    await createChapter(t, outsider, otherOrg.id);
+    ({ admin, organiser, organiserB, memberA, memberB, outsider, stranger, org, chapterA, chapterB, otherOrg } = await createWorld(t));
+    crowd = await Promise.all(range(1, 6).map((i) => registerUser(t, `Crowd Person ${i}`)));
   });
   afterAll(async () => {
     await db?.end();

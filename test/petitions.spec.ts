@@ -13,6 +13,7 @@ import {
 } from './support/factories';
 import { GqlResponse, startTestApp, TestApp } from './support/test-app';
 import { badInput, fails, ok } from './support/expectations';
+import { createWorld } from './support/world';
 
 const unique = () => randomBytes(4).toString('hex');
 const DAY = 24 * 3600_000;
@@ -91,25 +92,7 @@ describe('petitions', () => {
     t = await startTestApp();
     db = new Client({ connectionString: t.databaseUrl });
     await db.connect();
-    [admin, organiser, organiserB, memberA, memberB, outsider, stranger] = await Promise.all([
-      registerUser(t, 'Carmen Admin'),
-      registerUser(t, 'Olga Organiser'),
-      registerUser(t, 'Bruno Organiser'),
-      registerUser(t, 'Ana Quispe'),
-      registerUser(t, 'Beto Mamani'),
-      registerUser(t, 'Oscar Outsider'),
-      registerUser(t, 'Sara Stranger'),
-    ]);
-    org = await createOrganisation(t, admin);
-    [chapterA, chapterB] = await Promise.all([createChapter(t, admin, org.id), createChapter(t, admin, org.id)]);
-    await Promise.all([
-      makeOrganiser(t, admin, organiser, chapterA.id),
-      makeOrganiser(t, admin, organiserB, chapterB.id),
-      joinChapter(t, memberA, chapterA.id),
-      joinChapter(t, memberB, chapterB.id),
-    ]);
-    otherOrg = await createOrganisation(t, outsider);
-    otherChapter = await createChapter(t, outsider, otherOrg.id);
+    ({ admin, organiser, organiserB, memberA, memberB, outsider, stranger, org, chapterA, chapterB, otherOrg, otherChapter } = await createWorld(t));
     [writeKey, readKey] = (await Promise.all([createApiKey(t, admin, org.id, ['PETITIONS_WRITE']), createApiKey(t, admin, org.id, ['PETITIONS_READ'])])).map(
       (k) => k.secret,
     );
