@@ -42,31 +42,19 @@ export class Grants {
     return [...this.adminOf];
   }
 
-  /** Chapters where the actor is an ACTIVE member (organisers included). */
-  activeChapterIds(): string[] {
-    return [...this.memberships].filter(([, m]) => m.status === 'ACTIVE').map(([id]) => id);
-  }
-
   /** Organisations in which the actor is an ACTIVE member of some chapter. */
   activeOrganisationIds(): string[] {
     return [...new Set([...this.memberships.values()].filter((m) => m.status === 'ACTIVE').map((m) => m.organisationId))];
   }
 
-  /** Chapters the actor organises as an ACTIVE ORGANISER (admin rights not included). */
-  organisedChapterIds(): string[] {
-    return [...this.memberships].filter(([, m]) => m.role === 'ORGANISER' && m.status === 'ACTIVE').map(([id]) => id);
-  }
-
-  /** Whether visibility lets the actor read a published thing of this chapter (organisers and admins see everything of theirs). */
-  mayRead(thing: { chapterId: string; organisationId: string; visibility: Visibility }): boolean {
-    switch (thing.visibility) {
-      case 'PUBLIC':
-        return true;
-      case 'ORGANISATION':
-        return this.activeOrganisationIds().includes(thing.organisationId);
-      case 'CHAPTER':
-        return this.isActiveMember(thing.chapterId);
-    }
+  /**
+   * Whether visibility lets the actor read a published thing (organisers and admins see everything of
+   * theirs). A thing without a chapter is organisation-wide: CHAPTER reads as ORGANISATION.
+   */
+  mayRead(thing: { chapterId: string | null; organisationId: string; visibility: Visibility }): boolean {
+    if (thing.visibility === 'PUBLIC') return true;
+    if (thing.visibility === 'CHAPTER' && thing.chapterId) return this.isActiveMember(thing.chapterId);
+    return this.activeOrganisationIds().includes(thing.organisationId);
   }
 
 }

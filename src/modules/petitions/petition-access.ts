@@ -3,12 +3,16 @@ import type { Petition } from './petition.model';
 
 type Scope = Pick<Petition, 'organisationId' | 'chapterId'>;
 
-/** Chapter petitions: their organisers and admins; organisation-wide ones: admins. Plus PETITIONS_WRITE keys. */
-export function mayManagePetition(grants: Grants, petition: Scope): boolean {
-  const organisers = petition.chapterId
+/** Organisers of a chapter petition's chapter and admins; admins only for an organisation-wide one. */
+function organises(grants: Grants, petition: Scope): boolean {
+  return petition.chapterId
     ? grants.isOrganiser({ id: petition.chapterId, organisationId: petition.organisationId })
     : grants.isAdmin(petition.organisationId);
-  return organisers || grants.keyHas(petition.organisationId, 'PETITIONS_WRITE');
+}
+
+/** Those who organise it, plus PETITIONS_WRITE keys. */
+export function mayManagePetition(grants: Grants, petition: Scope): boolean {
+  return organises(grants, petition) || grants.keyHas(petition.organisationId, 'PETITIONS_WRITE');
 }
 
 /** DRAFT only for those who manage it; otherwise as visibility says (an organisation-wide CHAPTER petition reads as ORGANISATION). */
@@ -16,16 +20,10 @@ export function mayReadPetition(grants: Grants, petition: Scope & Pick<Petition,
   if (mayManagePetition(grants, petition)) return true;
   if (petition.status === 'DRAFT') return false;
   const org = petition.organisationId;
-  if (grants.keyHas(org, 'PETITIONS_READ') || grants.keyHas(org, 'SIGNATURES_READ') || grants.keyHas(org, 'SIGNATURES_WRITE')) return true;
-  if (petition.visibility === 'PUBLIC') return true;
-  if (petition.visibility === 'CHAPTER' && petition.chapterId) return grants.isActiveMember(petition.chapterId);
-  return grants.activeOrganisationIds().includes(org);
+  return grants.keyHas(org, 'PETITIONS_READ') || grants.keyHas(org, 'SIGNATURES_READ') || grants.keyHas(org, 'SIGNATURES_WRITE') || grants.mayRead(petition);
 }
 
 /** Signers' personal data: organisers of the petition's chapter, admins, SIGNATURES_READ keys. */
 export function mayReadSignatures(grants: Grants, petition: Scope): boolean {
-  const organisers = petition.chapterId
-    ? grants.isOrganiser({ id: petition.chapterId, organisationId: petition.organisationId })
-    : grants.isAdmin(petition.organisationId);
-  return organisers || grants.keyHas(petition.organisationId, 'SIGNATURES_READ');
+  return organises(grants, petition) || grants.keyHas(petition.organisationId, 'SIGNATURES_READ');
 }
