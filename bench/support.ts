@@ -11,7 +11,7 @@ import { createApp } from '../src/app';
 import { loadConfig } from '../src/common/config/config';
 import { Settings } from '../src/common/config/settings';
 import { EmbeddedPostgres, startEmbeddedPostgres } from '../src/common/database/embedded-postgres';
-import { migrate } from '../src/common/database/migrate';
+import { migrate } from '../src/database/migrate';
 import type { LoadOptions, LoadResult } from './load-worker';
 
 export interface BenchServer {

@@ -7,7 +7,7 @@ import { AccessService } from './common/access/access.service';
 import { AccessGuard } from './common/auth/access.guard';
 import { CommonModule } from './common/common.module';
 import { Settings, SettingsModule } from './common/config/settings';
-import { dataSourceOptions } from './common/database/data-source-options';
+import { dataSourceOptions } from './database/data-source-options';
 import { ExceptionsFilter } from './common/errors/exceptions.filter';
 import { graphqlConfig } from './common/graphql/graphql.config';
 import { ApiKeysModule } from './modules/api-keys/api-keys.module';

@@ -6,7 +6,7 @@ import { AppConfig, ConfigError, loadConfig } from './common/config/config';
 import { resolveJwtSecret } from './common/config/jwt-secret';
 import { Settings } from './common/config/settings';
 import { EmbeddedPostgres, startEmbeddedPostgres } from './common/database/embedded-postgres';
-import { ensureDatabase, migrate } from './common/database/migrate';
+import { ensureDatabase, migrate } from './database/migrate';
 
 const log = (message: string) => console.log(JSON.stringify({ level: 30, time: Date.now(), context: 'Bootstrap', msg: message }));
 

@@ -7,7 +7,7 @@ import { buildSchema } from 'graphql';
 import { DataSource } from 'typeorm';
 import { assertAccessDeclared, resolverDeclarations } from '../src/common/auth/access-declarations';
 import { Allow, Public } from '../src/common/auth/access.decorators';
-import { dataSourceOptions } from '../src/common/database/data-source-options';
+import { dataSourceOptions } from '../src/database/data-source-options';
 import { printServedSchema } from '../src/common/graphql/schema-printer';
 import { startTestApp, TestApp } from './support/test-app';
 
@@ -16,6 +16,151 @@ const PERSONAL_DATA_FIELDS = [
   'User.email', 'Chapter.members', 'Event.attendees', 'Event.onlineUrl', 'EventLocation.addressLine', 'Attendance.name', 'Attendance.email', 'Attendance.user',
   'Petition.signatures',
 ];
+
+/**
+ * Contract coordinates not served yet, by the issue that builds them. The test fails on a breaking
+ * difference not listed here, and on a listed coordinate that no longer differs: shrink it as issues land.
+ */
+const PENDING: Record<string, string[]> = {
+  'issue 9': [
+    'AdminInvitation',
+    'CreatedAdminInvitation',
+    'Organisation.admins',
+    'Organisation.adminInvitations',
+    'Mutation.inviteOrganisationAdmin',
+    'Mutation.acceptAdminInvitation',
+    'Mutation.revokeAdminInvitation',
+  ],
+  'issue 10': [
+    'User.emailVerified',
+    'GuestRsvpInput',
+    'GuestRsvpPayload',
+    'GuestInput.contactConsent',
+    'GuestInput.consentWordingId',
+    'Signature.consentWording',
+    'Signature.confirmedAt',
+    'SignPetitionInput.consentWordingId',
+    'Mutation.verifyEmail',
+    'Mutation.requestPasswordReset',
+    'Mutation.resetPassword',
+    'Mutation.requestEmailChange',
+    'Mutation.confirmEmailChange',
+    'Mutation.rsvpAsGuest',
+    'Mutation.confirmGuestRsvp',
+    'Mutation.cancelGuestRsvp',
+    'Mutation.confirmSignature',
+    'Mutation.register',
+  ],
+  'issues 11-14': [
+    'EventSeries',
+    'UpdateEventSeriesInput',
+    'CreateEventSeriesInput',
+    'ChapterSignatureCount',
+    'PetitionMilestone',
+    'PetitionMilestoneInput',
+    'PetitionDelivery',
+    'PetitionDeliveryInput',
+    'TargetResponse',
+    'TargetResponseInput',
+    'SignerUpdateInput',
+    'QuestionKind',
+    'Question',
+    'QuestionInput',
+    'Answer',
+    'AnswerInput',
+    'EmailStatus',
+    'Supporter',
+    'SupporterEdge',
+    'SupporterConnection',
+    'SupporterActionKind',
+    'SupporterAction',
+    'SupporterActionEdge',
+    'SupporterActionConnection',
+    'SupporterFilter',
+    'UpsertSupporterInput',
+    'WebhookEventType',
+    'WebhookEndpoint',
+    'CreatedWebhookEndpoint',
+    'WebhookDeliveryStatus',
+    'WebhookDelivery',
+    'WebhookDeliveryEdge',
+    'WebhookDeliveryConnection',
+    'CreateWebhookEndpointInput',
+    'UpdateWebhookEndpointInput',
+    'ActorKind',
+    'AuditEntry',
+    'AuditEntryEdge',
+    'AuditEntryConnection',
+    'AuditFilter',
+    'DeletionKind',
+    'Deletion',
+    'DeletionEdge',
+    'DeletionConnection',
+    'Organisation.supporters',
+    'Organisation.webhookEndpoints',
+    'Organisation.auditLog',
+    'Organisation.embedOrigins',
+    'Chapter.referralCode',
+    'Membership.updatedAt',
+    'UpdateChapterInput.referralCode',
+    'Event.pageUrl',
+    'Event.readingListItems',
+    'Event.series',
+    'Event.questions',
+    'Event.updatedAt',
+    'Event.attendees.updatedSince',
+    'Attendance.answers',
+    'Attendance.updatedAt',
+    'EventFilter.updatedSince',
+    'CreateEventInput.readingListItemIds',
+    'UpdateEventInput.readingListItemIds',
+    'RsvpInput.answers',
+    'Petition.updatedAt',
+    'Petition.signaturesByChapter',
+    'Petition.milestones',
+    'Petition.delivery',
+    'Petition.response',
+    'Petition.questions',
+    'Petition.signatures.updatedSince',
+    'Signature.referrer',
+    'Signature.answers',
+    'Signature.anonymisedAt',
+    'Signature.updatedAt',
+    'PetitionFilter.updatedSince',
+    'SignPetitionInput.referrer',
+    'SignPetitionInput.answers',
+    'ReadingListItem.studySessions',
+    'ApiScope.SUPPORTERS_READ',
+    'ApiScope.SUPPORTERS_WRITE',
+    'ApiScope.WEBHOOKS_WRITE',
+    'Query.eventSeries',
+    'Query.deletions',
+    'Mutation.deleteAccount',
+    'Mutation.requestPersonalDataExport',
+    'Mutation.requestErasure',
+    'Mutation.confirmErasure',
+    'Mutation.unsubscribe',
+    'Mutation.createEventSeries',
+    'Mutation.updateEventSeries',
+    'Mutation.setEventQuestions',
+    'Mutation.setPetitionQuestions',
+    'Mutation.setPetitionMilestones',
+    'Mutation.recordPetitionDelivery',
+    'Mutation.recordTargetResponse',
+    'Mutation.emailSigners',
+    'Mutation.setEmbedOrigins',
+    'Mutation.upsertSupporter',
+    'Mutation.tagSupporters',
+    'Mutation.untagSupporters',
+    'Mutation.mergeSupporters',
+    'Mutation.createWebhookEndpoint',
+    'Mutation.updateWebhookEndpoint',
+    'Mutation.deleteWebhookEndpoint',
+    'Mutation.rotateWebhookSecret',
+    'Mutation.sendTestWebhook',
+    'Mutation.redeliverWebhook',
+  ],
+};
 
 describe('schema', () => {
   let t: TestApp;
@@ -33,8 +178,11 @@ describe('schema', () => {
     const contract = buildSchema(readFileSync(join(__dirname, 'contract', 'contract.graphql'), 'utf8'));
     const served = t.app.get(GraphQLSchemaHost).schema;
     const changes = await diff(contract, served);
-    const breaking = changes.filter((c) => c.criticality.level === CriticalityLevel.Breaking).map((c) => `${c.path}: ${c.message}`);
-    expect(breaking).toEqual([]);
+    const breaking = changes.filter((c) => c.criticality.level === CriticalityLevel.Breaking);
+    const pending = new Set(Object.values(PENDING).flat());
+    expect(breaking.filter((c) => !pending.has(c.path ?? '')).map((c) => `${c.path}: ${c.message}`)).toEqual([]);
+    const stillDiffering = new Set(breaking.map((c) => c.path));
+    expect([...pending].filter((path) => !stillDiffering.has(path))).toEqual([]);
   });
 
   describe('access declarations (deny by default)', () => {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { startEmbeddedPostgres } from '../../src/common/database/embedded-postgres';
-import { migrate } from '../../src/common/database/migrate';
+import { migrate } from '../../src/database/migrate';
 
 const TEMPLATE = `marea_template_${process.pid}`;
 

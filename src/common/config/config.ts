@@ -59,10 +59,6 @@ export class AppConfig {
   @Transform(toInt) @IsInt() @Min(1)
   RATE_LIMIT_SIGN_KEY_PER_MINUTE = 6000;
 
-  /** Optional: cross-instance notifications and rate limits through Redis instead of PostgreSQL. */
-  @IsOptional() @Matches(/^rediss?:\/\/\S+$/, { message: 'REDIS_URL must be a redis:// URL' })
-  REDIS_URL?: string;
-
   get isProduction(): boolean {
     return this.NODE_ENV === 'production';
   }
@@ -78,7 +74,7 @@ export class ConfigError extends Error {}
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const known = Object.keys(new AppConfig());
   const raw: Record<string, string> = {};
-  for (const key of [...known, 'DATABASE_URL', 'JWT_SECRET', 'PUBLIC_URL', 'EVENT_PAGE_URL', 'REDIS_URL']) {
+  for (const key of [...known, 'DATABASE_URL', 'JWT_SECRET', 'PUBLIC_URL', 'EVENT_PAGE_URL']) {
     if (env[key] !== undefined && env[key] !== '') raw[key] = env[key]!;
   }
   const config = plainToInstance(AppConfig, raw);

@@ -1,12 +1,12 @@
 import 'reflect-metadata';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createApp } from '../../app';
-import { loadConfig } from '../config/config';
-import { Settings } from '../config/settings';
-import { startEmbeddedPostgres } from '../database/embedded-postgres';
+import { createApp } from '../app';
+import { loadConfig } from '../common/config/config';
+import { Settings } from '../common/config/settings';
+import { startEmbeddedPostgres } from '../common/database/embedded-postgres';
 import { ensureDatabase, migrate } from '../database/migrate';
-import { printServedSchema } from './schema-printer';
+import { printServedSchema } from '../common/graphql/schema-printer';
 
 /** `npm run schema:generate`: writes the served schema to schema.gql (boots the app on the development database). */
 async function main(): Promise<void> {
@@ -17,7 +17,7 @@ async function main(): Promise<void> {
     await migrate(url);
     const app = await createApp(new Settings(config, url, 'schema-generation-only-secret-0000000'));
     await app.init();
-    writeFileSync(join(__dirname, '..', '..', '..', 'schema.gql'), printServedSchema(app));
+    writeFileSync(join(__dirname, '..', '..', 'schema.gql'), printServedSchema(app));
     await app.close();
     console.log('schema.gql written');
   } finally {

@@ -2,9 +2,9 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DataSourceOptions } from 'typeorm';
 import { ENTITIES } from './entities';
-import { SnakeNamingStrategy } from './snake-naming.strategy';
+import { SnakeNamingStrategy } from '../common/database/snake-naming.strategy';
 
-const MIGRATIONS_DIR = join(__dirname, '..', '..', '..', 'migrations');
+const MIGRATIONS_DIR = join(__dirname, '..', '..', 'migrations');
 
 /** Migration classes from `migrations/`, loaded with the current loader (compiled JS or TypeScript under ts-node/jest). */
 export function loadMigrations(): Function[] {

@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { loadConfig } from '../config/config';
-import { startEmbeddedPostgres } from './embedded-postgres';
+import { loadConfig } from '../common/config/config';
+import { startEmbeddedPostgres } from '../common/database/embedded-postgres';
 import { ensureDatabase } from './migrate';
 
 /**
@@ -20,8 +20,8 @@ async function main(): Promise<void> {
   const url = config.DATABASE_URL ?? (await ensureDatabase(embedded!.url, 'marea'));
   const env = { ...process.env, DATABASE_URL: url, TS_NODE_TRANSPILE_ONLY: '1' };
   const typeorm = (...args: string[]) => {
-    const cli = join(__dirname, '..', '..', '..', 'node_modules', '.bin', 'typeorm-ts-node-commonjs');
-    const result = spawnSync(cli, [...args, '-d', 'src/common/database/data-source.ts'], { stdio: 'inherit', env });
+    const cli = join(__dirname, '..', '..', 'node_modules', '.bin', 'typeorm-ts-node-commonjs');
+    const result = spawnSync(cli, [...args, '-d', 'src/database/data-source.ts'], { stdio: 'inherit', env });
     if (result.status !== 0) throw new Error(`typeorm ${args[0]} failed`);
   };
   try {

@@ -1,0 +1,44 @@
+import { ApiKeyEntity } from '../modules/api-keys/api-key.entity';
+import { RefreshTokenEntity } from '../modules/auth/refresh-token.entity';
+import { AttendanceEntity } from '../modules/events/attendance.entity';
+import { CalendarTokenEntity } from '../modules/events/calendar-token.entity';
+import { EventEntity } from '../modules/events/event.entity';
+import { ChapterEntity } from '../modules/organisations/chapter.entity';
+import { InvitationEntity } from '../modules/organisations/invitation.entity';
+import { MembershipEntity } from '../modules/organisations/membership.entity';
+import { OrganisationAdminEntity } from '../modules/organisations/organisation-admin.entity';
+import { OrganisationEntity } from '../modules/organisations/organisation.entity';
+import { ConsentWordingEntity } from '../modules/petitions/consent-wording.entity';
+import { PetitionEntity } from '../modules/petitions/petition.entity';
+import { SignatureCountEntity } from '../modules/petitions/signature-count.entity';
+import { SignatureEntity } from '../modules/petitions/signature.entity';
+import { ReadingListItemEntity } from '../modules/reading-lists/reading-list-item.entity';
+import { ReadingListShareEntity } from '../modules/reading-lists/reading-list-share.entity';
+import { ReadingListEntity } from '../modules/reading-lists/reading-list.entity';
+import { ReadingStatusEntity } from '../modules/reading-lists/reading-status.entity';
+import { UserEntity } from '../modules/users/user.entity';
+import { RateLimitEntity } from '../common/database/rate-limit.entity';
+
+/** Every entity, listed once: the app, the migration CLI and the tests share this list. */
+export const ENTITIES = [
+  UserEntity,
+  RefreshTokenEntity,
+  OrganisationEntity,
+  OrganisationAdminEntity,
+  ChapterEntity,
+  MembershipEntity,
+  InvitationEntity,
+  ApiKeyEntity,
+  EventEntity,
+  AttendanceEntity,
+  CalendarTokenEntity,
+  PetitionEntity,
+  SignatureEntity,
+  SignatureCountEntity,
+  ConsentWordingEntity,
+  ReadingListEntity,
+  ReadingListItemEntity,
+  ReadingListShareEntity,
+  ReadingStatusEntity,
+  RateLimitEntity,
+];
