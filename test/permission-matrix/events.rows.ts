@@ -1,0 +1,325 @@
+import { ADDRESS_LINE, ATTENDEES, ATTENDEES_ROW, CREATE_EVENT, EVENT, eventInput, FORBID, gql, listedEvent, MANAGE_CHAPTER, MANAGE_DRAFT, MANAGE_EVENT, NAMES, newEvent, newGuest, NOTFND, NULL, OK, ONLINE_URL, ORGANISERS, OWN_ATTENDANCE, PUBLIC_ROW, PUBLISH_EVENT, RESTRICTED, RESTRICTED_GOING, RESTRICTED_WAIT, Row, RSVP, RSVP_PUBLIC, rsvpAs, SEE_CHAPTER, SEE_DRAFT, SEE_ORGANISATION, setupAs, UNAUTH, VIEWER_ATTENDANCE, w } from '../support/permission-matrix';
+
+/** The permission matrix rows of events: seeing, managing, attending, and the personal data of attendees. */
+export const eventRows: Row[] = [
+  // ---------------------------------------------------------------- events: reading
+  {
+    name: 'Query.event (a PUBLIC event)',
+    covers: 'Query.event',
+    perform: async (a) => ({ res: await gql(EVENT, { id: w.ev.public }, a), pick: (d) => d.event }),
+    expected: PUBLIC_ROW,
+  },
+  {
+    name: 'Query.event (an ORGANISATION event of A1)',
+    covers: 'Query.event',
+    perform: async (a) => ({ res: await gql(EVENT, { id: w.ev.organisation }, a), pick: (d) => d.event }),
+    expected: SEE_ORGANISATION,
+  },
+  {
+    name: 'Query.event (a CHAPTER event of A1)',
+    covers: 'Query.event',
+    perform: async (a) => ({ res: await gql(EVENT, { id: w.ev.chapter }, a), pick: (d) => d.event }),
+    expected: SEE_CHAPTER,
+  },
+  {
+    name: 'Query.event (a DRAFT event of A1)',
+    covers: 'Query.event',
+    perform: async (a) => ({ res: await gql(EVENT, { id: w.ev.draft }, a), pick: (d) => d.event }),
+    expected: SEE_DRAFT,
+  },
+  {
+    name: 'Query.events (lists an ORGANISATION event of A1)',
+    covers: 'Query.events',
+    perform: listedEvent('organisation'),
+    expected: SEE_ORGANISATION,
+  },
+  {
+    name: 'Query.events (lists a CHAPTER event of A1)',
+    covers: 'Query.events',
+    perform: listedEvent('chapter'),
+    expected: SEE_CHAPTER,
+  },
+  {
+    name: 'Query.events (lists a DRAFT event of A1)',
+    covers: 'Query.events',
+    perform: listedEvent('draft'),
+    expected: SEE_DRAFT,
+  },
+
+  // ---------------------------------------------------------------- events: managing
+  {
+    name: 'Mutation.createEvent (in A1)',
+    covers: 'Mutation.createEvent',
+    perform: async (a) => ({ res: await gql(CREATE_EVENT, { input: eventInput() }, a), pick: (d) => (d.createEvent.status === 'DRAFT' ? d.createEvent : null) }),
+    expected: MANAGE_EVENT,
+  },
+  {
+    name: 'Mutation.updateEvent (a published PUBLIC event)',
+    covers: 'Mutation.updateEvent',
+    perform: async (a) => {
+      const id = await newEvent();
+      return {
+        res: await gql(`mutation($id: ID!, $t: String) { updateEvent(id: $id, input: { title: $t }) { id title } }`, { id, t: `Edited by ${a.name}` }, a),
+        pick: (d) => (d.updateEvent.title === `Edited by ${a.name}` ? d.updateEvent : null),
+      };
+    },
+    expected: MANAGE_EVENT,
+  },
+  {
+    name: 'Mutation.updateEvent (a published CHAPTER event)',
+    covers: 'Mutation.updateEvent',
+    perform: async (a) => {
+      const id = await newEvent({ visibility: 'CHAPTER' });
+      return {
+        res: await gql(`mutation($id: ID!, $t: String) { updateEvent(id: $id, input: { title: $t }) { id title } }`, { id, t: `Edited by ${a.name}` }, a),
+        pick: (d) => (d.updateEvent.title === `Edited by ${a.name}` ? d.updateEvent : null),
+      };
+    },
+    expected: MANAGE_CHAPTER,
+  },
+  {
+    name: 'Mutation.publishEvent (a DRAFT event)',
+    covers: 'Mutation.publishEvent',
+    perform: async (a) => {
+      const id = await newEvent({}, true);
+      return { res: await gql(PUBLISH_EVENT, { id }, a), pick: (d) => (d.publishEvent.status === 'PUBLISHED' ? d.publishEvent : null) };
+    },
+    expected: MANAGE_DRAFT,
+  },
+  {
+    name: 'Mutation.publishEvent (a published PUBLIC event: nothing changes)',
+    covers: 'Mutation.publishEvent',
+    perform: async (a) => {
+      const id = await newEvent();
+      return { res: await gql(PUBLISH_EVENT, { id }, a), pick: (d) => (d.publishEvent.status === 'PUBLISHED' ? d.publishEvent : null) };
+    },
+    expected: MANAGE_EVENT,
+  },
+  {
+    name: 'Mutation.cancelEvent (a published PUBLIC event)',
+    covers: 'Mutation.cancelEvent',
+    perform: async (a) => {
+      const id = await newEvent();
+      return {
+        res: await gql(`mutation($id: ID!) { cancelEvent(id: $id, reason: "Storm") { id status } }`, { id }, a),
+        pick: (d) => (d.cancelEvent.status === 'CANCELLED' ? d.cancelEvent : null),
+      };
+    },
+    expected: MANAGE_EVENT,
+  },
+  {
+    name: 'Mutation.cancelEvent (a DRAFT event)',
+    covers: 'Mutation.cancelEvent',
+    perform: async (a) => {
+      const id = await newEvent({}, true);
+      return {
+        res: await gql(`mutation($id: ID!) { cancelEvent(id: $id, reason: "Storm") { id status } }`, { id }, a),
+        pick: (d) => (d.cancelEvent.status === 'CANCELLED' ? d.cancelEvent : null),
+      };
+    },
+    expected: MANAGE_DRAFT,
+  },
+
+  // ---------------------------------------------------------------- events: attending
+  {
+    name: 'Mutation.rsvp (a PUBLIC event; anonymous and keys as guests)',
+    covers: 'Mutation.rsvp',
+    perform: async (a) => {
+      const eventId = await newEvent();
+      return {
+        res: await gql(RSVP, { input: { eventId, guest: a.user ? undefined : newGuest() } }, a),
+        // Guests get a cancel token, members none.
+        pick: (d) => (d.rsvp.attendance.status === 'GOING' && (d.rsvp.cancelToken === null) === Boolean(a.user) ? d.rsvp.attendance : null),
+      };
+    },
+    expected: RSVP_PUBLIC,
+  },
+  {
+    name: 'Mutation.rsvp (a CHAPTER event of A1; guests only to PUBLIC events)',
+    covers: 'Mutation.rsvp',
+    perform: async (a) => {
+      const eventId = await newEvent({ visibility: 'CHAPTER' });
+      return {
+        res: await gql(RSVP, { input: { eventId, guest: a.user ? undefined : newGuest() } }, a),
+        pick: (d) => (d.rsvp.attendance.status === 'GOING' ? d.rsvp.attendance : null),
+      };
+    },
+    // A key RSVPs guests, and guests RSVP to PUBLIC events only (DESIGN.md, "Who may do what"; RsvpInput.guest in
+    // the contract): the key sees this event but may not put a guest on it, as its admin could not either.
+    //         anonymous user    member organiser otherOrg admin otherAdmin keyScope keyNoScope revokedKey
+    expected: [NOTFND, NOTFND, OK, OK, NOTFND, OK, NOTFND, FORBID, FORBID, UNAUTH],
+  },
+  {
+    name: "Mutation.cancelRsvp (the actor's own RSVP to a PUBLIC event; guests by cancel token)",
+    covers: 'Mutation.cancelRsvp',
+    perform: async (a) => {
+      const eventId = await newEvent();
+      let cancelToken: string | null = null;
+      if (a.user) await rsvpAs(a.user, eventId);
+      else {
+        // A key without EVENTS_WRITE cannot RSVP: its guest RSVPed anonymously and handed it the token.
+        const by = a.name === 'keyWithScope' ? a : w.actors.anonymous;
+        cancelToken = (await setupAs(by, RSVP, { input: { eventId, guest: newGuest() } })).rsvp.cancelToken;
+      }
+      return {
+        res: await gql(`mutation($e: ID!, $c: String) { cancelRsvp(eventId: $e, cancelToken: $c) { id status } }`, { e: eventId, c: cancelToken }, a),
+        pick: (d) => (d.cancelRsvp.status === 'CANCELLED' ? d.cancelRsvp : null),
+      };
+    },
+    expected: RSVP_PUBLIC,
+  },
+  {
+    name: "Mutation.checkIn (the bystander's attendance of a PUBLIC event)",
+    covers: 'Mutation.checkIn',
+    perform: async (a) => {
+      const attendance = await rsvpAs(w.bystander, await newEvent());
+      return {
+        res: await gql(`mutation($id: ID!) { checkIn(attendanceId: $id) { id checkedInAt } }`, { id: attendance.id }, a),
+        pick: (d) => d.checkIn.checkedInAt,
+      };
+    },
+    expected: ORGANISERS,
+  },
+  {
+    name: "Mutation.checkIn (the bystander's attendance of a CHAPTER event)",
+    covers: 'Mutation.checkIn',
+    perform: async (a) => {
+      const attendance = await rsvpAs(w.bystander, await newEvent({ visibility: 'CHAPTER' }));
+      return {
+        res: await gql(`mutation($id: ID!) { checkIn(attendanceId: $id) { id checkedInAt } }`, { id: attendance.id }, a),
+        pick: (d) => d.checkIn.checkedInAt,
+      };
+    },
+    //         anonymous user    member  organiser otherOrg admin otherAdmin keyScope keyNoScope revokedKey
+    expected: [UNAUTH, NOTFND, FORBID, OK, NOTFND, OK, NOTFND, FORBID, FORBID, UNAUTH],
+  },
+
+  // ---------------------------------------------------------------- personal-data fields of events
+  {
+    name: 'Event.attendees (a PUBLIC event)',
+    covers: 'Event.attendees',
+    perform: async (a) => ({
+      res: await gql(ATTENDEES, { id: w.ev.public }, a),
+      pick: (d) => (d.event.attendees?.edges.some((e: any) => e.node.id === w.ev.bystanderAttendance) ? d.event.attendees : null),
+      fieldPath: ['event', 'attendees'],
+    }),
+    expected: ATTENDEES_ROW,
+  },
+  {
+    name: 'Event.attendees (a CHAPTER event: null event for those who may not see it)',
+    covers: 'Event.attendees',
+    perform: async (a) => ({
+      res: await gql(ATTENDEES, { id: w.ev.chapter }, a),
+      pick: (d) => (d.event?.attendees?.edges.some((e: any) => e.node.name === NAMES.bystander) ? d.event.attendees : null),
+      fieldPath: ['event', 'attendees'],
+    }),
+    //         anonymous user member  organiser otherOrg admin otherAdmin keyScope keyNoScope revokedKey
+    expected: [NULL, NULL, FORBID, OK, NULL, OK, NULL, OK, FORBID, UNAUTH],
+  },
+  ...(['name', 'email', 'user'] as const).map(
+    (field): Row => ({
+      name: `Attendance.${field} (the bystander's, through Event.attendees)`,
+      covers: `Attendance.${field}`,
+      perform: async (a) => ({
+        res: await gql(ATTENDEES, { id: w.ev.public }, a),
+        pick: (d) => {
+          const node = d.event.attendees?.edges.find((e: any) => e.node.id === w.ev.bystanderAttendance)?.node;
+          const value = field === 'user' ? node?.user?.id : node?.[field];
+          if (value != null) expect(value).toBe({ name: NAMES.bystander, email: w.bystander.email, user: w.bystander.id }[field]);
+          return value;
+        },
+        fieldPath: ['event', 'attendees'],
+      }),
+      expected: ATTENDEES_ROW,
+    }),
+  ),
+  ...(['name', 'email', 'user'] as const).map(
+    (field): Row => ({
+      name: `Attendance.${field} (own, through Event.viewerAttendance)`,
+      covers: `Attendance.${field}`,
+      perform: async (a) => ({
+        res: await gql(VIEWER_ATTENDANCE, { id: w.ev.public }, a),
+        pick: (d) => {
+          const own = d.event.viewerAttendance;
+          const value = field === 'user' ? own?.user?.id : own?.[field];
+          if (value != null) expect(value).toBe({ name: a.displayName, email: a.user?.email, user: a.user?.id }[field]);
+          return value;
+        },
+      }),
+      expected: OWN_ATTENDANCE,
+    }),
+  ),
+  {
+    name: 'Attendance.email (own, through the rsvp payload; guests included)',
+    covers: 'Attendance.email',
+    perform: async (a) => {
+      const guest = newGuest();
+      return {
+        res: await gql(`mutation($input: RsvpInput!) { rsvp(input: $input) { attendance { id name email } } }`, { input: { eventId: await newEvent(), guest: a.user ? undefined : guest } }, a),
+        pick: (d) => {
+          const value = d.rsvp.attendance.email;
+          if (value != null) expect(value).toBe(a.user ? a.user.email : guest.email);
+          return value;
+        },
+      };
+    },
+    expected: RSVP_PUBLIC,
+  },
+  {
+    name: "Attendance.email (the bystander's, when the actor RSVPs with the bystander's email as guest)",
+    covers: 'Attendance.email',
+    perform: async (a) => ({
+      res: await gql(`mutation($input: RsvpInput!) { rsvp(input: $input) { attendance { id name email } } }`, { input: { eventId: w.ev.public, guest: { name: 'Imposter', email: w.bystander.email } } }, a),
+      // Signed-in actors RSVP as themselves whatever the guest input says; the rest must not learn the bystander's data.
+      pick: (d) => (d.rsvp.attendance.email === w.bystander.email ? d.rsvp.attendance.email : null),
+    }),
+    //         anonymous user member organiser otherOrg admin otherAdmin keyScope keyNoScope revokedKey
+    expected: [NULL, NULL, NULL, NULL, NULL, NULL, NULL, OK, FORBID, UNAUTH],
+  },
+  {
+    name: 'Event.onlineUrl (a PUBLIC event where `member` is GOING)',
+    covers: 'Event.onlineUrl',
+    perform: async (a) => ({
+      res: await gql(RESTRICTED, { id: w.ev.memberGoing }, a),
+      pick: (d) => {
+        if (d.event.onlineUrl != null) expect(d.event.onlineUrl).toBe(ONLINE_URL);
+        return d.event.onlineUrl;
+      },
+    }),
+    expected: RESTRICTED_GOING,
+  },
+  {
+    name: 'Event.onlineUrl (the same, through Query.events)',
+    covers: 'Event.onlineUrl',
+    perform: async (a) => ({
+      res: await gql(`query($f: EventFilter) { events(filter: $f, first: 100) { edges { node { id onlineUrl } } } }`, { f: { chapterId: w.a1.id, search: w.listed } }, a),
+      pick: (d) => d.events.edges.find((e: any) => e.node.id === w.ev.memberGoing)!.node.onlineUrl,
+    }),
+    expected: RESTRICTED_GOING,
+  },
+  {
+    name: 'Event.onlineUrl (a PUBLIC event where `member` is WAITLISTED)',
+    covers: 'Event.onlineUrl',
+    perform: async (a) => ({ res: await gql(RESTRICTED, { id: w.ev.memberWaitlisted }, a), pick: (d) => d.event.onlineUrl }),
+    expected: RESTRICTED_WAIT,
+  },
+  {
+    name: 'EventLocation.addressLine (a PUBLIC event where `member` is GOING)',
+    covers: 'EventLocation.addressLine',
+    perform: async (a) => ({
+      res: await gql(RESTRICTED, { id: w.ev.memberGoing }, a),
+      pick: (d) => {
+        expect(d.event.location.city).toBe('London'); // the rest of the location is public
+        if (d.event.location.addressLine != null) expect(d.event.location.addressLine).toBe(ADDRESS_LINE);
+        return d.event.location.addressLine;
+      },
+    }),
+    expected: RESTRICTED_GOING,
+  },
+  {
+    name: 'EventLocation.addressLine (a PUBLIC event where `member` is WAITLISTED)',
+    covers: 'EventLocation.addressLine',
+    perform: async (a) => ({ res: await gql(RESTRICTED, { id: w.ev.memberWaitlisted }, a), pick: (d) => d.event.location.addressLine }),
+    expected: RESTRICTED_WAIT,
+  },
+];
