@@ -3,24 +3,9 @@ import DataLoader from 'dataloader';
 import { Pool } from 'pg';
 import { Settings } from '../config/settings';
 import { RateLimitedError } from '../errors/domain-error';
+import { batchTotals, Hit, Limit, Spent, spentPerHit } from './rate-limit-batch';
 
-export interface Limit {
-  /** Names the counter, e.g. `login-ip`. */
-  name: string;
-  points: number;
-  durationSeconds: number;
-}
-
-interface Hit {
-  limit: Limit;
-  key: string;
-}
-
-interface Spent {
-  /** Points spent in the window, this hit included. */
-  spent: number;
-  msBeforeReset: number;
-}
+export type { Limit } from './rate-limit-batch';
 
 const NOW_MS = `floor(extract(epoch from now()) * 1000)::bigint`;
 
@@ -72,25 +57,12 @@ export class RateLimiterService implements OnModuleDestroy {
   }
 
   private async spend(hits: readonly Hit[]): Promise<Spent[]> {
-    const rowKey = (hit: Hit) => `${hit.limit.name}:${hit.key}`;
-    const totals = new Map<string, { points: number; duration: number }>();
-    for (const hit of hits) {
-      const row = totals.get(rowKey(hit)) ?? { points: 0, duration: hit.limit.durationSeconds };
-      row.points += 1;
-      totals.set(rowKey(hit), row);
-    }
-    const keys = [...totals.keys()].sort();
+    const batch = batchTotals(hits);
     const { rows } = await this.pool.query<{ key: string; points: number; ms_left: number }>({
       name: 'rate-limits-spend',
       text: SPEND,
-      values: [keys, keys.map((k) => totals.get(k)!.points), keys.map((k) => totals.get(k)!.duration)],
+      values: [batch.keys, batch.points, batch.durations],
     });
-    // Within one key, hits are ranked in arrival order after what was spent before this batch.
-    const before = new Map(rows.map((r) => [r.key, { spent: r.points - totals.get(r.key)!.points, msLeft: r.ms_left }]));
-    return hits.map((hit) => {
-      const row = before.get(rowKey(hit))!;
-      row.spent += 1;
-      return { spent: row.spent, msBeforeReset: Math.max(1, row.msLeft) };
-    });
+    return spentPerHit(hits, batch, rows);
   }
 }
