@@ -1,5 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { Client } from 'pg';
+import { dbClient, DbClient } from './support/db';
 import { codeOf, createApiKey, createChapter, createOrganisation, joinChapter, registerUser, revokeApiKey, TestUser } from './support/factories';
 import { startTestApp, TestApp } from './support/test-app';
 
@@ -13,7 +13,7 @@ const PUBLIC_QUERY = `{ organisations { totalCount } }`;
 
 describe('API keys', () => {
   let t: TestApp;
-  let db: Client;
+  let db: DbClient;
   let admin: TestUser;
   let outsider: TestUser;
   let member: TestUser;
@@ -22,8 +22,7 @@ describe('API keys', () => {
 
   beforeAll(async () => {
     t = await startTestApp();
-    db = new Client({ connectionString: t.databaseUrl });
-    await db.connect();
+    db = await dbClient(t.databaseUrl);
     admin = await registerUser(t, 'Ana Quispe');
     outsider = await registerUser(t, 'Otto Outsider');
     member = await registerUser(t, 'Juan Mamani');

@@ -1,5 +1,5 @@
 import { createHash, createHmac, randomBytes } from 'node:crypto';
-import { Client } from 'pg';
+import { dbClient, DbClient } from './support/db';
 import { codeOf, registerUser } from './support/factories';
 import { startTestApp, TestApp } from './support/test-app';
 
@@ -29,12 +29,11 @@ const uniqueEmail = (label = 'user') => `${label}-${randomBytes(4).toString('hex
 
 describe('auth', () => {
   let t: TestApp;
-  let db: Client;
+  let db: DbClient;
 
   beforeAll(async () => {
     t = await startTestApp();
-    db = new Client({ connectionString: t.databaseUrl });
-    await db.connect();
+    db = await dbClient(t.databaseUrl);
   });
   afterAll(async () => {
     await db?.end();

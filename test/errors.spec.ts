@@ -1,4 +1,4 @@
-import { Client } from 'pg';
+import { withDb } from './support/db';
 import { startTestApp, TestApp } from './support/test-app';
 
 describe('unexpected errors', () => {
@@ -6,10 +6,7 @@ describe('unexpected errors', () => {
   beforeAll(async () => {
     t = await startTestApp();
     // Break this file's own database so that a query fails inside PostgreSQL.
-    const db = new Client({ connectionString: t.databaseUrl });
-    await db.connect();
-    await db.query('ALTER TABLE organisations RENAME TO organisations_gone');
-    await db.end();
+    await withDb(t.databaseUrl, (db) => db.query('ALTER TABLE organisations RENAME TO organisations_gone'));
   });
   afterAll(() => t.close());
 

@@ -1,5 +1,4 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { Client } from 'pg';
 import {
   createApiKey,
   createChapter,
@@ -10,6 +9,7 @@ import {
   registerUser,
   TestUser,
 } from './support/factories';
+import { dbClient, DbClient } from './support/db';
 import { startTestApp, TestApp } from './support/test-app';
 import { badInput, fails, ok } from './support/expectations';
 import { createWorld } from './support/world';
@@ -58,7 +58,7 @@ const range = (from: number, to: number) => Array.from({ length: to - from + 1 }
 
 describe('events', () => {
   let t: TestApp;
-  let db: Client;
+  let db: DbClient;
   // The world most tests share: one organisation with chapters A and B, another organisation.
   let admin: TestUser; // admin of org, not a member of any chapter
   let organiser: TestUser; // ACTIVE organiser of chapter A
@@ -75,8 +75,7 @@ describe('events', () => {
 
   beforeAll(async () => {
     t = await startTestApp();
-    db = new Client({ connectionString: t.databaseUrl });
-    await db.connect();
+    db = await dbClient(t.databaseUrl);
     ({ admin, organiser, organiserB, memberA, memberB, outsider, stranger, org, chapterA, chapterB, otherOrg } = await createWorld(t));
     crowd = await Promise.all(range(1, 6).map((i) => registerUser(t, `Crowd Person ${i}`)));
   });

@@ -1,5 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { Client } from 'pg';
+import { withDb } from './support/db';
 import { createApiKey, createChapter, createOrganisation, joinChapter, makeOrganiser, registerUser, TestUser } from './support/factories';
 import { GqlResponse, startTestApp, TestApp } from './support/test-app';
 
@@ -544,15 +544,9 @@ describe('organisations, chapters and memberships', () => {
       expect(days).toBeLessThanOrEqual(7);
 
       // The token is not stored as such, and no field gives it out again.
-      const db = new Client({ connectionString: t.databaseUrl });
-      await db.connect();
-      try {
-        const { rows } = await db.query(`SELECT row_to_json(i)::text AS row FROM invitations i WHERE id = $1`, [created.invitation.id]);
-        expect(rows).toHaveLength(1);
-        expect(rows[0].row).not.toContain(created.token);
-      } finally {
-        await db.end();
-      }
+      const { rows } = await withDb(t.databaseUrl, (db) => db.query(`SELECT row_to_json(i)::text AS row FROM invitations i WHERE id = $1`, [created.invitation.id]));
+      expect(rows).toHaveLength(1);
+      expect(rows[0].row).not.toContain(created.token);
       fails(await t.gql(`mutation($input: InviteMemberInput!) { inviteMember(input: $input) { invitation { id token } } }`, { input: { chapterId: chapter.id, email: invitee.email } }, admin.token), 'GRAPHQL_VALIDATION_FAILED');
 
       fails(await t.gql(JOIN, { id: chapter.id }, invitee.token), 'FORBIDDEN');
@@ -828,14 +822,8 @@ describe('organisations, chapters and memberships', () => {
     const chapter = await createChapter(t, admin, org.id, { joinPolicy: 'INVITE_ONLY' });
     const invitee = await registerUser(t);
     const { token, invitation } = ok(await t.gql(INVITE, { input: { chapterId: chapter.id, email: invitee.email } }, admin.token)).inviteMember;
-    const db = new Client({ connectionString: t.databaseUrl });
-    await db.connect();
-    try {
-      const { rowCount } = await db.query(`UPDATE invitations SET expires_at = now() - interval '1 second' WHERE id = $1`, [invitation.id]);
-      expect(rowCount).toBe(1);
-    } finally {
-      await db.end();
-    }
+    const { rowCount } = await withDb(t.databaseUrl, (db) => db.query(`UPDATE invitations SET expires_at = now() - interval '1 second' WHERE id = $1`, [invitation.id]));
+    expect(rowCount).toBe(1);
     fails(await t.gql(ACCEPT, { token }, invitee.token), 'CONFLICT');
     expect((await chapterOf(chapter.id, invitee.token)).viewerMembership).toBeNull();
   });

@@ -1,8 +1,8 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { createClient, Client as WsClient } from 'graphql-ws';
-import { Client as PgClient } from 'pg';
 import WebSocket from 'ws';
 import { SignatureCountNotifier } from '../src/modules/petitions/signature-count.notifier';
+import { withDb } from './support/db';
 import { createApiKey, createChapter, createOrganisation, registerUser, TestUser } from './support/factories';
 import { startTestApp, TestApp } from './support/test-app';
 
@@ -321,16 +321,10 @@ describe('live signature counts (graphql-ws, two instances, one database)', () =
     const live = subscribe(connect(a), id);
     await live.reaches(0);
 
-    const pg = new PgClient({ connectionString: a.databaseUrl });
-    await pg.connect();
-    try {
-      const killed = await pg.query(
-        `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'marea-listen' AND datname = current_database()`,
-      );
-      expect(killed.rowCount).toBe(2);
-    } finally {
-      await pg.end();
-    }
+    const killed = await withDb(a.databaseUrl, (db) =>
+      db.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'marea-listen' AND datname = current_database()`),
+    );
+    expect(killed.rowCount).toBe(2);
     await sign(b, id);
     await live.reaches(1);
     await sign(b, id);

@@ -1,5 +1,4 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { Client } from 'pg';
 import {
   createApiKey,
   createChapter,
@@ -11,6 +10,7 @@ import {
   registerUser,
   TestUser,
 } from './support/factories';
+import { dbClient, DbClient } from './support/db';
 import { GqlResponse, startTestApp, TestApp } from './support/test-app';
 import { badInput, fails, ok } from './support/expectations';
 import { createWorld } from './support/world';
@@ -72,7 +72,7 @@ const signer = (petitionId: string, extra: Record<string, unknown> = {}) => ({
 
 describe('petitions', () => {
   let t: TestApp;
-  let db: Client;
+  let db: DbClient;
   let admin: TestUser; // admin of org, not a member of any chapter
   let organiser: TestUser; // ACTIVE organiser of chapter A
   let organiserB: TestUser; // ACTIVE organiser of chapter B
@@ -90,8 +90,7 @@ describe('petitions', () => {
 
   beforeAll(async () => {
     t = await startTestApp();
-    db = new Client({ connectionString: t.databaseUrl });
-    await db.connect();
+    db = await dbClient(t.databaseUrl);
     ({ admin, organiser, organiserB, memberA, memberB, outsider, stranger, org, chapterA, chapterB, otherOrg, otherChapter } = await createWorld(t));
     [writeKey, readKey] = (await Promise.all([createApiKey(t, admin, org.id, ['PETITIONS_WRITE']), createApiKey(t, admin, org.id, ['PETITIONS_READ'])])).map(
       (k) => k.secret,
@@ -834,7 +833,7 @@ describe('petitions', () => {
 
 describe('petition signing rate limits', () => {
   let t: TestApp;
-  let db: Client;
+  let db: DbClient;
   let admin: TestUser;
   let org: { id: string };
   let petition: { id: string };
@@ -853,8 +852,7 @@ describe('petition signing rate limits', () => {
 
   beforeAll(async () => {
     t = await startTestApp({ RATE_LIMIT_SIGN_PER_MINUTE: '3', RATE_LIMIT_SIGN_KEY_PER_MINUTE: '5', TRUST_PROXY: 'true' });
-    db = new Client({ connectionString: t.databaseUrl });
-    await db.connect();
+    db = await dbClient(t.databaseUrl);
     admin = await registerUser(t, 'Carmen Admin');
     org = await createOrganisation(t, admin);
     const chapter = await createChapter(t, admin, org.id);

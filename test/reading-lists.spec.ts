@@ -1,5 +1,4 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { Client } from 'pg';
 import {
   addReadingListItem,
   createApiKey,
@@ -11,6 +10,7 @@ import {
   registerUser,
   TestUser,
 } from './support/factories';
+import { dbClient, DbClient } from './support/db';
 import { GqlResponse, startTestApp, TestApp } from './support/test-app';
 import { badInput, fails, ok } from './support/expectations';
 
@@ -50,7 +50,7 @@ const SET_STATUS = `mutation($itemId: ID!, $status: ReadingStatus) { setReadingS
 
 describe('reading lists', () => {
   let t: TestApp;
-  let db: Client;
+  let db: DbClient;
   let admin: TestUser; // admin of org; first organiser of chapters A, B, C
   let organiser: TestUser; // ACTIVE organiser of chapter A
   let organiserB: TestUser; // ACTIVE organiser of chapter B
@@ -74,8 +74,7 @@ describe('reading lists', () => {
 
   beforeAll(async () => {
     t = await startTestApp();
-    db = new Client({ connectionString: t.databaseUrl });
-    await db.connect();
+    db = await dbClient(t.databaseUrl);
     [admin, organiser, organiserB, memberA, memberA2, memberB, memberC, outsider, outsiderMember, dual, stranger] = await Promise.all([
       registerUser(t, 'Carmen Admin'),
       registerUser(t, 'Olga Organiser'),
