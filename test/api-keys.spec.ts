@@ -1,5 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { dbClient, DbClient } from './support/db';
+import { PUBLIC_QUERY, REVOKE_API_KEY } from './support/documents';
 import { codeOf, createApiKey, createChapter, createOrganisation, joinChapter, registerUser, revokeApiKey, TestUser } from './support/factories';
 import { startTestApp, TestApp } from './support/test-app';
 
@@ -7,9 +8,7 @@ const CREATE_KEY = `mutation($input: CreateApiKeyInput!) {
   createApiKey(input: $input) { secret apiKey { id name prefix scopes createdAt lastUsedAt revokedAt organisation { id } } }
 }`;
 const LIST_KEYS = `query($id: ID!) { apiKeys(organisationId: $id) { id name prefix scopes lastUsedAt revokedAt organisation { id } } }`;
-const REVOKE_KEY = `mutation($id: ID!) { revokeApiKey(id: $id) { id revokedAt } }`;
 const MEMBERS = `query($id: ID!) { chapter(id: $id) { id name memberCount members { totalCount edges { node { role status user { displayName } } } } } }`;
-const PUBLIC_QUERY = `{ organisations { totalCount } }`;
 
 describe('API keys', () => {
   let t: TestApp;
@@ -102,7 +101,7 @@ describe('API keys', () => {
       expect(codeOf(create)).toBe('FORBIDDEN');
       expect(create.data).toBeNull();
       expect(codeOf(await listKeys(key.secret))).toBe('FORBIDDEN');
-      const revoke = await t.gql(REVOKE_KEY, { id: key.id }, key.secret);
+      const revoke = await t.gql(REVOKE_API_KEY, { id: key.id }, key.secret);
       expect(codeOf(revoke)).toBe('FORBIDDEN');
       expect(await keyCount()).toBe(before);
       const { rows } = await db.query('SELECT revoked_at FROM api_keys WHERE id = $1', [key.id]);
@@ -184,7 +183,7 @@ describe('API keys', () => {
     it('a revoked key is refused at once with UNAUTHENTICATED, even for public queries', async () => {
       const key = await createApiKey(t, admin, org.id, ['MEMBERS_READ']);
       expect((await t.gql(MEMBERS, { id: chapter.id }, key.secret)).errors).toBeUndefined();
-      const res = await t.gql(REVOKE_KEY, { id: key.id }, admin.token);
+      const res = await t.gql(REVOKE_API_KEY, { id: key.id }, admin.token);
       expect(res.errors).toBeUndefined();
       expect(res.data.revokeApiKey).toEqual({ id: key.id, revokedAt: expect.any(String) });
 
@@ -201,8 +200,8 @@ describe('API keys', () => {
 
     it('revoking twice keeps the first revocation time', async () => {
       const key = await createApiKey(t, admin, org.id, ['EVENTS_READ']);
-      const first = await t.gql(REVOKE_KEY, { id: key.id }, admin.token);
-      const second = await t.gql(REVOKE_KEY, { id: key.id }, admin.token);
+      const first = await t.gql(REVOKE_API_KEY, { id: key.id }, admin.token);
+      const second = await t.gql(REVOKE_API_KEY, { id: key.id }, admin.token);
       expect(second.errors).toBeUndefined();
       expect(second.data.revokeApiKey.revokedAt).toBe(first.data.revokeApiKey.revokedAt);
     });
@@ -211,10 +210,10 @@ describe('API keys', () => {
       const key = await createApiKey(t, admin, org.id, ['EVENTS_READ']);
       const otherAdmin = await registerUser(t);
       await createOrganisation(t, otherAdmin);
-      const missing = await t.gql(REVOKE_KEY, { id: randomUUID() }, outsider.token);
+      const missing = await t.gql(REVOKE_API_KEY, { id: randomUUID() }, outsider.token);
       expect(codeOf(missing)).toBe('NOT_FOUND');
       for (const user of [outsider, member, otherAdmin]) {
-        const res = await t.gql(REVOKE_KEY, { id: key.id }, user.token);
+        const res = await t.gql(REVOKE_API_KEY, { id: key.id }, user.token);
         expect(codeOf(res)).toBe('NOT_FOUND');
         expect(res.errors![0].message).toBe(missing.errors![0].message);
         expect(res.data).toBeNull();
@@ -226,7 +225,7 @@ describe('API keys', () => {
 
     it('anonymous callers get UNAUTHENTICATED', async () => {
       const key = await createApiKey(t, admin, org.id, ['EVENTS_READ']);
-      expect(codeOf(await t.gql(REVOKE_KEY, { id: key.id }))).toBe('UNAUTHENTICATED');
+      expect(codeOf(await t.gql(REVOKE_API_KEY, { id: key.id }))).toBe('UNAUTHENTICATED');
       await revokeApiKey(t, admin, key.id);
       expect(codeOf(await t.gql(PUBLIC_QUERY, {}, key.secret))).toBe('UNAUTHENTICATED');
     });

@@ -1,5 +1,6 @@
 import { createHash, createHmac, randomBytes } from 'node:crypto';
 import { dbClient, DbClient } from './support/db';
+import { PUBLIC_QUERY } from './support/documents';
 import { codeOf, registerUser } from './support/factories';
 import { startTestApp, TestApp } from './support/test-app';
 
@@ -14,7 +15,6 @@ const LOGIN = `mutation($input: LoginInput!) { login(input: $input) { accessToke
 const REFRESH = `mutation($token: String!) { refreshSession(refreshToken: $token) { accessToken refreshToken user { id email } } }`;
 const LOGOUT = `mutation($token: String!) { logout(refreshToken: $token) }`;
 const ME = `{ me { id email displayName } }`;
-const PUBLIC_QUERY = `{ organisations { totalCount } }`;
 
 const b64url = (value: string | Buffer) => Buffer.from(value).toString('base64url');
 

@@ -1,4 +1,5 @@
 import { DateTime } from 'luxon';
+import { RESET_CALENDAR_TOKEN } from './support/documents';
 import { createChapter, createOrganisation, joinChapter, registerUser, TestUser } from './support/factories';
 import { startTestApp, TestApp } from './support/test-app';
 
@@ -157,7 +158,7 @@ describe('calendar files', () => {
     expect(publicFeed).not.toContain(`${orgWide}@marea`);
 
     const reset = async (user: TestUser) => {
-      const res = await t.gql(`mutation { resetCalendarToken }`, {}, user.token);
+      const res = await t.gql(RESET_CALENDAR_TOKEN, {}, user.token);
       expect(res.errors).toBeUndefined();
       return res.data.resetCalendarToken as string;
     };
@@ -179,7 +180,7 @@ describe('calendar files', () => {
     expect((await get(`/calendar/chapters/${chapter.id}.ics?token=${newToken}`)).status).toBe(404);
 
     // Tokens are for signed-in members only.
-    expect((await t.gql(`mutation { resetCalendarToken }`)).errors?.[0].extensions.code).toBe('UNAUTHENTICATED');
+    expect((await t.gql(RESET_CALENDAR_TOKEN)).errors?.[0].extensions.code).toBe('UNAUTHENTICATED');
   });
 
   it("lists only the chapter's own upcoming events", async () => {

@@ -10,6 +10,7 @@ import {
   TestUser,
 } from './support/factories';
 import { dbClient, DbClient } from './support/db';
+import { APPROVE_MEMBERSHIP, PUBLISH_EVENT, REGISTER } from './support/documents';
 import { startTestApp, TestApp } from './support/test-app';
 import { badInput, fails, ok } from './support/expectations';
 import { createWorld } from './support/world';
@@ -26,7 +27,6 @@ const EVENT_FIELDS = `
   chapter { id }`;
 const CREATE_EVENT = `mutation($input: CreateEventInput!) { createEvent(input: $input) { ${EVENT_FIELDS} } }`;
 const UPDATE_EVENT = `mutation($id: ID!, $input: UpdateEventInput!) { updateEvent(id: $id, input: $input) { ${EVENT_FIELDS} } }`;
-const PUBLISH_EVENT = `mutation($id: ID!) { publishEvent(id: $id) { id status } }`;
 const CANCEL_EVENT = `mutation($id: ID!, $reason: String) { cancelEvent(id: $id, reason: $reason) { id status goingCount waitlistCount } }`;
 const EVENT = `query($id: ID!) { event(id: $id) { ${EVENT_FIELDS} } }`;
 const EVENTS = `query($filter: EventFilter, $first: Int, $after: String) {
@@ -51,7 +51,6 @@ const ATTENDEES = `query($id: ID!, $status: AttendanceStatus, $first: Int, $afte
 }`;
 const VIEWER_ATTENDANCE = `query($id: ID!) { event(id: $id) { id viewerAttendance { id status waitlistPosition name email checkedInAt } } }`;
 const RESTRICTED = `query($id: ID!) { event(id: $id) { id onlineUrl location { venue city addressLine } } }`;
-const REGISTER = `mutation($input: RegisterInput!) { register(input: $input) { accessToken refreshToken user { id email } } }`;
 
 
 const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i);
@@ -250,7 +249,7 @@ describe('events', () => {
       const orgWide = await published(admin, chapter.id, { visibility: 'ORGANISATION' });
       expect(await eventAs(event.id, applicant.token)).toBeNull();
       expect(await eventAs(orgWide.id, applicant.token)).toBeNull();
-      ok(await t.gql(`mutation($id: ID!) { approveMembership(membershipId: $id) { id status } }`, { id: membershipId }, admin.token));
+      ok(await t.gql(APPROVE_MEMBERSHIP, { id: membershipId }, admin.token));
       expect((await eventAs(event.id, applicant.token)).id).toBe(event.id);
       expect((await eventAs(orgWide.id, applicant.token)).id).toBe(orgWide.id);
     });

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
+import { PUBLIC_QUERY } from './support/documents';
 import { QUERY_LIMITS } from '../src/common/graphql/graphql.config';
 import { codeOf, createOrganisation, registerUser } from './support/factories';
 import { GqlResponse, startTestApp, TestApp } from './support/test-app';
 
-const PUBLIC_QUERY = '{ organisations { totalCount } }';
 
 /** `chapter(id: $id) { organisation { chapters { edges { node { organisation { … } } } } } }`, `depth` fields deep. */
 function deepQuery(depth: number): string {

@@ -1,5 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { withDb } from './support/db';
+import { LEAVE_CHAPTER } from './support/documents';
 import { createApiKey, createChapter, createOrganisation, joinChapter, makeOrganiser, registerUser, TestUser } from './support/factories';
 import { GqlResponse, startTestApp, TestApp } from './support/test-app';
 
@@ -28,7 +29,6 @@ const CHAPTER = `query($id: ID!) {
   chapter(id: $id) { id name slug joinPolicy memberCount viewerMembership { id role status } }
 }`;
 const JOIN = `mutation($id: ID!) { joinChapter(chapterId: $id) { id role status chapter { id } user { id } } }`;
-const LEAVE = `mutation($id: ID!) { leaveChapter(chapterId: $id) }`;
 const APPROVE = `mutation($id: ID!) { approveMembership(membershipId: $id) { id status role } }`;
 const SET_ROLE = `mutation($id: ID!, $role: ChapterRole!) { setMembershipRole(membershipId: $id, role: $role) { id role status } }`;
 const REMOVE = `mutation($id: ID!) { removeMembership(membershipId: $id) }`;
@@ -403,37 +403,37 @@ describe('organisations, chapters and memberships', () => {
       const user = await registerUser(t);
       await joinChapter(t, user, chapter.id);
       expect((await chapterOf(chapter.id)).memberCount).toBe(2);
-      expect(ok(await t.gql(LEAVE, { id: chapter.id }, user.token)).leaveChapter).toBe(true);
+      expect(ok(await t.gql(LEAVE_CHAPTER, { id: chapter.id }, user.token)).leaveChapter).toBe(true);
       const seen = await chapterOf(chapter.id, user.token);
       expect(seen.memberCount).toBe(1);
       expect(seen.viewerMembership).toBeNull();
-      fails(await t.gql(LEAVE, { id: chapter.id }, user.token), 'NOT_FOUND');
-      fails(await t.gql(LEAVE, { id: chapter.id }), 'UNAUTHENTICATED');
+      fails(await t.gql(LEAVE_CHAPTER, { id: chapter.id }, user.token), 'NOT_FOUND');
+      fails(await t.gql(LEAVE_CHAPTER, { id: chapter.id }), 'UNAUTHENTICATED');
     });
 
     it('a PENDING member may withdraw by leaving', async () => {
       const chapter = await createChapter(t, admin, orgId, { joinPolicy: 'APPROVAL' });
       const user = await registerUser(t);
       ok(await t.gql(JOIN, { id: chapter.id }, user.token));
-      expect(ok(await t.gql(LEAVE, { id: chapter.id }, user.token)).leaveChapter).toBe(true);
+      expect(ok(await t.gql(LEAVE_CHAPTER, { id: chapter.id }, user.token)).leaveChapter).toBe(true);
       expect((await chapterOf(chapter.id, user.token)).viewerMembership).toBeNull();
     });
 
     it('the last organiser cannot leave (CONFLICT) but can once another organiser exists', async () => {
       const chapter = await createChapter(t, admin, orgId);
-      fails(await t.gql(LEAVE, { id: chapter.id }, admin.token), 'CONFLICT');
+      fails(await t.gql(LEAVE_CHAPTER, { id: chapter.id }, admin.token), 'CONFLICT');
       expect((await chapterOf(chapter.id, admin.token)).viewerMembership).toMatchObject({ role: 'ORGANISER', status: 'ACTIVE' });
       // A plain member does not count as an organiser.
       const member = await registerUser(t);
       await joinChapter(t, member, chapter.id);
-      fails(await t.gql(LEAVE, { id: chapter.id }, admin.token), 'CONFLICT');
+      fails(await t.gql(LEAVE_CHAPTER, { id: chapter.id }, admin.token), 'CONFLICT');
 
       const second = await registerUser(t);
       await makeOrganiser(t, admin, second, chapter.id);
-      expect(ok(await t.gql(LEAVE, { id: chapter.id }, admin.token)).leaveChapter).toBe(true);
+      expect(ok(await t.gql(LEAVE_CHAPTER, { id: chapter.id }, admin.token)).leaveChapter).toBe(true);
       expect((await chapterOf(chapter.id, admin.token)).viewerMembership).toBeNull();
       // Now `second` is the last one.
-      fails(await t.gql(LEAVE, { id: chapter.id }, second.token), 'CONFLICT');
+      fails(await t.gql(LEAVE_CHAPTER, { id: chapter.id }, second.token), 'CONFLICT');
     });
   });
 
@@ -555,7 +555,7 @@ describe('organisations, chapters and memberships', () => {
       expect((await chapterOf(chapter.id, invitee.token)).viewerMembership).toMatchObject({ id: accepted.id, role: 'ORGANISER', status: 'ACTIVE' });
       expect((await chapterOf(chapter.id)).memberCount).toBe(2);
       // As an organiser now, the admin (creator) may leave.
-      ok(await t.gql(LEAVE, { id: chapter.id }, admin.token));
+      ok(await t.gql(LEAVE_CHAPTER, { id: chapter.id }, admin.token));
     });
 
     it('defaults the role to MEMBER, and activates a PENDING applicant', async () => {
@@ -695,9 +695,9 @@ describe('organisations, chapters and memberships', () => {
       expect(await emailOf(member.id)).toBe(member.email);
       expect(await emailOf(organiser.id)).toBeNull();
       // Leaving it hides the email again.
-      ok(await t.gql(LEAVE, { id: otherChapter.id }, member.token));
+      ok(await t.gql(LEAVE_CHAPTER, { id: otherChapter.id }, member.token));
       expect(await emailOf(member.id)).toBeNull();
-      ok(await t.gql(LEAVE, { id: chapter.id }, otherAdmin.token));
+      ok(await t.gql(LEAVE_CHAPTER, { id: chapter.id }, otherAdmin.token));
     });
 
     it('API keys with MEMBERS_READ list members without emails; a key of another organisation gets FORBIDDEN', async () => {
@@ -787,7 +787,7 @@ describe('organisations, chapters and memberships', () => {
       const chapter = await createChapter(t, admin, orgId);
       const other = await registerUser(t);
       await makeOrganiser(t, admin, other, chapter.id);
-      const results = await Promise.all([t.gql(LEAVE, { id: chapter.id }, admin.token), t.gql(LEAVE, { id: chapter.id }, other.token)]);
+      const results = await Promise.all([t.gql(LEAVE_CHAPTER, { id: chapter.id }, admin.token), t.gql(LEAVE_CHAPTER, { id: chapter.id }, other.token)]);
       expect(results.map((r) => r.errors?.[0]?.extensions.code ?? 'OK').sort()).toEqual(['CONFLICT', 'OK']);
       expect((await chapterOf(chapter.id)).memberCount).toBe(1);
     });

@@ -4,6 +4,7 @@ import { parse } from 'csv-parse';
 import { parse as parseSync } from 'csv-parse/sync';
 import type { Pool } from 'pg';
 import { DataSource } from 'typeorm';
+import { SIGN_PETITION } from './support/documents';
 import { neutraliseCell, SIGNATURE_EXPORT_COLUMNS, SignaturesExportService } from '../src/modules/petitions/signatures-export.service';
 import { createApiKey, createChapter, createOrganisation, joinChapter, makeOrganiser, registerUser, TestUser } from './support/factories';
 import { startTestApp, TestApp } from './support/test-app';
@@ -67,7 +68,7 @@ describe('signatures CSV export', () => {
   }
 
   async function sign(petitionId: string, input: Record<string, unknown>): Promise<void> {
-    const res = await t.gql(`mutation($input: SignPetitionInput!) { signPetition(input: $input) { petition { id } } }`, { input: { petitionId, ...input } });
+    const res = await t.gql(SIGN_PETITION, { input: { petitionId, ...input } });
     expect(res.errors).toBeUndefined();
   }
 

@@ -1,6 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { createClient, Client as WsClient } from 'graphql-ws';
 import WebSocket from 'ws';
+import { SIGN_PETITION } from './support/documents';
 import { SignatureCountNotifier } from '../src/modules/petitions/signature-count.notifier';
 import { withDb } from './support/db';
 import { createApiKey, createChapter, createOrganisation, registerUser, TestUser } from './support/factories';
@@ -13,7 +14,6 @@ import { startTestApp, TestApp } from './support/test-app';
 
 const unique = () => randomBytes(4).toString('hex');
 const COUNT_CHANGED = `subscription($petitionId: ID!) { signatureCountChanged(petitionId: $petitionId) { petitionId signatureCount } }`;
-const SIGN = `mutation($input: SignPetitionInput!) { signPetition(input: $input) { petition { id } } }`;
 
 /** Rejects with `what` if `promise` has not settled in `ms`: a failing test says what it waited for instead of hanging. */
 function within<T>(promise: Promise<T>, what: string, ms = 5000): Promise<T> {
@@ -152,7 +152,7 @@ describe('live signature counts (graphql-ws, two instances, one database)', () =
   }
 
   async function sign(t: TestApp, petitionId: string, token?: string): Promise<void> {
-    const res = await t.gql(SIGN, { input: { petitionId, fullName: 'Ana María Quispe', email: `signer-${unique()}@example.org` } }, token);
+    const res = await t.gql(SIGN_PETITION, { input: { petitionId, fullName: 'Ana María Quispe', email: `signer-${unique()}@example.org` } }, token);
     expect(res.errors).toBeUndefined();
   }
 
@@ -174,7 +174,7 @@ describe('live signature counts (graphql-ws, two instances, one database)', () =
     // Signing again with the same email adds nothing, so nothing is pushed; the next new signer is.
     const email = `same-${unique()}@example.org`;
     for (let i = 0; i < 2; i++) {
-      const res = await b.gql(SIGN, { input: { petitionId: id, fullName: 'Rosa Mamani', email } });
+      const res = await b.gql(SIGN_PETITION, { input: { petitionId: id, fullName: 'Rosa Mamani', email } });
       expect(res.errors).toBeUndefined();
     }
     await live.reaches(2);

@@ -11,6 +11,7 @@ import {
   TestUser,
 } from './support/factories';
 import { dbClient, DbClient } from './support/db';
+import { CLOSE_PETITION } from './support/documents';
 import { GqlResponse, startTestApp, TestApp } from './support/test-app';
 import { badInput, fails, ok } from './support/expectations';
 import { createWorld } from './support/world';
@@ -26,7 +27,6 @@ const PETITION_FIELDS = `id slug title target body goal status visibility closes
 const CREATE = `mutation($input: CreatePetitionInput!) { createPetition(input: $input) { ${PETITION_FIELDS} } }`;
 const UPDATE = `mutation($id: ID!, $input: UpdatePetitionInput!) { updatePetition(id: $id, input: $input) { ${PETITION_FIELDS} } }`;
 const OPEN = `mutation($id: ID!) { openPetition(id: $id) { id status closesAt } }`;
-const CLOSE = `mutation($id: ID!) { closePetition(id: $id) { id status } }`;
 const PETITION = `query($id: ID!) { petition(id: $id) { ${PETITION_FIELDS} } }`;
 const PETITIONS = `query($filter: PetitionFilter, $first: Int, $after: String) {
   petitions(filter: $filter, first: $first, after: $after) {
@@ -306,7 +306,7 @@ describe('petitions', () => {
       for (const [query, variables] of [
         [UPDATE, { input: { title: 'Hijacked' } }],
         [OPEN, {}],
-        [CLOSE, {}],
+        [CLOSE_PETITION, {}],
       ] as const) {
         const hidden = fails(await t.gql(query, { ...variables, id: draft.id }, memberA.token), 'NOT_FOUND');
         const missing = fails(await t.gql(query, { ...variables, id: unknown }, memberA.token), 'NOT_FOUND');
@@ -319,9 +319,9 @@ describe('petitions', () => {
       const petition = await opened(organiser, chapterA.id);
       for (const token of [memberA.token, organiserB.token, stranger.token, readKey]) {
         fails(await t.gql(UPDATE, { id: petition.id, input: { title: 'Hijacked' } }, token), 'FORBIDDEN');
-        fails(await t.gql(CLOSE, { id: petition.id }, token), 'FORBIDDEN');
+        fails(await t.gql(CLOSE_PETITION, { id: petition.id }, token), 'FORBIDDEN');
       }
-      fails(await t.gql(CLOSE, { id: petition.id }), 'UNAUTHENTICATED');
+      fails(await t.gql(CLOSE_PETITION, { id: petition.id }), 'UNAUTHENTICATED');
       expect(await petitionAs(petition.id)).toMatchObject({ status: 'OPEN', title: petition.title });
     });
   });
@@ -348,7 +348,7 @@ describe('petitions', () => {
       p.push(await make(l1.id, 'Draft idea', 'Somebody', 'Not ready.'));
       p.push(await make(l1.id, 'Old campaign', 'Someone else', 'Done and dusted.'));
       for (const i of [0, 1, 2, 4]) await openPetition(t, admin, p[i].id);
-      ok(await t.gql(CLOSE, { id: p[4].id }, admin.token));
+      ok(await t.gql(CLOSE_PETITION, { id: p[4].id }, admin.token));
     });
 
     const ids = async (filter: Record<string, unknown>, token?: string, first = 100) =>
@@ -450,7 +450,7 @@ describe('petitions', () => {
       const created = await createPetition(t, organiser, org.id, chapterA.id);
       expect(ok(await t.gql(OPEN, { id: created.id }, organiser.token)).openPetition).toMatchObject({ id: created.id, status: 'OPEN' });
       expect((await petitionAs(created.id)).status).toBe('OPEN');
-      expect(ok(await t.gql(CLOSE, { id: created.id }, admin.token)).closePetition).toEqual({ id: created.id, status: 'CLOSED' });
+      expect(ok(await t.gql(CLOSE_PETITION, { id: created.id }, admin.token)).closePetition).toEqual({ id: created.id, status: 'CLOSED' });
       expect((await petitionAs(created.id)).status).toBe('CLOSED');
       expect(ok(await t.gql(OPEN, { id: created.id }, writeKey)).openPetition).toMatchObject({ status: 'OPEN' });
       expect((await petitionAs(created.id)).status).toBe('OPEN');
@@ -518,7 +518,7 @@ describe('petitions', () => {
     it('refuses a CLOSED petition with CONFLICT and inserts nothing', async () => {
       const petition = await opened(organiser, chapterA.id);
       ok(await sign(signer(petition.id)));
-      ok(await t.gql(CLOSE, { id: petition.id }, organiser.token));
+      ok(await t.gql(CLOSE_PETITION, { id: petition.id }, organiser.token));
       fails(await sign(signer(petition.id)), 'CONFLICT');
       expect(await rowsOf(petition.id)).toBe(1);
       expect((await petitionAs(petition.id)).signatureCount).toBe(1);

@@ -1,4 +1,5 @@
-import { CLOSE_PETITION, CREATE_PETITION, FORBID, gql, listedPetition, MANAGE_CHAPTER_PETITION, MANAGE_DRAFT_PETITION, MANAGE_ORG_WIDE, MANAGE_PETITION, newPetition, NOTFND, NULL, OK, OPEN_PETITION, PETITION, petitionInput, PUBLIC_ROW, refusedOnEveryNode, Row, SEE_CHAPTER_PETITION, SEE_DRAFT_PETITION, SEE_ORG_PETITION, SEE_ORG_WIDE_DRAFT, SIGN, SIGN_CHAPTER, SIGN_PUBLIC, SIGNATURES, SIGNATURES_ROW, signaturesCsv, signInput, UNAUTH, UPDATE_PETITION, w, withSigner } from '../support/permission-matrix';
+import { CLOSE_PETITION, OPEN_PETITION } from '../support/documents';
+import { CREATE_PETITION, FORBID, gql, listedPetition, MANAGE_CHAPTER_PETITION, MANAGE_DRAFT_PETITION, MANAGE_ORG_WIDE, MANAGE_PETITION, newPetition, NOTFND, NULL, OK, PETITION, petitionInput, PUBLIC_ROW, refusedOnEveryNode, Row, SEE_CHAPTER_PETITION, SEE_DRAFT_PETITION, SEE_ORG_PETITION, SEE_ORG_WIDE_DRAFT, SIGN, SIGN_CHAPTER, SIGN_PUBLIC, SIGNATURES, SIGNATURES_ROW, signaturesCsv, signInput, UNAUTH, UPDATE_PETITION, w, withSigner } from '../support/permission-matrix';
 
 /** The permission matrix rows of petitions: seeing, managing, signing, and the personal data of signers (the signatures CSV included). */
 export const petitionRows: Row[] = [

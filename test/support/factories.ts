@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { JOIN_CHAPTER, OPEN_PETITION, PUBLISH_EVENT, REGISTER, REVOKE_API_KEY } from './documents';
 import type { TestApp } from './test-app';
 
 export interface TestUser {
@@ -13,10 +14,7 @@ const unique = () => randomBytes(4).toString('hex');
 /** Registers a user through the API and returns its tokens. */
 export async function registerUser(t: TestApp, name = 'Ana Quispe'): Promise<TestUser> {
   const email = `user-${unique()}@example.org`;
-  const res = await t.gql(
-    `mutation($input: RegisterInput!) { register(input: $input) { accessToken refreshToken user { id email } } }`,
-    { input: { email, password: 'correct horse battery', displayName: name } },
-  );
+  const res = await t.gql(REGISTER, { input: { email, password: 'correct horse battery', displayName: name } });
   if (res.errors) throw new Error(JSON.stringify(res.errors));
   const { accessToken, refreshToken, user } = res.data.register;
   return { id: user.id, email, token: accessToken, refreshToken };
@@ -46,7 +44,7 @@ export async function createChapter(
 
 /** Joins an OPEN chapter; returns the membership id. */
 export async function joinChapter(t: TestApp, user: TestUser, chapterId: string): Promise<string> {
-  const res = await t.gql(`mutation($id: ID!) { joinChapter(chapterId: $id) { id status } }`, { id: chapterId }, user.token);
+  const res = await t.gql(JOIN_CHAPTER, { id: chapterId }, user.token);
   if (res.errors) throw new Error(JSON.stringify(res.errors));
   return res.data.joinChapter.id;
 }
@@ -70,7 +68,7 @@ export async function createApiKey(t: TestApp, admin: TestUser, organisationId: 
 }
 
 export async function revokeApiKey(t: TestApp, admin: TestUser, id: string): Promise<void> {
-  const res = await t.gql(`mutation($id: ID!) { revokeApiKey(id: $id) { id revokedAt } }`, { id }, admin.token);
+  const res = await t.gql(REVOKE_API_KEY, { id }, admin.token);
   if (res.errors) throw new Error(JSON.stringify(res.errors));
 }
 
@@ -103,7 +101,7 @@ export async function createEvent(
 }
 
 export async function publishEvent(t: TestApp, organiser: TestUser, eventId: string): Promise<void> {
-  const res = await t.gql(`mutation($id: ID!) { publishEvent(id: $id) { id status } }`, { id: eventId }, organiser.token);
+  const res = await t.gql(PUBLISH_EVENT, { id: eventId }, organiser.token);
   if (res.errors) throw new Error(JSON.stringify(res.errors));
 }
 
@@ -134,7 +132,7 @@ export async function createPetition(
 }
 
 export async function openPetition(t: TestApp, by: TestUser | string, petitionId: string): Promise<void> {
-  const res = await t.gql(`mutation($id: ID!) { openPetition(id: $id) { id status } }`, { id: petitionId }, typeof by === 'string' ? by : by.token);
+  const res = await t.gql(OPEN_PETITION, { id: petitionId }, typeof by === 'string' ? by : by.token);
   if (res.errors) throw new Error(JSON.stringify(res.errors));
 }
 

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { API_SCOPES } from '../../src/common/auth/actor';
+import { APPROVE_MEMBERSHIP, CLOSE_PETITION, JOIN_CHAPTER, LEAVE_CHAPTER, OPEN_PETITION, PUBLISH_EVENT } from './documents';
 import { createApiKey, createChapter, createOrganisation, registerUser, revokeApiKey, TestUser } from './factories';
 import { GqlResponse, startTestApp, TestApp } from './test-app';
 
@@ -156,14 +157,12 @@ export async function setupAs<T = any>(actor: Actor, query: string, variables: R
   return res.data;
 }
 
-export const JOIN = `mutation($id: ID!) { joinChapter(chapterId: $id) { id status } }`;
-export const APPROVE = `mutation($id: ID!) { approveMembership(membershipId: $id) { id status } }`;
 export const SET_ROLE = `mutation($id: ID!, $role: ChapterRole!) { setMembershipRole(membershipId: $id, role: $role) { id role } }`;
 
 /** `user` becomes an ACTIVE member (or organiser) of the chapter, whatever its join policy; returns the membership id. */
 export async function enrol(user: TestUser, chapterId: string, role: 'MEMBER' | 'ORGANISER' = 'MEMBER'): Promise<string> {
-  const joined = (await setup(JOIN, { id: chapterId }, user)).joinChapter;
-  if (joined.status === 'PENDING') await setup(APPROVE, { id: joined.id });
+  const joined = (await setup(JOIN_CHAPTER, { id: chapterId }, user)).joinChapter;
+  if (joined.status === 'PENDING') await setup(APPROVE_MEMBERSHIP, { id: joined.id });
   if (role === 'ORGANISER') await setup(SET_ROLE, { id: joined.id, role });
   return joined.id;
 }
@@ -186,13 +185,13 @@ export async function chapterFor(actor: Actor, joinPolicy: 'OPEN' | 'APPROVAL' |
  * the world puts it (ORGANISATION events of A are visible to members of any of its chapters).
  */
 export async function leaveAgain(actor: Actor, chapterId: string, joined: unknown): Promise<void> {
-  if (joined && actor.user) await setup(`mutation($id: ID!) { leaveChapter(chapterId: $id) }`, { id: chapterId }, actor.user);
+  if (joined && actor.user) await setup(LEAVE_CHAPTER, { id: chapterId }, actor.user);
 }
 
 /** A membership in a fresh chapter for the actor to manage: the applicant's, PENDING in an APPROVAL chapter. */
 export async function pendingMembershipFor(actor: Actor): Promise<string> {
   const chapterId = await chapterFor(actor, 'APPROVAL');
-  return (await setup(JOIN, { id: chapterId }, w.applicant)).joinChapter.id;
+  return (await setup(JOIN_CHAPTER, { id: chapterId }, w.applicant)).joinChapter.id;
 }
 
 export async function login(user: TestUser): Promise<{ accessToken: string; refreshToken: string }> {
@@ -200,7 +199,6 @@ export async function login(user: TestUser): Promise<{ accessToken: string; refr
 }
 
 export const CREATE_EVENT = `mutation($input: CreateEventInput!) { createEvent(input: $input) { id status } }`;
-export const PUBLISH_EVENT = `mutation($id: ID!) { publishEvent(id: $id) { id status } }`;
 export const RSVP = `mutation($input: RsvpInput!) { rsvp(input: $input) { cancelToken attendance { id status } } }`;
 export const EVENT = `query($id: ID!) { event(id: $id) { id title status visibility } }`;
 export const LISTED = `query($f: EventFilter) { events(filter: $f, first: 100) { totalCount edges { node { id } } } }`;
@@ -248,8 +246,6 @@ export const MEMBERS = (status: 'ACTIVE' | 'PENDING') =>
   `query($id: ID!) { chapter(id: $id) { id members(status: ${status}, first: 100) { totalCount edges { node { status user { id email } } } } } }`;
 
 export const CREATE_PETITION = `mutation($input: CreatePetitionInput!) { createPetition(input: $input) { id status } }`;
-export const OPEN_PETITION = `mutation($id: ID!) { openPetition(id: $id) { id status } }`;
-export const CLOSE_PETITION = `mutation($id: ID!) { closePetition(id: $id) { id status } }`;
 export const UPDATE_PETITION = `mutation($id: ID!, $t: String) { updatePetition(id: $id, input: { title: $t }) { id title } }`;
 export const SIGN = `mutation($input: SignPetitionInput!) { signPetition(input: $input) { petition { id status } } }`;
 export const PETITION = `query($id: ID!) { petition(id: $id) { id title status visibility } }`;
@@ -450,7 +446,7 @@ async function buildWorld(parts: WorldParts): Promise<void> {
   w.a1 = await createChapter(t, founder, w.orgA.id, { joinPolicy: 'APPROVAL' });
   w.a2 = await createChapter(t, founder, w.orgA.id, { joinPolicy: 'APPROVAL' });
   // The applicant stays PENDING in A1; then A1 opens.
-  await setup(JOIN, { id: w.a1.id }, applicant);
+  await setup(JOIN_CHAPTER, { id: w.a1.id }, applicant);
   await setup(`mutation($id: ID!) { updateChapter(id: $id, input: { joinPolicy: OPEN }) { id } }`, { id: w.a1.id });
   await enrol(bystander, w.a1.id);
   await enrol(member, w.a1.id);
