@@ -4,34 +4,12 @@ import { parse } from 'csv-parse';
 import { parse as parseSync } from 'csv-parse/sync';
 import type { Pool } from 'pg';
 import { DataSource } from 'typeorm';
+import { SIGNATURE_EXPORT_COLUMNS, SignaturesExportService } from '../src/modules/petitions/signatures-export.service';
 import { SIGN_PETITION } from './support/documents';
-import { neutraliseCell, SIGNATURE_EXPORT_COLUMNS, SignaturesExportService } from '../src/modules/petitions/signatures-export.service';
 import { createApiKey, createChapter, createOrganisation, joinChapter, makeOrganiser, registerUser, TestUser } from './support/factories';
 import { startTestApp, TestApp } from './support/test-app';
 
 const HEADER = 'signed_at,full_name,email,postcode,country,comment,display_publicly,contact_consent,consent_wording_id,consented_at,source';
-
-describe('neutraliseCell (OWASP CSV injection)', () => {
-  it.each([
-    ['=SUM(A1:A9)', "'=SUM(A1:A9)"],
-    ['+44 20 7946 0000', "'+44 20 7946 0000"],
-    ['-2+3', "'-2+3"],
-    ['@SUM(1)', "'@SUM(1)"],
-    ['\tindented', "'\tindented"],
-    ['\r\nnew line', "'\r\nnew line"],
-  ])('prefixes %j with a single quote', (cell, expected) => {
-    expect(neutraliseCell(cell)).toBe(expected);
-  });
-
-  it.each(['', 'Ana Quispe', 'a=b', 'x-y', "'=already quoted", ' =leading space', '\nnewline first', 'Ñandú', '2026-03-01T10:00:00.000Z'])('leaves %j as it is', (cell) => {
-    expect(neutraliseCell(cell)).toBe(cell);
-  });
-
-  it('prefixes once, looking only at the first character', () => {
-    expect(neutraliseCell('==1')).toBe("'==1");
-    expect(neutraliseCell(neutraliseCell('=1'))).toBe("'=1");
-  });
-});
 
 describe('signatures CSV export', () => {
   let t: TestApp;

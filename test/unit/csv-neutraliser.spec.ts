@@ -1,12 +1,24 @@
-import { neutraliseCell, signatureRecord, SIGNATURE_EXPORT_COLUMNS } from '../../src/modules/petitions/signatures-export.service';
+import { neutraliseCell, SIGNATURE_EXPORT_COLUMNS, signatureRecord } from '../../src/modules/petitions/signatures-export.service';
 
-describe('CSV neutraliser', () => {
-  it.each(['=SUM(A1:A9)', '+44 20 7946 0958', '-1', '@import', '\tindented', '\rreturn'])('prefixes %j with a quote so spreadsheets show it as text', (value) => {
-    expect(neutraliseCell(value)).toBe(`'${value}`);
+describe('neutraliseCell (OWASP CSV injection)', () => {
+  it.each([
+    ['=SUM(A1:A9)', "'=SUM(A1:A9)"],
+    ['+44 20 7946 0000', "'+44 20 7946 0000"],
+    ['-2+3', "'-2+3"],
+    ['@SUM(1)', "'@SUM(1)"],
+    ['\tindented', "'\tindented"],
+    ['\r\nnew line', "'\r\nnew line"],
+  ])('prefixes %j with a single quote', (cell, expected) => {
+    expect(neutraliseCell(cell)).toBe(expected);
   });
 
-  it.each(['', 'Ana Quispe', 'ana@example.org', ' =leading space', "'already quoted", 'a=b', 'SW1A 1AA', '١٢٣', '\u202e=reversed'])('leaves %j as it is', (value) => {
-    expect(neutraliseCell(value)).toBe(value);
+  it.each(['', 'Ana Quispe', 'a=b', 'x-y', "'=already quoted", ' =leading space', '\nnewline first', 'Ñandú', '2026-03-01T10:00:00.000Z'])('leaves %j as it is', (cell) => {
+    expect(neutraliseCell(cell)).toBe(cell);
+  });
+
+  it('prefixes once, looking only at the first character', () => {
+    expect(neutraliseCell('==1')).toBe("'==1");
+    expect(neutraliseCell(neutraliseCell('=1'))).toBe("'=1");
   });
 });
 
