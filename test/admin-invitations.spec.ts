@@ -67,6 +67,8 @@ describe('admin invitations', () => {
       expect(expiresAt).toBeLessThanOrEqual(Date.now() + 7 * DAY + 1000);
       const { rows } = await db.query(`SELECT token_hash, email, created_by_id FROM admin_invitations WHERE id = $1`, [created.invitation.id]);
       expect(rows).toEqual([{ token_hash: sha256(created.token), email: invitee.email, created_by_id: w.admin.id }]);
+      // An id in capitals is the same id.
+      expect(ok(await t.gql(INVITE, { o: w.org.id.toUpperCase(), email: invitee.email }, w.admin.token)).inviteOrganisationAdmin.invitation.organisation.id).toBe(w.org.id);
       // The invitee is not an admin until they accept.
       expect(await isAdmin(invitee)).toBe(false);
       expect(await openInvitationIds()).toContain(created.invitation.id);

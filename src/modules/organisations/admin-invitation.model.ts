@@ -1,4 +1,5 @@
 import { ArgsType, Field, GraphQLISODateTime, ID, ObjectType } from '@nestjs/graphql';
+import { Transform } from 'class-transformer';
 import { IsUUID } from 'class-validator';
 import { NormalisedEmail } from '../../common/validation/email';
 import type { AdminInvitationEntity } from './admin-invitation.entity';
@@ -19,7 +20,8 @@ export class CreatedAdminInvitation {
 
 @ArgsType()
 export class InviteOrganisationAdminArgs {
-  @Field(() => ID) @IsUUID('all', { message: 'must be an id' })
+  // Lowercased as UuidPipe does: grants compare ids as strings.
+  @Field(() => ID) @IsUUID('all', { message: 'must be an id' }) @Transform(({ value }) => (typeof value === 'string' ? value.toLowerCase() : value))
   organisationId: string;
 
   @Field() @NormalisedEmail()
