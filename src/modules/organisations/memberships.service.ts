@@ -13,8 +13,8 @@ import { Chapter } from './chapter.model';
 import { ChaptersService } from './chapters.service';
 import { InvitationEntity } from './invitation.entity';
 import { ChapterRole, MembershipEntity } from './membership.entity';
-import { mayKnowMembershipsOf, mayListMembers, mayManageChapter } from './organisations-access';
 import { CreatedInvitation, InviteMemberInput, Membership, MembersArgs, toMembership } from './membership.model';
+import { mayKnowMembershipsOf, mayListMembers, mayManageChapter } from './organisations-access';
 
 const INVITATION_DAYS = 7;
 
