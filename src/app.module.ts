@@ -17,6 +17,7 @@ import { HealthController } from './modules/health/health.controller';
 import { OrganisationsModule } from './modules/organisations/organisations.module';
 import { PetitionsModule } from './modules/petitions/petitions.module';
 import { ReadingListsModule } from './modules/reading-lists/reading-lists.module';
+import { UsersModule } from './modules/users/users.module';
 
 @Module({})
 export class AppModule {
@@ -33,6 +34,7 @@ export class AppModule {
           useFactory: graphqlConfig,
         }),
         AuthModule,
+        UsersModule,
         OrganisationsModule,
         ApiKeysModule,
         EventsModule,

@@ -14,7 +14,7 @@ import { startTestApp, TestApp } from './support/test-app';
 /** Fields holding personal data: each must be declared with @PersonalData and an access rule. */
 const PERSONAL_DATA_FIELDS = [
   'User.email', 'Chapter.members', 'Event.attendees', 'Event.onlineUrl', 'EventLocation.addressLine', 'Attendance.name', 'Attendance.email', 'Attendance.user',
-  'Petition.signatures',
+  'Petition.signatures', 'Organisation.admins', 'Organisation.adminInvitations',
 ];
 
 /**
@@ -22,15 +22,6 @@ const PERSONAL_DATA_FIELDS = [
  * difference not listed here, and on a listed coordinate that no longer differs: shrink it as issues land.
  */
 const PENDING: Record<string, string[]> = {
-  'issue 9': [
-    'AdminInvitation',
-    'CreatedAdminInvitation',
-    'Organisation.admins',
-    'Organisation.adminInvitations',
-    'Mutation.inviteOrganisationAdmin',
-    'Mutation.acceptAdminInvitation',
-    'Mutation.revokeAdminInvitation',
-  ],
   'issue 10': [
     'User.emailVerified',
     'GuestRsvpInput',

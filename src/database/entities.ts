@@ -3,6 +3,7 @@ import { RefreshTokenEntity } from '../modules/auth/refresh-token.entity';
 import { AttendanceEntity } from '../modules/events/attendance.entity';
 import { CalendarTokenEntity } from '../modules/events/calendar-token.entity';
 import { EventEntity } from '../modules/events/event.entity';
+import { AdminInvitationEntity } from '../modules/organisations/admin-invitation.entity';
 import { ChapterEntity } from '../modules/organisations/chapter.entity';
 import { InvitationEntity } from '../modules/organisations/invitation.entity';
 import { MembershipEntity } from '../modules/organisations/membership.entity';
@@ -28,6 +29,7 @@ export const ENTITIES = [
   ChapterEntity,
   MembershipEntity,
   InvitationEntity,
+  AdminInvitationEntity,
   ApiKeyEntity,
   EventEntity,
   AttendanceEntity,

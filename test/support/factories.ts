@@ -168,3 +168,15 @@ export async function addReadingListItem(
   if (res.errors) throw new Error(JSON.stringify(res.errors));
   return res.data.addReadingListItem;
 }
+
+/** Makes `user` an ADMIN of the organisation the only way there is: `admin` invites their address and they accept. */
+export async function makeAdmin(t: TestApp, admin: TestUser, user: TestUser, organisationId: string): Promise<void> {
+  const invited = await t.gql(
+    `mutation($o: ID!, $email: String!) { inviteOrganisationAdmin(organisationId: $o, email: $email) { token } }`,
+    { o: organisationId, email: user.email },
+    admin.token,
+  );
+  if (invited.errors) throw new Error(JSON.stringify(invited.errors));
+  const accepted = await t.gql(`mutation($token: String!) { acceptAdminInvitation(token: $token) { id } }`, { token: invited.data.inviteOrganisationAdmin.token }, user.token);
+  if (accepted.errors) throw new Error(JSON.stringify(accepted.errors));
+}

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { OrganisationsModule } from '../organisations/organisations.module';
+import { UsersModule } from '../users/users.module';
 import { AttendanceEntity } from './attendance.entity';
 import { AttendancesResolver } from './attendances.resolver';
 import { AttendancesService } from './attendances.service';
@@ -14,7 +15,7 @@ import { EventsService } from './events.service';
 
 /** Events of chapters, RSVPs with capacity and waitlists, and their calendar files. */
 @Module({
-  imports: [TypeOrmModule.forFeature([EventEntity, AttendanceEntity, CalendarTokenEntity]), OrganisationsModule],
+  imports: [TypeOrmModule.forFeature([EventEntity, AttendanceEntity, CalendarTokenEntity]), OrganisationsModule, UsersModule],
   controllers: [CalendarController],
   providers: [
     EventsService,

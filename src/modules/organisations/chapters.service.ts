@@ -12,6 +12,7 @@ import { ChapterEntity } from './chapter.entity';
 import { Chapter, CreateChapterInput, toChapter, UpdateChapterInput } from './chapter.model';
 import { MembershipEntity } from './membership.entity';
 import { Membership, toMembership } from './membership.model';
+import { mayAdministerOrganisation, mayManageChapter } from './organisations-access';
 import { OrganisationsService } from './organisations.service';
 
 @Injectable()
@@ -52,7 +53,7 @@ export class ChaptersService {
   async create(ctx: RequestContext, input: CreateChapterInput): Promise<Chapter> {
     await this.organisations.requireVisible(input.organisationId);
     const grants = await ctx.grants();
-    if (!grants.isAdmin(input.organisationId)) throw new ForbiddenError('Only admins of the organisation create chapters');
+    if (!mayAdministerOrganisation(grants, input.organisationId)) throw new ForbiddenError('Only admins of the organisation create chapters');
     const chapter = await insertWithSlug(
       input.slug,
       () => uniqueSlug(slugify(input.name), (candidates) => this.takenSlugs(input.organisationId, candidates)),
@@ -81,7 +82,7 @@ export class ChaptersService {
   /** Organisers of the chapter and admins edit it. */
   async update(ctx: RequestContext, id: string, input: UpdateChapterInput): Promise<Chapter> {
     const chapter = await this.require(ctx, id);
-    if (!(await ctx.grants()).isOrganiser(chapter)) throw new ForbiddenError('Only organisers of the chapter may edit it');
+    if (!mayManageChapter(await ctx.grants(), chapter)) throw new ForbiddenError('Only organisers of the chapter may edit it');
     const changes: Partial<ChapterEntity> = {};
     for (const key of ['name', 'description', 'city', 'timeZone', 'joinPolicy'] as const) {
       if (input[key] !== undefined) (changes as Record<string, unknown>)[key] = input[key];

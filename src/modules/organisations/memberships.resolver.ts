@@ -76,3 +76,16 @@ export class InvitationsResolver {
     return this.chapters.require(ctx, invitation.chapterId);
   }
 }
+
+/** Organisations' part of the User type: a user's own memberships. */
+@Resolver(() => User)
+export class UserMembershipsResolver {
+  constructor(private readonly membershipService: MembershipsService) {}
+
+  @Public()
+  @ResolveField(() => [Membership], { description: "The signed-in user's own memberships; empty for anyone else." })
+  async memberships(user: User, _args: unknown, ctx: RequestContext): Promise<Membership[]> {
+    if (!user.isCaller && (await ctx.grants()).userId !== user.id) return [];
+    return this.membershipService.forUser(ctx, user.id);
+  }
+}

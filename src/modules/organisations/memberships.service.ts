@@ -14,6 +14,7 @@ import { ChaptersService } from './chapters.service';
 import { InvitationEntity } from './invitation.entity';
 import { ChapterRole, MembershipEntity } from './membership.entity';
 import { CreatedInvitation, InviteMemberInput, Membership, MembersArgs, toMembership } from './membership.model';
+import { mayKnowMembershipsOf, mayListMembers, mayManageChapter } from './organisations-access';
 
 const INVITATION_DAYS = 7;
 
@@ -90,10 +91,7 @@ export class MembershipsService {
    * Anyone else gets FORBIDDEN at this field.
    */
   async members(ctx: RequestContext, chapter: Chapter, args: MembersArgs): Promise<Connection<Membership>> {
-    const grants = await ctx.grants();
-    const manager = grants.isOrganiser(chapter) || grants.keyHas(chapter.organisationId, 'MEMBERS_READ');
-    const allowed = manager || (args.status === 'ACTIVE' && grants.isActiveMember(chapter.id));
-    if (!allowed) throw new ForbiddenError('Only members of the chapter may list its members');
+    if (!mayListMembers(await ctx.grants(), chapter, args.status)) throw new ForbiddenError('Only members of the chapter may list its members');
     return paginate(
       this.memberships.createQueryBuilder('m').where('m.chapterId = :chapterId AND m.status = :status', { chapterId: chapter.id, status: args.status }),
       args,
@@ -115,7 +113,7 @@ export class MembershipsService {
   async invite(ctx: RequestContext, input: InviteMemberInput): Promise<CreatedInvitation> {
     const chapter = await this.chapters.require(ctx, input.chapterId);
     const grants = await ctx.grants();
-    if (!grants.isOrganiser(chapter)) throw new ForbiddenError('Only organisers of the chapter may invite');
+    if (!mayManageChapter(grants, chapter)) throw new ForbiddenError('Only organisers of the chapter may invite');
     const token = randomSecret('mi_');
     const expiresAt = new Date(Date.now() + INVITATION_DAYS * 86_400_000);
     const invitation = await this.dataSource.getRepository(InvitationEntity).save({
@@ -161,8 +159,8 @@ export class MembershipsService {
     const grants: Grants = await ctx.grants();
     const chapter = membership && (await this.chapters.require(ctx, membership.chapterId));
     if (!membership || !chapter) throw new NotFoundError('Membership');
-    if (grants.isOrganiser(chapter)) return membership;
-    if (grants.isActiveMember(chapter.id) || grants.keyHas(chapter.organisationId, 'MEMBERS_READ')) {
+    if (mayManageChapter(grants, chapter)) return membership;
+    if (mayKnowMembershipsOf(grants, chapter)) {
       throw new ForbiddenError('Only organisers of the chapter may manage its members');
     }
     throw new NotFoundError('Membership');

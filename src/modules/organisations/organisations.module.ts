@@ -1,34 +1,39 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { UsersService } from '../users/users.service';
-import { UsersResolver } from '../users/users.resolver';
-import { UserEntity } from '../users/user.entity';
+import { UsersModule } from '../users/users.module';
+import { AdminInvitationEntity } from './admin-invitation.entity';
+import { AdminInvitationsResolver } from './admin-invitations.resolver';
+import { AdminInvitationsService } from './admin-invitations.service';
 import { ChapterEntity } from './chapter.entity';
 import { ChaptersResolver } from './chapters.resolver';
 import { ChaptersService } from './chapters.service';
 import { InvitationEntity } from './invitation.entity';
 import { MembershipEntity } from './membership.entity';
-import { InvitationsResolver, MembershipsResolver } from './memberships.resolver';
+import { InvitationsResolver, MembershipsResolver, UserMembershipsResolver } from './memberships.resolver';
 import { MembershipsService } from './memberships.service';
 import { OrganisationAdminEntity } from './organisation-admin.entity';
 import { OrganisationEntity } from './organisation.entity';
 import { OrganisationsResolver } from './organisations.resolver';
 import { OrganisationsService } from './organisations.service';
 
-/** Organisations, chapters, memberships and invitations, plus the user profile they point to. */
+/** Organisations and their admins and admin invitations, chapters, memberships and invitations. */
 @Module({
-  imports: [TypeOrmModule.forFeature([OrganisationEntity, OrganisationAdminEntity, ChapterEntity, MembershipEntity, InvitationEntity, UserEntity])],
+  imports: [
+    TypeOrmModule.forFeature([OrganisationEntity, OrganisationAdminEntity, AdminInvitationEntity, ChapterEntity, MembershipEntity, InvitationEntity]),
+    UsersModule,
+  ],
   providers: [
     OrganisationsService,
+    AdminInvitationsService,
     ChaptersService,
     MembershipsService,
-    UsersService,
     OrganisationsResolver,
+    AdminInvitationsResolver,
     ChaptersResolver,
     MembershipsResolver,
     InvitationsResolver,
-    UsersResolver,
+    UserMembershipsResolver,
   ],
-  exports: [OrganisationsService, ChaptersService, MembershipsService, UsersService],
+  exports: [OrganisationsService, ChaptersService, MembershipsService],
 })
 export class OrganisationsModule {}

@@ -1,12 +1,16 @@
 import { Args, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
-import { Allow, Public } from '../../common/auth/access.decorators';
+import { Allow, PersonalData, Public } from '../../common/auth/access.decorators';
 import { Ctx } from '../../common/graphql/ctx.decorator';
 import type { RequestContext } from '../../common/graphql/request-context';
 import { Connection, PageArgs } from '../../common/pagination/connection';
 import { IdArg } from '../../common/validation/id';
+import { User } from '../users/user.model';
+import { AdminInvitation } from './admin-invitation.model';
+import { AdminInvitationsService } from './admin-invitations.service';
 import { Chapter, ChapterConnection } from './chapter.model';
 import { ChaptersService } from './chapters.service';
 import { CreateOrganisationInput, Organisation, OrganisationConnection } from './organisation.model';
+import { mayAdministerOrganisation } from './organisations-access';
 import { OrganisationsService } from './organisations.service';
 
 @Resolver(() => Organisation)
@@ -14,6 +18,7 @@ export class OrganisationsResolver {
   constructor(
     private readonly organisationService: OrganisationsService,
     private readonly chapterService: ChaptersService,
+    private readonly adminInvitationService: AdminInvitationsService,
   ) {}
 
   @Public()
@@ -36,12 +41,6 @@ export class OrganisationsResolver {
 
   @Allow('USER')
   @Mutation(() => Organisation)
-  addOrganisationAdmin(@IdArg('organisationId') organisationId: string, @IdArg('userId') userId: string, @Ctx() ctx: RequestContext) {
-    return this.organisationService.addAdmin(ctx, organisationId, userId);
-  }
-
-  @Allow('USER')
-  @Mutation(() => Organisation)
   removeOrganisationAdmin(@IdArg('organisationId') organisationId: string, @IdArg('userId') userId: string, @Ctx() ctx: RequestContext) {
     return this.organisationService.removeAdmin(ctx, organisationId, userId);
   }
@@ -55,6 +54,20 @@ export class OrganisationsResolver {
   @Public()
   @ResolveField(() => Boolean, { description: 'True when the caller is an ADMIN of this organisation.' })
   async viewerIsAdmin(organisation: Organisation, _args: unknown, ctx: RequestContext): Promise<boolean> {
-    return (await ctx.grants()).isAdmin(organisation.id);
+    return mayAdministerOrganisation(await ctx.grants(), organisation.id);
+  }
+
+  @Public()
+  @PersonalData('admins of the organisation; FORBIDDEN otherwise')
+  @ResolveField(() => [User], { nullable: true, description: 'Admins only; null with a FORBIDDEN error for anyone else.' })
+  admins(organisation: Organisation, _args: unknown, ctx: RequestContext): Promise<User[]> {
+    return this.organisationService.admins(ctx, organisation);
+  }
+
+  @Public()
+  @PersonalData('admins of the organisation; FORBIDDEN otherwise')
+  @ResolveField(() => [AdminInvitation], { nullable: true, description: 'Unaccepted admin invitations; admins only, null with a FORBIDDEN error for anyone else.' })
+  adminInvitations(organisation: Organisation, _args: unknown, ctx: RequestContext): Promise<AdminInvitation[]> {
+    return this.adminInvitationService.openFor(ctx, organisation);
   }
 }

@@ -2,9 +2,10 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import { findByIds } from '../../common/database/raw-reads';
-import { byKey, RequestContext } from '../../common/graphql/request-context';
+import { byKey, groupByKey, RequestContext } from '../../common/graphql/request-context';
 import { UserEntity } from './user.entity';
 import { toUser, User } from './user.model';
+import { mayReadUserEmail } from './users-access';
 
 @Injectable()
 export class UsersService {
@@ -23,25 +24,25 @@ export class UsersService {
   }
 
   /**
-   * Whether the caller may see these users' emails: themself, or an admin of an organisation
-   * in which the user is an admin or has a membership. One statement for all users of a page.
+   * Whether the caller may see this user's email (users-access.ts). Only the caller's admin
+   * organisations can make a difference, so only those are looked up: one statement for all users of a page.
    */
   emailVisible(ctx: RequestContext, userId: string): Promise<boolean> {
     return ctx
       .loader<string, boolean>('users.emailVisible', async (ids) => {
         const grants = await ctx.grants();
-        const self = grants.userId;
         const adminOf = grants.adminOrganisationIds();
-        if (!adminOf.length) return ids.map((id) => id === self);
-        const rows: Array<{ user_id: string }> = await this.users.query(
-          `SELECT m.user_id FROM memberships m JOIN chapters c ON c.id = m.chapter_id
-            WHERE m.user_id = ANY($1) AND c.organisation_id = ANY($2)
-           UNION
-           SELECT user_id FROM organisation_admins WHERE user_id = ANY($1) AND organisation_id = ANY($2)`,
-          [ids, adminOf],
-        );
-        const visible = new Set(rows.map((r) => r.user_id));
-        return ids.map((id) => id === self || visible.has(id));
+        const rows: Array<{ user_id: string; organisation_id: string }> = adminOf.length
+          ? await this.users.query(
+              `SELECT m.user_id, c.organisation_id FROM memberships m JOIN chapters c ON c.id = m.chapter_id
+                WHERE m.user_id = ANY($1) AND c.organisation_id = ANY($2) AND m.status = 'ACTIVE'
+               UNION
+               SELECT user_id, organisation_id FROM organisation_admins WHERE user_id = ANY($1) AND organisation_id = ANY($2)`,
+              [ids, adminOf],
+            )
+          : [];
+        const organisations = groupByKey(ids, rows, (r) => r.user_id);
+        return ids.map((id, i) => mayReadUserEmail(grants, id, organisations[i].map((r) => r.organisation_id)));
       })
       .load(userId);
   }
