@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { API_SCOPES } from '../../src/common/auth/actor';
 import { APPROVE_MEMBERSHIP, CLOSE_PETITION, JOIN_CHAPTER, LEAVE_CHAPTER, OPEN_PETITION, PUBLISH_EVENT } from './documents';
-import { createApiKey, createChapter, createOrganisation, registerUser, revokeApiKey, TestUser } from './factories';
+import { createApiKey, createChapter, createOrganisation, makeAdmin, registerUser, revokeApiKey, TestUser } from './factories';
 import { GqlResponse, startTestApp, TestApp } from './test-app';
 
 /**
@@ -100,6 +100,7 @@ export interface MatrixWorld {
   a2: { id: string; slug: string }; // APPROVAL; `otherOrganiser` organises it
   bystander: TestUser; // an ACTIVE member of A1 whose email is looked at
   applicant: TestUser; // a PENDING member of A1
+  loneApplicant: TestUser; // PENDING in A1 and nowhere else, ever
   spare: TestUser; // logs in for the auth rows
   actors: Record<ActorName, Actor>;
   /** A word in the titles of the listed events, so Query.events rows find them among the rest. */
@@ -447,13 +448,15 @@ async function buildWorld(parts: WorldParts): Promise<void> {
   w.a2 = await createChapter(t, founder, w.orgA.id, { joinPolicy: 'APPROVAL' });
   // The applicant stays PENDING in A1; then A1 opens.
   await setup(JOIN_CHAPTER, { id: w.a1.id }, applicant);
+  w.loneApplicant = await registerUser(t, 'Lena Loneapplicant');
+  await setup(JOIN_CHAPTER, { id: w.a1.id }, w.loneApplicant);
   await setup(`mutation($id: ID!) { updateChapter(id: $id, input: { joinPolicy: OPEN }) { id } }`, { id: w.a1.id });
   await enrol(bystander, w.a1.id);
   await enrol(member, w.a1.id);
   await enrol(organiser, w.a1.id, 'ORGANISER');
   await enrol(otherOrganiser, w.a2.id, 'ORGANISER');
   // The admin column is an admin with no membership at all: what it may do, it may as admin.
-  await setup(`mutation($o: ID!, $u: ID!) { addOrganisationAdmin(organisationId: $o, userId: $u) { id } }`, { o: w.orgA.id, u: admin.id });
+  await makeAdmin(t, founder, admin, w.orgA.id);
   const keyWithScope = await createApiKey(t, founder, w.orgA.id, [...API_SCOPES]);
   const keyWithoutScope = await createApiKey(t, founder, w.orgA.id, ['EVENTS_READ']);
   const revokedKey = await createApiKey(t, founder, w.orgA.id, [...API_SCOPES]);
