@@ -19,19 +19,24 @@ function instantOf(block: string, property: 'DTSTART' | 'DTEND'): { zone: string
   return { zone, local, utc };
 }
 
+/** The people and chapters of this spec, built once in beforeAll. */
+interface CalendarWorld {
+  admin: TestUser;
+  member: TestUser;
+  outsider: TestUser;
+  chapter: { id: string };
+  otherChapter: { id: string };
+}
+
 describe('calendar files', () => {
   let t: TestApp;
-  let admin: TestUser;
-  let member: TestUser;
-  let outsider: TestUser;
-  let chapter: { id: string };
-  let otherChapter: { id: string };
+  const w = {} as CalendarWorld;
 
   async function event(input: Record<string, unknown>, publish = true): Promise<string> {
-    const res = await t.gql(`mutation($input: CreateEventInput!) { createEvent(input: $input) { id } }`, { input: { chapterId: chapter.id, ...input } }, admin.token);
+    const res = await t.gql(`mutation($input: CreateEventInput!) { createEvent(input: $input) { id } }`, { input: { chapterId: w.chapter.id, ...input } }, w.admin.token);
     expect(res.errors).toBeUndefined();
     const id = res.data.createEvent.id;
-    if (publish) expect((await t.gql(`mutation($id: ID!) { publishEvent(id: $id) { id } }`, { id }, admin.token)).errors).toBeUndefined();
+    if (publish) expect((await t.gql(`mutation($id: ID!) { publishEvent(id: $id) { id } }`, { id }, w.admin.token)).errors).toBeUndefined();
     return id;
   }
 
@@ -39,11 +44,11 @@ describe('calendar files', () => {
 
   beforeAll(async () => {
     t = await startTestApp({ PUBLIC_URL: 'https://marea.example.org', EVENT_PAGE_URL: 'https://friendsofbolivia.org/events/{id}' });
-    [admin, member, outsider] = await Promise.all([registerUser(t, 'Ada Admin'), registerUser(t, 'Mia Member'), registerUser(t, 'Otto Outsider')]);
-    const org = await createOrganisation(t, admin);
-    chapter = await createChapter(t, admin, org.id, { name: 'London' });
-    otherChapter = await createChapter(t, admin, org.id, { name: 'La Paz', timeZone: 'America/La_Paz' });
-    await joinChapter(t, member, chapter.id);
+    [w.admin, w.member, w.outsider] = await Promise.all([registerUser(t, 'Ada Admin'), registerUser(t, 'Mia Member'), registerUser(t, 'Otto Outsider')]);
+    const org = await createOrganisation(t, w.admin);
+    w.chapter = await createChapter(t, w.admin, org.id, { name: 'London' });
+    w.otherChapter = await createChapter(t, w.admin, org.id, { name: 'La Paz', timeZone: 'America/La_Paz' });
+    await joinChapter(t, w.member, w.chapter.id);
   });
   afterAll(() => t.close());
 
@@ -82,7 +87,7 @@ describe('calendar files', () => {
     const fallBack = await event({ title: 'Fall back', startsAt: '2027-10-31T01:30:00.000Z', endsAt: '2027-10-31T02:00:00.000Z', timeZone: 'Europe/London' });
     const laPaz = await event({ title: 'La Paz', startsAt: '2027-03-28T12:00:00.000Z', endsAt: '2027-03-28T14:00:00.000Z', timeZone: 'America/La_Paz' });
 
-    const ics = await (await get(`/calendar/chapters/${chapter.id}.ics`)).text();
+    const ics = await (await get(`/calendar/chapters/${w.chapter.id}.ics`)).text();
     const events = eventsOf(ics);
     const start = (id: string) => instantOf(events.get(`${id}@marea`)!, 'DTSTART');
     const end = (id: string) => instantOf(events.get(`${id}@marea`)!, 'DTEND');
@@ -111,19 +116,19 @@ describe('calendar files', () => {
 
   it('marks cancelled events STATUS:CANCELLED and leaves drafts out', async () => {
     const cancelled = await event({ title: 'Called off', startsAt: '2027-07-01T18:00:00.000Z', endsAt: '2027-07-01T19:00:00.000Z', timeZone: 'Europe/London' });
-    const cancel = await t.gql(`mutation($id: ID!) { cancelEvent(id: $id, reason: "Rain") { status } }`, { id: cancelled }, admin.token);
+    const cancel = await t.gql(`mutation($id: ID!) { cancelEvent(id: $id, reason: "Rain") { status } }`, { id: cancelled }, w.admin.token);
     expect(cancel.errors).toBeUndefined();
     expect(cancel.data.cancelEvent.status).toBe("CANCELLED");
     const draft = await event({ title: 'Not yet', startsAt: '2027-07-02T18:00:00.000Z', endsAt: '2027-07-02T19:00:00.000Z', timeZone: 'Europe/London' }, false);
 
     const single = unfold(await (await get(`/calendar/events/${cancelled}.ics`)).text());
     expect(eventsOf(single).get(`${cancelled}@marea`)).toContain('STATUS:CANCELLED');
-    const feed = eventsOf(await (await get(`/calendar/chapters/${chapter.id}.ics`)).text());
+    const feed = eventsOf(await (await get(`/calendar/chapters/${w.chapter.id}.ics`)).text());
     expect(feed.get(`${cancelled}@marea`)).toContain('STATUS:CANCELLED');
     expect(feed.has(`${draft}@marea`)).toBe(false);
     // The draft's own file exists only for its organisers.
     expect((await get(`/calendar/events/${draft}.ics`)).status).toBe(404);
-    expect((await get(`/calendar/events/${draft}.ics`, admin.token)).status).toBe(200);
+    expect((await get(`/calendar/events/${draft}.ics`, w.admin.token)).status).toBe(200);
   });
 
   it('answers 404 alike for unknown, malformed and invisible ids', async () => {
@@ -139,7 +144,7 @@ describe('calendar files', () => {
     expect(answers.map((a) => a.status)).toEqual([404, 404, 404, 404]);
     expect(new Set(answers.map((a) => a.body)).size).toBe(1);
     // Bad credentials are never treated as anonymous.
-    expect((await get(`/calendar/chapters/${chapter.id}.ics`, 'mk_not-a-key')).status).toBe(401);
+    expect((await get(`/calendar/chapters/${w.chapter.id}.ics`, 'mk_not-a-key')).status).toBe(401);
   });
 
   it('gives members a private, revocable token that adds the ORGANISATION and CHAPTER events they may see', async () => {
@@ -152,7 +157,7 @@ describe('calendar files', () => {
       return [...eventsOf(await res.text()).keys()];
     };
 
-    const publicFeed = await uids(`/calendar/chapters/${chapter.id}.ics`);
+    const publicFeed = await uids(`/calendar/chapters/${w.chapter.id}.ics`);
     expect(publicFeed).toContain(`${open}@marea`);
     expect(publicFeed).not.toContain(`${chapterOnly}@marea`);
     expect(publicFeed).not.toContain(`${orgWide}@marea`);
@@ -162,22 +167,22 @@ describe('calendar files', () => {
       expect(res.errors).toBeUndefined();
       return res.data.resetCalendarToken as string;
     };
-    const token = await reset(member);
-    const memberFeed = await uids(`/calendar/chapters/${chapter.id}.ics?token=${token}`);
+    const token = await reset(w.member);
+    const memberFeed = await uids(`/calendar/chapters/${w.chapter.id}.ics?token=${token}`);
     expect(memberFeed).toEqual(expect.arrayContaining([`${open}@marea`, `${chapterOnly}@marea`, `${orgWide}@marea`]));
     expect((await get(`/calendar/events/${chapterOnly}.ics?token=${token}`)).status).toBe(200);
 
     // An outsider's token adds nothing.
-    const outsiderToken = await reset(outsider);
-    expect(await uids(`/calendar/chapters/${chapter.id}.ics?token=${outsiderToken}`)).not.toContain(`${chapterOnly}@marea`);
+    const outsiderToken = await reset(w.outsider);
+    expect(await uids(`/calendar/chapters/${w.chapter.id}.ics?token=${outsiderToken}`)).not.toContain(`${chapterOnly}@marea`);
     expect((await get(`/calendar/events/${chapterOnly}.ics?token=${outsiderToken}`)).status).toBe(404);
 
     // Resetting replaces the token; revoking ends it.
-    const newToken = await reset(member);
-    expect((await get(`/calendar/chapters/${chapter.id}.ics?token=${token}`)).status).toBe(404);
-    expect(await uids(`/calendar/chapters/${chapter.id}.ics?token=${newToken}`)).toContain(`${chapterOnly}@marea`);
-    expect((await t.gql(`mutation { revokeCalendarToken }`, {}, member.token)).data.revokeCalendarToken).toBe(true);
-    expect((await get(`/calendar/chapters/${chapter.id}.ics?token=${newToken}`)).status).toBe(404);
+    const newToken = await reset(w.member);
+    expect((await get(`/calendar/chapters/${w.chapter.id}.ics?token=${token}`)).status).toBe(404);
+    expect(await uids(`/calendar/chapters/${w.chapter.id}.ics?token=${newToken}`)).toContain(`${chapterOnly}@marea`);
+    expect((await t.gql(`mutation { revokeCalendarToken }`, {}, w.member.token)).data.revokeCalendarToken).toBe(true);
+    expect((await get(`/calendar/chapters/${w.chapter.id}.ics?token=${newToken}`)).status).toBe(404);
 
     // Tokens are for signed-in members only.
     expect((await t.gql(RESET_CALENDAR_TOKEN)).errors?.[0].extensions.code).toBe('UNAUTHENTICATED');
@@ -186,14 +191,14 @@ describe('calendar files', () => {
   it("lists only the chapter's own upcoming events", async () => {
     const elsewhere = await t.gql(
       `mutation($input: CreateEventInput!) { createEvent(input: $input) { id } }`,
-      { input: { chapterId: otherChapter.id, title: 'Elsewhere', startsAt: '2027-05-01T18:00:00.000Z', endsAt: '2027-05-01T19:00:00.000Z', timeZone: 'America/La_Paz' } },
-      admin.token,
+      { input: { chapterId: w.otherChapter.id, title: 'Elsewhere', startsAt: '2027-05-01T18:00:00.000Z', endsAt: '2027-05-01T19:00:00.000Z', timeZone: 'America/La_Paz' } },
+      w.admin.token,
     );
     const id = elsewhere.data.createEvent.id;
-    await t.gql(`mutation($id: ID!) { publishEvent(id: $id) { id } }`, { id }, admin.token);
-    const feed = eventsOf(await (await get(`/calendar/chapters/${chapter.id}.ics`)).text());
+    await t.gql(`mutation($id: ID!) { publishEvent(id: $id) { id } }`, { id }, w.admin.token);
+    const feed = eventsOf(await (await get(`/calendar/chapters/${w.chapter.id}.ics`)).text());
     expect(feed.size).toBeGreaterThan(0);
     expect(feed.has(`${id}@marea`)).toBe(false);
-    expect(eventsOf(await (await get(`/calendar/chapters/${otherChapter.id}.ics`)).text()).has(`${id}@marea`)).toBe(true);
+    expect(eventsOf(await (await get(`/calendar/chapters/${w.otherChapter.id}.ics`)).text()).has(`${id}@marea`)).toBe(true);
   });
 });

@@ -13,7 +13,7 @@ import { dbClient, DbClient } from './support/db';
 import { APPROVE_MEMBERSHIP, PUBLISH_EVENT, REGISTER } from './support/documents';
 import { startTestApp, TestApp } from './support/test-app';
 import { badInput, fails, ok } from './support/expectations';
-import { createWorld } from './support/world';
+import { createWorld, World } from './support/world';
 
 const unique = () => randomBytes(4).toString('hex');
 const HOUR = 3600_000;
@@ -55,28 +55,21 @@ const RESTRICTED = `query($id: ID!) { event(id: $id) { id onlineUrl location { v
 
 const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i);
 
+interface EventsWorld extends World {
+  crowd: TestUser[]; // signed-in users with no memberships, for RSVPs to PUBLIC events
+}
+
 describe('events', () => {
   let t: TestApp;
   let db: DbClient;
-  // The world most tests share: one organisation with chapters A and B, another organisation.
-  let admin: TestUser; // admin of org, not a member of any chapter
-  let organiser: TestUser; // ACTIVE organiser of chapter A
-  let organiserB: TestUser; // ACTIVE organiser of chapter B
-  let memberA: TestUser; // ACTIVE member of chapter A
-  let memberB: TestUser; // ACTIVE member of chapter B
-  let outsider: TestUser; // admin and organiser in another organisation
-  let stranger: TestUser; // signed in, no memberships
-  let crowd: TestUser[]; // signed-in users with no memberships, for RSVPs to PUBLIC events
-  let org: { id: string; slug: string };
-  let chapterA: { id: string };
-  let chapterB: { id: string };
-  let otherOrg: { id: string };
+  // The world most tests share (one organisation with chapters A and B, another organisation) and a crowd.
+  let w: EventsWorld;
 
   beforeAll(async () => {
     t = await startTestApp();
     db = await dbClient(t.databaseUrl);
-    ({ admin, organiser, organiserB, memberA, memberB, outsider, stranger, org, chapterA, chapterB, otherOrg } = await createWorld(t));
-    crowd = await Promise.all(range(1, 6).map((i) => registerUser(t, `Crowd Person ${i}`)));
+    const world = await createWorld(t);
+    w = { ...world, crowd: await Promise.all(range(1, 6).map((i) => registerUser(t, `Crowd Person ${i}`))) };
   });
   afterAll(async () => {
     await db?.end();
@@ -92,7 +85,7 @@ describe('events', () => {
   };
   const rsvp = async (eventId: string, user: TestUser) => ok(await t.gql(RSVP, { input: { eventId } }, user.token)).rsvp.attendance;
   const cancelRsvp = async (eventId: string, user: TestUser) => ok(await t.gql(CANCEL_RSVP, { eventId }, user.token)).cancelRsvp;
-  const attendees = async (eventId: string, status?: string, token = admin.token) =>
+  const attendees = async (eventId: string, status?: string, token = w.admin.token) =>
     ok(await t.gql(ATTENDEES, { id: eventId, status, first: 100 }, token)).event;
   const listIds = async (filter: Record<string, unknown>, token?: string, first = 100) =>
     ok(await t.gql(EVENTS, { filter, first }, token)).events.edges.map((e: any) => e.node.id);
@@ -117,10 +110,10 @@ describe('events', () => {
   describe('createEvent', () => {
     let chapter: { id: string };
     beforeAll(async () => {
-      chapter = await createChapter(t, admin, org.id);
+      chapter = await createChapter(t, w.admin, w.org.id);
     });
     const eventsInChapter = async () =>
-      ok(await t.gql(CHAPTER_EVENTS, { id: chapter.id, filter: { from: FAR_PAST } }, admin.token)).chapter.events.totalCount;
+      ok(await t.gql(CHAPTER_EVENTS, { id: chapter.id, filter: { from: FAR_PAST } }, w.admin.token)).chapter.events.totalCount;
     const validInput = (extra: Record<string, unknown> = {}) => ({
       chapterId: chapter.id,
       title: `Film night ${unique()}`,
@@ -133,14 +126,14 @@ describe('events', () => {
     it('lets an organiser create a DRAFT event with everything they sent', async () => {
       const input = {
         ...validInput(),
-        chapterId: chapterA.id,
+        chapterId: w.chapterA.id,
         description: 'Documentary and discussion',
         location: { venue: 'Casa Bolivia', addressLine: '12 High St', city: 'London', postcode: 'N1 1AA', country: 'gb', latitude: 51.5, longitude: -0.12 },
         onlineUrl: 'https://meet.example.org/film',
         capacity: 30,
         visibility: 'ORGANISATION',
       };
-      const created = ok(await t.gql(CREATE_EVENT, { input }, organiser.token)).createEvent;
+      const created = ok(await t.gql(CREATE_EVENT, { input }, w.organiser.token)).createEvent;
       expect(created).toMatchObject({
         title: input.title,
         description: 'Documentary and discussion',
@@ -155,13 +148,13 @@ describe('events', () => {
         spotsLeft: 30,
         onlineUrl: 'https://meet.example.org/film',
         location: { venue: 'Casa Bolivia', addressLine: '12 High St', city: 'London', postcode: 'N1 1AA', country: 'GB', latitude: 51.5, longitude: -0.12 },
-        chapter: { id: chapterA.id },
+        chapter: { id: w.chapterA.id },
       });
-      expect(await eventAs(created.id, organiser.token)).toEqual(created);
+      expect(await eventAs(created.id, w.organiser.token)).toEqual(created);
     });
 
     it('defaults to PUBLIC, unlimited capacity and no location; an admin who is no member may create too', async () => {
-      const created = ok(await t.gql(CREATE_EVENT, { input: { ...validInput(), chapterId: chapterA.id } }, admin.token)).createEvent;
+      const created = ok(await t.gql(CREATE_EVENT, { input: { ...validInput(), chapterId: w.chapterA.id } }, w.admin.token)).createEvent;
       expect(created).toMatchObject({ status: 'DRAFT', visibility: 'PUBLIC', capacity: null, spotsLeft: null, location: null, onlineUrl: null, description: null });
     });
 
@@ -182,30 +175,30 @@ describe('events', () => {
       ['an unknown country', { location: { country: 'XX' } }, 'location.country'],
     ];
     it.each(badCases)('refuses %s with BAD_USER_INPUT naming the field, and creates nothing', async (_, extra, field) => {
-      badInput(await t.gql(CREATE_EVENT, { input: validInput(extra) }, admin.token), field);
+      badInput(await t.gql(CREATE_EVENT, { input: validInput(extra) }, w.admin.token), field);
       expect(await eventsInChapter()).toBe(0);
     });
 
     it('refuses members with FORBIDDEN, anonymous callers with UNAUTHENTICATED and unknown chapters with NOT_FOUND', async () => {
-      fails(await t.gql(CREATE_EVENT, { input: { ...validInput(), chapterId: chapterA.id } }, memberA.token), 'FORBIDDEN');
+      fails(await t.gql(CREATE_EVENT, { input: { ...validInput(), chapterId: w.chapterA.id } }, w.memberA.token), 'FORBIDDEN');
       // An organiser of another chapter of the same organisation is a plain user here.
-      fails(await t.gql(CREATE_EVENT, { input: validInput() }, organiserB.token), 'FORBIDDEN');
+      fails(await t.gql(CREATE_EVENT, { input: validInput() }, w.organiserB.token), 'FORBIDDEN');
       fails(await t.gql(CREATE_EVENT, { input: validInput() }), 'UNAUTHENTICATED');
-      fails(await t.gql(CREATE_EVENT, { input: { ...validInput(), chapterId: randomUUID() } }, admin.token), 'NOT_FOUND');
+      fails(await t.gql(CREATE_EVENT, { input: { ...validInput(), chapterId: randomUUID() } }, w.admin.token), 'NOT_FOUND');
       expect(await eventsInChapter()).toBe(0);
     });
   });
 
   describe('visibility', () => {
     it('shows a DRAFT only to its organisers and admins, in event(id) and in lists', async () => {
-      const draft = await createEvent(t, organiser, chapterA.id);
-      for (const token of [memberA.token, memberB.token, outsider.token, stranger.token, organiserB.token, undefined]) {
+      const draft = await createEvent(t, w.organiser, w.chapterA.id);
+      for (const token of [w.memberA.token, w.memberB.token, w.outsider.token, w.stranger.token, w.organiserB.token, undefined]) {
         expect(await eventAs(draft.id, token)).toBeNull();
-        expect(await listIds({ chapterId: chapterA.id, search: draft.title }, token)).toEqual([]);
+        expect(await listIds({ chapterId: w.chapterA.id, search: draft.title }, token)).toEqual([]);
       }
-      for (const token of [organiser.token, admin.token]) {
+      for (const token of [w.organiser.token, w.admin.token]) {
         expect((await eventAs(draft.id, token)).status).toBe('DRAFT');
-        expect(await listIds({ chapterId: chapterA.id, search: draft.title }, token)).toEqual([draft.id]);
+        expect(await listIds({ chapterId: w.chapterA.id, search: draft.title }, token)).toEqual([draft.id]);
       }
     });
 
@@ -216,23 +209,23 @@ describe('events', () => {
       ['CHAPTER', { anonymous: false, stranger: false, memberA: true, memberB: false, organiserB: false, outsider: false }],
     ];
     it.each(table)('shows a published %s event as its visibility says, the same in event(id), events and Chapter.events', async (visibility, expected) => {
-      const event = await published(organiser, chapterA.id, { visibility });
+      const event = await published(w.organiser, w.chapterA.id, { visibility });
       const viewers: Record<string, string | undefined> = {
         anonymous: undefined,
-        stranger: stranger.token,
-        memberA: memberA.token,
-        memberB: memberB.token,
-        organiserB: organiserB.token,
-        outsider: outsider.token,
-        organiser: organiser.token,
-        admin: admin.token,
+        stranger: w.stranger.token,
+        memberA: w.memberA.token,
+        memberB: w.memberB.token,
+        organiserB: w.organiserB.token,
+        outsider: w.outsider.token,
+        organiser: w.organiser.token,
+        admin: w.admin.token,
       };
       const seen: Record<string, boolean> = {};
       for (const [who, token] of Object.entries(viewers)) {
         const single = await eventAs(event.id, token);
         // The title is unique, so a search finds this event alone.
-        const listed = (await listIds({ chapterId: chapterA.id, search: event.title }, token)).includes(event.id);
-        const inChapter = ok(await t.gql(CHAPTER_EVENTS, { id: chapterA.id, filter: { search: event.title } }, token)).chapter.events.edges.some(
+        const listed = (await listIds({ chapterId: w.chapterA.id, search: event.title }, token)).includes(event.id);
+        const inChapter = ok(await t.gql(CHAPTER_EVENTS, { id: w.chapterA.id, filter: { search: event.title } }, token)).chapter.events.edges.some(
           (e: any) => e.node.id === event.id,
         );
         expect({ who, listed, inChapter }).toEqual({ who, listed: single !== null, inChapter: single !== null });
@@ -242,72 +235,72 @@ describe('events', () => {
     });
 
     it('hides a CHAPTER event from a PENDING member until they are approved', async () => {
-      const chapter = await createChapter(t, admin, org.id, { joinPolicy: 'APPROVAL' });
+      const chapter = await createChapter(t, w.admin, w.org.id, { joinPolicy: 'APPROVAL' });
       const applicant = await registerUser(t, 'Pedro Pending');
       const membershipId = await joinChapter(t, applicant, chapter.id);
-      const event = await published(admin, chapter.id, { visibility: 'CHAPTER' });
-      const orgWide = await published(admin, chapter.id, { visibility: 'ORGANISATION' });
+      const event = await published(w.admin, chapter.id, { visibility: 'CHAPTER' });
+      const orgWide = await published(w.admin, chapter.id, { visibility: 'ORGANISATION' });
       expect(await eventAs(event.id, applicant.token)).toBeNull();
       expect(await eventAs(orgWide.id, applicant.token)).toBeNull();
-      ok(await t.gql(APPROVE_MEMBERSHIP, { id: membershipId }, admin.token));
+      ok(await t.gql(APPROVE_MEMBERSHIP, { id: membershipId }, w.admin.token));
       expect((await eventAs(event.id, applicant.token)).id).toBe(event.id);
       expect((await eventAs(orgWide.id, applicant.token)).id).toBe(orgWide.id);
     });
 
     it('answers mutations on an event the caller cannot see with NOT_FOUND, exactly as for an id that does not exist', async () => {
-      const draft = await createEvent(t, organiser, chapterA.id);
-      const orgWide = await published(organiser, chapterA.id, { visibility: 'ORGANISATION' });
-      const missing = fails(await t.gql(UPDATE_EVENT, { id: randomUUID(), input: { title: 'x' } }, memberA.token), 'NOT_FOUND');
+      const draft = await createEvent(t, w.organiser, w.chapterA.id);
+      const orgWide = await published(w.organiser, w.chapterA.id, { visibility: 'ORGANISATION' });
+      const missing = fails(await t.gql(UPDATE_EVENT, { id: randomUUID(), input: { title: 'x' } }, w.memberA.token), 'NOT_FOUND');
       const attempts: Array<[string, Record<string, unknown>, TestUser]> = [
-        [UPDATE_EVENT, { id: draft.id, input: { title: 'Hijacked' } }, memberA],
-        [PUBLISH_EVENT, { id: draft.id }, memberA],
-        [CANCEL_EVENT, { id: draft.id }, memberA],
-        [RSVP, { input: { eventId: draft.id } }, memberA],
-        [UPDATE_EVENT, { id: orgWide.id, input: { title: 'Hijacked' } }, outsider],
-        [CANCEL_EVENT, { id: orgWide.id }, outsider],
-        [RSVP, { input: { eventId: orgWide.id } }, outsider],
-        [CANCEL_RSVP, { eventId: orgWide.id }, stranger],
+        [UPDATE_EVENT, { id: draft.id, input: { title: 'Hijacked' } }, w.memberA],
+        [PUBLISH_EVENT, { id: draft.id }, w.memberA],
+        [CANCEL_EVENT, { id: draft.id }, w.memberA],
+        [RSVP, { input: { eventId: draft.id } }, w.memberA],
+        [UPDATE_EVENT, { id: orgWide.id, input: { title: 'Hijacked' } }, w.outsider],
+        [CANCEL_EVENT, { id: orgWide.id }, w.outsider],
+        [RSVP, { input: { eventId: orgWide.id } }, w.outsider],
+        [CANCEL_RSVP, { eventId: orgWide.id }, w.stranger],
       ];
       for (const [query, variables, user] of attempts) {
         const error = fails(await t.gql(query, variables, user.token), 'NOT_FOUND');
         expect(error.message).toBe(missing.message);
       }
-      expect(await eventAs(draft.id, organiser.token)).toMatchObject({ status: 'DRAFT', title: draft.title });
-      expect(await eventAs(orgWide.id, organiser.token)).toMatchObject({ status: 'PUBLISHED', title: orgWide.title });
+      expect(await eventAs(draft.id, w.organiser.token)).toMatchObject({ status: 'DRAFT', title: draft.title });
+      expect(await eventAs(orgWide.id, w.organiser.token)).toMatchObject({ status: 'PUBLISHED', title: orgWide.title });
     });
 
     it('answers management mutations on a visible event by a non-organiser with FORBIDDEN, and changes nothing', async () => {
-      const event = await published(organiser, chapterA.id, { visibility: 'ORGANISATION' });
-      for (const user of [memberA, memberB, organiserB]) {
+      const event = await published(w.organiser, w.chapterA.id, { visibility: 'ORGANISATION' });
+      for (const user of [w.memberA, w.memberB, w.organiserB]) {
         fails(await t.gql(UPDATE_EVENT, { id: event.id, input: { title: 'Hijacked' } }, user.token), 'FORBIDDEN');
         fails(await t.gql(PUBLISH_EVENT, { id: event.id }, user.token), 'FORBIDDEN');
         fails(await t.gql(CANCEL_EVENT, { id: event.id }, user.token), 'FORBIDDEN');
       }
       fails(await t.gql(UPDATE_EVENT, { id: event.id, input: { title: 'Hijacked' } }), 'UNAUTHENTICATED');
-      expect(await eventAs(event.id, memberA.token)).toMatchObject({ status: 'PUBLISHED', title: event.title });
+      expect(await eventAs(event.id, w.memberA.token)).toMatchObject({ status: 'PUBLISHED', title: event.title });
     });
   });
 
   describe('events(filter) and Chapter.events', () => {
     /** A fresh organisation and chapter, so lists hold only this test's events. */
     const freshChapter = async () => {
-      const o = await createOrganisation(t, admin);
-      const c = await createChapter(t, admin, o.id);
+      const o = await createOrganisation(t, w.admin);
+      const c = await createChapter(t, w.admin, o.id);
       return { orgId: o.id, chapterId: c.id };
     };
     const at = (startHours: number, extra: Record<string, unknown> = {}) => ({ startsAt: inHours(startHours), endsAt: inHours(startHours + 2), ...extra });
 
     it('lists upcoming events soonest first, drafts only for organisers, and filters by from and to', async () => {
       const { chapterId } = await freshChapter();
-      const e72 = await published(admin, chapterId, at(72));
-      const e24 = await published(admin, chapterId, at(24));
-      const e48 = await published(admin, chapterId, at(48));
-      const draft = await createEvent(t, admin, chapterId, at(12));
+      const e72 = await published(w.admin, chapterId, at(72));
+      const e24 = await published(w.admin, chapterId, at(24));
+      const e48 = await published(w.admin, chapterId, at(48));
+      const draft = await createEvent(t, w.admin, chapterId, at(12));
       const byAnyone = [e24.id, e48.id, e72.id];
 
       expect(await listIds({ chapterId })).toEqual(byAnyone);
-      expect(await listIds({ chapterId }, stranger.token)).toEqual(byAnyone);
-      expect(await listIds({ chapterId }, admin.token)).toEqual([draft.id, ...byAnyone]);
+      expect(await listIds({ chapterId }, w.stranger.token)).toEqual(byAnyone);
+      expect(await listIds({ chapterId }, w.admin.token)).toEqual([draft.id, ...byAnyone]);
       const viaChapter = ok(await t.gql(CHAPTER_EVENTS, { id: chapterId })).chapter.events;
       expect(viaChapter.totalCount).toBe(3);
       expect(viaChapter.edges.map((e: any) => e.node.id)).toEqual(byAnyone);
@@ -322,7 +315,7 @@ describe('events', () => {
 
     it('leaves out events that have ended unless `from` reaches back to them, and keeps events in progress', async () => {
       const { chapterId } = await freshChapter();
-      const [ended, running, coming] = [await published(admin, chapterId), await published(admin, chapterId), await published(admin, chapterId, at(5))];
+      const [ended, running, coming] = [await published(w.admin, chapterId), await published(w.admin, chapterId), await published(w.admin, chapterId, at(5))];
       // startsAt must be in the future when created, so move two events into the past directly in the database.
       await db.query(`UPDATE events SET starts_at = now() - interval '3 hours', ends_at = now() - interval '1 hour' WHERE id = $1`, [ended.id]);
       await db.query(`UPDATE events SET starts_at = now() - interval '1 hour', ends_at = now() + interval '1 hour' WHERE id = $1`, [running.id]);
@@ -335,13 +328,13 @@ describe('events', () => {
     });
 
     it('filters by organisation and by chapter', async () => {
-      const x = await createOrganisation(t, admin);
-      const [x1, x2] = [await createChapter(t, admin, x.id), await createChapter(t, admin, x.id)];
+      const x = await createOrganisation(t, w.admin);
+      const [x1, x2] = [await createChapter(t, w.admin, x.id), await createChapter(t, w.admin, x.id)];
       const y = await freshChapter();
-      const a = await published(admin, x1.id, at(10));
-      const b = await published(admin, x2.id, at(20));
-      const c = await published(admin, x1.id, at(30));
-      const other = await published(admin, y.chapterId, at(15));
+      const a = await published(w.admin, x1.id, at(10));
+      const b = await published(w.admin, x2.id, at(20));
+      const c = await published(w.admin, x1.id, at(30));
+      const other = await published(w.admin, y.chapterId, at(15));
       expect(await listIds({ organisationId: x.id })).toEqual([a.id, b.id, c.id]);
       expect(await listIds({ chapterId: x1.id })).toEqual([a.id, c.id]);
       expect(await listIds({ organisationId: x.id, chapterId: x2.id })).toEqual([b.id]);
@@ -352,13 +345,13 @@ describe('events', () => {
 
     it('filters by great-circle distance with near', async () => {
       const { orgId, chapterId } = await freshChapter();
-      const place = (h: number, latitude: number, longitude: number, city: string) => published(admin, chapterId, at(h, { location: { city, latitude, longitude } }));
+      const place = (h: number, latitude: number, longitude: number, city: string) => published(w.admin, chapterId, at(h, { location: { city, latitude, longitude } }));
       const laPaz = await place(10, -16.5, -68.15, 'La Paz');
       const elAlto = await place(11, -16.52, -68.19, 'El Alto'); // about 5 km from La Paz
       const london = await place(12, 51.5, -0.12, 'London');
       const fiji = await place(13, -17, 179.95, 'Taveuni'); // just west of the antimeridian
       const bergen = await place(14, 60, 1.4, 'North Sea'); // 78 km east of (60, 0) along the parallel
-      await published(admin, chapterId, at(15, { onlineUrl: 'https://meet.example.org/x' })); // no coordinates
+      await published(w.admin, chapterId, at(15, { onlineUrl: 'https://meet.example.org/x' })); // no coordinates
       const near = async (latitude: number, longitude: number, radiusKm: number) => listIds({ organisationId: orgId, near: { latitude, longitude, radiusKm } });
 
       expect(await near(-16.5, -68.15, 50)).toEqual([laPaz.id, elAlto.id]);
@@ -378,9 +371,9 @@ describe('events', () => {
 
     it('searches titles and descriptions by word prefixes, every word required', async () => {
       const { orgId, chapterId } = await freshChapter();
-      const solidarity = await published(admin, chapterId, at(10, { title: 'Solidarity with Bolivia' }));
-      const bookClub = await published(admin, chapterId, at(20, { title: 'Book club', description: 'We read Galeano: Open Veins of Latin America' }));
-      const waste = await published(admin, chapterId, at(30, { title: 'Solid waste workshop' }));
+      const solidarity = await published(w.admin, chapterId, at(10, { title: 'Solidarity with Bolivia' }));
+      const bookClub = await published(w.admin, chapterId, at(20, { title: 'Book club', description: 'We read Galeano: Open Veins of Latin America' }));
+      const waste = await published(w.admin, chapterId, at(30, { title: 'Solid waste workshop' }));
       const search = (search: string) => listIds({ organisationId: orgId, search });
 
       expect(await search('solid bol')).toEqual([solidarity.id]);
@@ -399,7 +392,7 @@ describe('events', () => {
     it('pages with first/after and totalCount, with cursors stable under inserts; first is at most 100', async () => {
       const { chapterId } = await freshChapter();
       const made = [];
-      for (const h of [10, 20, 30, 40, 50]) made.push((await published(admin, chapterId, at(h))).id);
+      for (const h of [10, 20, 30, 40, 50]) made.push((await published(w.admin, chapterId, at(h))).id);
       const page = async (first: number, after?: string) => ok(await t.gql(EVENTS, { filter: { chapterId }, first, after })).events;
 
       const p1 = await page(2);
@@ -407,7 +400,7 @@ describe('events', () => {
       expect(p1.pageInfo.hasNextPage).toBe(true);
       expect(p1.edges.map((e: any) => e.node.id)).toEqual(made.slice(0, 2));
       // An event inserted before the cursor does not shift the next page.
-      await published(admin, chapterId, at(5));
+      await published(w.admin, chapterId, at(5));
       const p2 = await page(2, p1.pageInfo.endCursor);
       expect(p2.edges.map((e: any) => e.node.id)).toEqual(made.slice(2, 4));
       expect(p2.totalCount).toBe(6);
@@ -426,7 +419,7 @@ describe('events', () => {
     const eventViewer = async (eventId: string, user: TestUser) => ok(await t.gql(VIEWER_ATTENDANCE, { id: eventId }, user.token)).event.viewerAttendance;
 
     it('edits the fields sent, keeps the ones omitted, and null clears description, onlineUrl and location', async () => {
-      const event = await createEvent(t, organiser, chapterA.id, {
+      const event = await createEvent(t, w.organiser, w.chapterA.id, {
         description: 'Bring banners',
         onlineUrl: 'https://meet.example.org/a',
         capacity: 10,
@@ -438,7 +431,7 @@ describe('events', () => {
         await t.gql(
           UPDATE_EVENT,
           { id: event.id, input: { title: 'March for water', startsAt, endsAt, timeZone: 'America/La_Paz', capacity: 25, visibility: 'CHAPTER', description: null, onlineUrl: null } },
-          organiser.token,
+          w.organiser.token,
         ),
       ).updateEvent;
       expect(updated).toMatchObject({
@@ -453,10 +446,10 @@ describe('events', () => {
         status: 'DRAFT',
         location: { venue: 'Casa Bolivia', addressLine: '12 High St', city: 'London' },
       });
-      expect(await eventAs(event.id, organiser.token)).toEqual(updated);
+      expect(await eventAs(event.id, w.organiser.token)).toEqual(updated);
 
       // A new location replaces the old one; null removes it.
-      expect(ok(await t.gql(UPDATE_EVENT, { id: event.id, input: { location: { city: 'Oruro' } } }, organiser.token)).updateEvent.location).toEqual({
+      expect(ok(await t.gql(UPDATE_EVENT, { id: event.id, input: { location: { city: 'Oruro' } } }, w.organiser.token)).updateEvent.location).toEqual({
         venue: null,
         addressLine: null,
         city: 'Oruro',
@@ -465,13 +458,13 @@ describe('events', () => {
         latitude: null,
         longitude: null,
       });
-      const cleared = ok(await t.gql(UPDATE_EVENT, { id: event.id, input: { location: null, capacity: null } }, organiser.token)).updateEvent;
+      const cleared = ok(await t.gql(UPDATE_EVENT, { id: event.id, input: { location: null, capacity: null } }, w.organiser.token)).updateEvent;
       expect(cleared).toMatchObject({ location: null, capacity: null, spotsLeft: null, title: 'March for water' });
     });
 
     it('validates edits like creation and changes nothing on bad input', async () => {
-      const event = await createEvent(t, organiser, chapterA.id, { title: 'Untouched' });
-      const before = await eventAs(event.id, organiser.token);
+      const event = await createEvent(t, w.organiser, w.chapterA.id, { title: 'Untouched' });
+      const before = await eventAs(event.id, w.organiser.token);
       const bad: Array<[Record<string, unknown>, string]> = [
         [{ startsAt: inHours(-1) }, 'startsAt'],
         [{ endsAt: before.startsAt }, 'endsAt'],
@@ -483,29 +476,29 @@ describe('events', () => {
         [{ location: { latitude: 95, longitude: 1 } }, 'location.latitude'],
         [{ location: { latitude: 10 } }, 'location.longitude'],
       ];
-      for (const [input, field] of bad) badInput(await t.gql(UPDATE_EVENT, { id: event.id, input }, organiser.token), field);
-      expect(await eventAs(event.id, organiser.token)).toEqual(before);
+      for (const [input, field] of bad) badInput(await t.gql(UPDATE_EVENT, { id: event.id, input }, w.organiser.token), field);
+      expect(await eventAs(event.id, w.organiser.token)).toEqual(before);
     });
 
     it('refuses to edit a cancelled event with CONFLICT', async () => {
-      const event = await published(organiser, chapterA.id, { title: 'Before cancelling' });
-      ok(await t.gql(CANCEL_EVENT, { id: event.id }, organiser.token));
-      fails(await t.gql(UPDATE_EVENT, { id: event.id, input: { title: 'After cancelling' } }, organiser.token), 'CONFLICT');
-      expect(await eventAs(event.id, organiser.token)).toMatchObject({ title: 'Before cancelling', status: 'CANCELLED' });
+      const event = await published(w.organiser, w.chapterA.id, { title: 'Before cancelling' });
+      ok(await t.gql(CANCEL_EVENT, { id: event.id }, w.organiser.token));
+      fails(await t.gql(UPDATE_EVENT, { id: event.id, input: { title: 'After cancelling' } }, w.organiser.token), 'CONFLICT');
+      expect(await eventAs(event.id, w.organiser.token)).toMatchObject({ title: 'Before cancelling', status: 'CANCELLED' });
     });
 
     it('refuses a capacity below the number going with CONFLICT; equal is fine', async () => {
-      const event = await published(organiser, chapterA.id, { capacity: 5 });
-      for (const user of crowd.slice(0, 3)) expect((await rsvp(event.id, user)).status).toBe('GOING');
-      fails(await t.gql(UPDATE_EVENT, { id: event.id, input: { capacity: 2 } }, organiser.token), 'CONFLICT');
-      expect((await eventAs(event.id, organiser.token)).capacity).toBe(5);
-      expect(ok(await t.gql(UPDATE_EVENT, { id: event.id, input: { capacity: 3 } }, organiser.token)).updateEvent).toMatchObject({ capacity: 3, goingCount: 3, spotsLeft: 0 });
-      expect((await rsvp(event.id, crowd[3])).status).toBe('WAITLISTED');
+      const event = await published(w.organiser, w.chapterA.id, { capacity: 5 });
+      for (const user of w.crowd.slice(0, 3)) expect((await rsvp(event.id, user)).status).toBe('GOING');
+      fails(await t.gql(UPDATE_EVENT, { id: event.id, input: { capacity: 2 } }, w.organiser.token), 'CONFLICT');
+      expect((await eventAs(event.id, w.organiser.token)).capacity).toBe(5);
+      expect(ok(await t.gql(UPDATE_EVENT, { id: event.id, input: { capacity: 3 } }, w.organiser.token)).updateEvent).toMatchObject({ capacity: 3, goingCount: 3, spotsLeft: 0 });
+      expect((await rsvp(event.id, w.crowd[3])).status).toBe('WAITLISTED');
     });
 
     it('promotes the earliest waitlisted people when capacity is raised or removed, renumbering the rest from 1', async () => {
-      const event = await published(organiser, chapterA.id, { capacity: 1 });
-      const [first, ...waiting] = crowd.slice(0, 5);
+      const event = await published(w.organiser, w.chapterA.id, { capacity: 1 });
+      const [first, ...waiting] = w.crowd.slice(0, 5);
       expect((await rsvp(event.id, first)).status).toBe('GOING');
       const ids: string[] = [];
       for (const [i, user] of waiting.entries()) {
@@ -513,7 +506,7 @@ describe('events', () => {
         expect(a).toMatchObject({ status: 'WAITLISTED', waitlistPosition: i + 1 });
         ids.push(a.id);
       }
-      const raised = ok(await t.gql(UPDATE_EVENT, { id: event.id, input: { capacity: 3 } }, organiser.token)).updateEvent;
+      const raised = ok(await t.gql(UPDATE_EVENT, { id: event.id, input: { capacity: 3 } }, w.organiser.token)).updateEvent;
       expect(raised).toMatchObject({ capacity: 3, goingCount: 3, waitlistCount: 2, spotsLeft: 0 });
       const going = await attendees(event.id, 'GOING');
       expect(going.attendees.edges.map((e: any) => e.node.id).sort()).toEqual([(await eventViewer(event.id, first)).id, ids[0], ids[1]].sort());
@@ -524,7 +517,7 @@ describe('events', () => {
       ]);
       expect(await eventViewer(event.id, waiting[3])).toMatchObject({ status: 'WAITLISTED', waitlistPosition: 2 });
 
-      const unlimited = ok(await t.gql(UPDATE_EVENT, { id: event.id, input: { capacity: null } }, organiser.token)).updateEvent;
+      const unlimited = ok(await t.gql(UPDATE_EVENT, { id: event.id, input: { capacity: null } }, w.organiser.token)).updateEvent;
       expect(unlimited).toMatchObject({ capacity: null, goingCount: 5, waitlistCount: 0, spotsLeft: null });
       expect((await attendees(event.id, 'WAITLISTED')).attendees.totalCount).toBe(0);
       expect(await countsInDatabase(event.id)).toEqual({ goingCount: 5, waitlistCount: 0, going: 5, waitlisted: 0, positions: [] });
@@ -534,13 +527,13 @@ describe('events', () => {
 
   describe('cancelEvent', () => {
     it('marks the event CANCELLED, keeps its attendances, and refuses RSVPs and publishing afterwards', async () => {
-      const event = await published(organiser, chapterA.id, { capacity: 1 });
-      const going = await rsvp(event.id, crowd[0]);
-      const waiting = await rsvp(event.id, crowd[1]);
-      const cancelled = ok(await t.gql(CANCEL_EVENT, { id: event.id, reason: 'Storm warning' }, organiser.token)).cancelEvent;
+      const event = await published(w.organiser, w.chapterA.id, { capacity: 1 });
+      const going = await rsvp(event.id, w.crowd[0]);
+      const waiting = await rsvp(event.id, w.crowd[1]);
+      const cancelled = ok(await t.gql(CANCEL_EVENT, { id: event.id, reason: 'Storm warning' }, w.organiser.token)).cancelEvent;
       expect(cancelled).toEqual({ id: event.id, status: 'CANCELLED', goingCount: 1, waitlistCount: 1 });
 
-      const seen = await attendees(event.id, undefined, organiser.token);
+      const seen = await attendees(event.id, undefined, w.organiser.token);
       expect(seen.attendees.edges.map((e: any) => [e.node.id, e.node.status])).toEqual([
         [going.id, 'GOING'],
         [waiting.id, 'WAITLISTED'],
@@ -548,11 +541,11 @@ describe('events', () => {
       // Still visible as cancelled to those who could see it.
       expect((await eventAs(event.id)).status).toBe('CANCELLED');
 
-      fails(await t.gql(RSVP, { input: { eventId: event.id } }, crowd[2].token), 'CONFLICT');
-      fails(await t.gql(RSVP, { input: { eventId: event.id } }, crowd[0].token), 'CONFLICT');
+      fails(await t.gql(RSVP, { input: { eventId: event.id } }, w.crowd[2].token), 'CONFLICT');
+      fails(await t.gql(RSVP, { input: { eventId: event.id } }, w.crowd[0].token), 'CONFLICT');
       fails(await t.gql(RSVP, { input: { eventId: event.id, guest: { name: 'Late Guest', email: `late-${unique()}@example.org` } } }), 'CONFLICT');
-      fails(await t.gql(PUBLISH_EVENT, { id: event.id }, organiser.token), 'CONFLICT');
-      expect((await eventAs(event.id, organiser.token)).status).toBe('CANCELLED');
+      fails(await t.gql(PUBLISH_EVENT, { id: event.id }, w.organiser.token), 'CONFLICT');
+      expect((await eventAs(event.id, w.organiser.token)).status).toBe('CANCELLED');
       expect((await attendees(event.id)).attendees.totalCount).toBe(2);
     });
   });
@@ -561,20 +554,20 @@ describe('events', () => {
     const guest = (email: string, name = 'Guest Person') => ({ name, email });
 
     it('lets a member RSVP, and RSVPing again returns the same attendance', async () => {
-      const event = await published(organiser, chapterA.id, { visibility: 'CHAPTER' });
-      const first = ok(await t.gql(RSVP, { input: { eventId: event.id } }, memberA.token)).rsvp;
+      const event = await published(w.organiser, w.chapterA.id, { visibility: 'CHAPTER' });
+      const first = ok(await t.gql(RSVP, { input: { eventId: event.id } }, w.memberA.token)).rsvp;
       expect(first.cancelToken).toBeNull();
-      expect(first.attendance).toMatchObject({ status: 'GOING', waitlistPosition: null, name: 'Ana Quispe', email: memberA.email });
-      const again = ok(await t.gql(RSVP, { input: { eventId: event.id } }, memberA.token)).rsvp;
+      expect(first.attendance).toMatchObject({ status: 'GOING', waitlistPosition: null, name: 'Ana Quispe', email: w.memberA.email });
+      const again = ok(await t.gql(RSVP, { input: { eventId: event.id } }, w.memberA.token)).rsvp;
       expect(again.attendance.id).toBe(first.attendance.id);
-      expect((await eventAs(event.id, memberA.token)).goingCount).toBe(1);
-      expect(ok(await t.gql(VIEWER_ATTENDANCE, { id: event.id }, memberA.token)).event.viewerAttendance).toMatchObject({ id: first.attendance.id, status: 'GOING' });
+      expect((await eventAs(event.id, w.memberA.token)).goingCount).toBe(1);
+      expect(ok(await t.gql(VIEWER_ATTENDANCE, { id: event.id }, w.memberA.token)).event.viewerAttendance).toMatchObject({ id: first.attendance.id, status: 'GOING' });
       // Not to the member of another chapter, for whom the event does not exist.
-      fails(await t.gql(RSVP, { input: { eventId: event.id } }, memberB.token), 'NOT_FOUND');
+      fails(await t.gql(RSVP, { input: { eventId: event.id } }, w.memberB.token), 'NOT_FOUND');
     });
 
     it('needs guest details from anonymous callers, who get a cancel token', async () => {
-      const event = await published(organiser, chapterA.id);
+      const event = await published(w.organiser, w.chapterA.id);
       badInput(await t.gql(RSVP, { input: { eventId: event.id } }), 'guest');
       badInput(await t.gql(RSVP, { input: { eventId: event.id, guest: guest('not-an-email') } }), 'guest.email');
       const email = `guest-${unique()}@example.org`;
@@ -587,14 +580,14 @@ describe('events', () => {
 
     it('refuses anonymous RSVPs to events that are not PUBLIC with NOT_FOUND', async () => {
       for (const visibility of ['CHAPTER', 'ORGANISATION']) {
-        const event = await published(organiser, chapterA.id, { visibility });
+        const event = await published(w.organiser, w.chapterA.id, { visibility });
         fails(await t.gql(RSVP, { input: { eventId: event.id, guest: guest(`g-${unique()}@example.org`) } }), 'NOT_FOUND');
-        expect((await eventAs(event.id, organiser.token)).goingCount).toBe(0);
+        expect((await eventAs(event.id, w.organiser.token)).goingCount).toBe(0);
       }
     });
 
     it('treats a guest and a member with the same email as one person', async () => {
-      const event = await published(organiser, chapterA.id);
+      const event = await published(w.organiser, w.chapterA.id);
       const email = `rosa-${unique()}@example.org`;
       const asGuest = ok(await t.gql(RSVP, { input: { eventId: event.id, guest: guest(`  ${email.toUpperCase()} `, 'Rosa Guest') } })).rsvp;
       expect(asGuest.attendance.email).toBe(email);
@@ -616,9 +609,9 @@ describe('events', () => {
     });
 
     it('returns a member’s attendance to a guest RSVP with their email without revealing its personal data', async () => {
-      const event = await published(organiser, chapterA.id);
-      const mine = await rsvp(event.id, crowd[0]);
-      const res = ok(await t.gql(RSVP, { input: { eventId: event.id, guest: guest(` ${crowd[0].email.toUpperCase()}`, 'Impostor') } })).rsvp;
+      const event = await published(w.organiser, w.chapterA.id);
+      const mine = await rsvp(event.id, w.crowd[0]);
+      const res = ok(await t.gql(RSVP, { input: { eventId: event.id, guest: guest(` ${w.crowd[0].email.toUpperCase()}`, 'Impostor') } })).rsvp;
       expect(res.attendance).toMatchObject({ id: mine.id, name: null, email: null });
       expect(res.cancelToken).toBeNull();
       expect((await eventAs(event.id)).goingCount).toBe(1);
@@ -626,7 +619,7 @@ describe('events', () => {
     });
 
     it('normalises guest emails, so case and spaces do not make another person', async () => {
-      const event = await published(organiser, chapterA.id);
+      const event = await published(w.organiser, w.chapterA.id);
       const id = unique();
       const email = `mixed.case-${id}@example.org`;
       const first = ok(await t.gql(RSVP, { input: { eventId: event.id, guest: guest(`  Mixed.Case-${id.toUpperCase()}@Example.ORG  `) } })).rsvp;
@@ -639,14 +632,14 @@ describe('events', () => {
     });
 
     it('lets a guest cancel with the cancel token; a wrong token is NOT_FOUND; no token is BAD_USER_INPUT', async () => {
-      const event = await published(organiser, chapterA.id);
+      const event = await published(w.organiser, w.chapterA.id);
       const email = `canceller-${unique()}@example.org`;
       const { attendance, cancelToken } = ok(await t.gql(RSVP, { input: { eventId: event.id, guest: guest(email) } })).rsvp;
       fails(await t.gql(CANCEL_RSVP, { eventId: event.id, cancelToken: `${cancelToken}x` }), 'NOT_FOUND');
       fails(await t.gql(CANCEL_RSVP, { eventId: event.id, cancelToken: 'mc_wrong' }), 'NOT_FOUND');
       badInput(await t.gql(CANCEL_RSVP, { eventId: event.id }), 'cancelToken');
       // The token belongs to this event only.
-      const otherEvent = await published(organiser, chapterA.id);
+      const otherEvent = await published(w.organiser, w.chapterA.id);
       fails(await t.gql(CANCEL_RSVP, { eventId: otherEvent.id, cancelToken }), 'NOT_FOUND');
       expect((await eventAs(event.id)).goingCount).toBe(1);
 
@@ -654,7 +647,7 @@ describe('events', () => {
       expect((await eventAs(event.id)).goingCount).toBe(0);
       fails(await t.gql(CANCEL_RSVP, { eventId: event.id, cancelToken }), 'NOT_FOUND');
       // A signed-in user with nothing to cancel.
-      fails(await t.gql(CANCEL_RSVP, { eventId: event.id }, stranger.token), 'NOT_FOUND');
+      fails(await t.gql(CANCEL_RSVP, { eventId: event.id }, w.stranger.token), 'NOT_FOUND');
       // The guest may come back: a new attendance.
       const back = ok(await t.gql(RSVP, { input: { eventId: event.id, guest: guest(email) } })).rsvp;
       expect(back.attendance.id).not.toBe(attendance.id);
@@ -662,26 +655,26 @@ describe('events', () => {
     });
 
     it('refuses RSVPs to a DRAFT with CONFLICT for its organisers and NOT_FOUND for everyone else', async () => {
-      const draft = await createEvent(t, organiser, chapterA.id);
-      fails(await t.gql(RSVP, { input: { eventId: draft.id } }, organiser.token), 'CONFLICT');
-      fails(await t.gql(RSVP, { input: { eventId: draft.id } }, admin.token), 'CONFLICT');
-      fails(await t.gql(RSVP, { input: { eventId: draft.id } }, memberA.token), 'NOT_FOUND');
+      const draft = await createEvent(t, w.organiser, w.chapterA.id);
+      fails(await t.gql(RSVP, { input: { eventId: draft.id } }, w.organiser.token), 'CONFLICT');
+      fails(await t.gql(RSVP, { input: { eventId: draft.id } }, w.admin.token), 'CONFLICT');
+      fails(await t.gql(RSVP, { input: { eventId: draft.id } }, w.memberA.token), 'NOT_FOUND');
       fails(await t.gql(RSVP, { input: { eventId: draft.id, guest: guest(`d-${unique()}@example.org`) } }), 'NOT_FOUND');
       expect(await countsInDatabase(draft.id)).toMatchObject({ going: 0, waitlisted: 0 });
     });
 
     it('refuses RSVPs to an event that is over with CONFLICT', async () => {
-      const event = await published(organiser, chapterA.id);
+      const event = await published(w.organiser, w.chapterA.id);
       await db.query(`UPDATE events SET starts_at = now() - interval '3 hours', ends_at = now() - interval '1 hour' WHERE id = $1`, [event.id]);
-      fails(await t.gql(RSVP, { input: { eventId: event.id } }, memberA.token), 'CONFLICT');
+      fails(await t.gql(RSVP, { input: { eventId: event.id } }, w.memberA.token), 'CONFLICT');
       fails(await t.gql(RSVP, { input: { eventId: event.id, guest: guest(`late-${unique()}@example.org`) } }), 'CONFLICT');
       expect(await countsInDatabase(event.id)).toMatchObject({ going: 0, waitlisted: 0 });
     });
 
     it('lets an EVENTS_WRITE key RSVP guests to its own organisation’s events only', async () => {
-      const event = await published(organiser, chapterA.id);
-      const key = await createApiKey(t, admin, org.id, ['EVENTS_WRITE']);
-      const otherKey = await createApiKey(t, outsider, otherOrg.id, ['EVENTS_WRITE']);
+      const event = await published(w.organiser, w.chapterA.id);
+      const key = await createApiKey(t, w.admin, w.org.id, ['EVENTS_WRITE']);
+      const otherKey = await createApiKey(t, w.outsider, w.otherOrg.id, ['EVENTS_WRITE']);
       const email = `partner-${unique()}@example.org`;
       const res = ok(await t.gql(RSVP, { input: { eventId: event.id, guest: guest(email) } }, key.secret)).rsvp;
       expect(res.attendance.status).toBe('GOING');
@@ -692,8 +685,8 @@ describe('events', () => {
     });
 
     it('gives one attendance to the same person RSVPing many times at once, as member and as guest', async () => {
-      const event = await published(organiser, chapterA.id, { capacity: 3 });
-      const person = crowd[4];
+      const event = await published(w.organiser, w.chapterA.id, { capacity: 3 });
+      const person = w.crowd[4];
       const results = await Promise.all([
         ...range(1, 6).map(() => t.gql(RSVP, { input: { eventId: event.id } }, person.token)),
         ...range(1, 6).map(() => t.gql(RSVP, { input: { eventId: event.id, guest: guest(person.email.toUpperCase(), 'Twin') } })),
@@ -706,8 +699,8 @@ describe('events', () => {
 
   describe('capacity and waitlist', () => {
     it('puts RSVPs beyond capacity on the waitlist and promotes the first when someone going cancels', async () => {
-      const event = await published(organiser, chapterA.id, { capacity: 2 });
-      const [a, b, c, d] = crowd;
+      const event = await published(w.organiser, w.chapterA.id, { capacity: 2 });
+      const [a, b, c, d] = w.crowd;
       const results = [];
       for (const user of [a, b, c, d]) results.push(await rsvp(event.id, user));
       expect(results.map((r) => [r.status, r.waitlistPosition])).toEqual([
@@ -736,24 +729,24 @@ describe('events', () => {
     });
 
     it('closes the gap when a waitlisted person cancels', async () => {
-      const event = await published(organiser, chapterA.id, { capacity: 1 });
+      const event = await published(w.organiser, w.chapterA.id, { capacity: 1 });
       const results = [];
-      for (const user of crowd.slice(0, 5)) results.push(await rsvp(event.id, user));
+      for (const user of w.crowd.slice(0, 5)) results.push(await rsvp(event.id, user));
       expect(results.map((r) => r.waitlistPosition)).toEqual([null, 1, 2, 3, 4]);
-      expect(await cancelRsvp(event.id, crowd[2])).toMatchObject({ status: 'CANCELLED', waitlistPosition: null });
+      expect(await cancelRsvp(event.id, w.crowd[2])).toMatchObject({ status: 'CANCELLED', waitlistPosition: null });
       const waitlist = async () => (await attendees(event.id, 'WAITLISTED')).attendees.edges.map((e: any) => [e.node.id, e.node.waitlistPosition]);
       expect(await waitlist()).toEqual([
         [results[1].id, 1],
         [results[3].id, 2],
         [results[4].id, 3],
       ]);
-      await cancelRsvp(event.id, crowd[1]); // the head of the waitlist
+      await cancelRsvp(event.id, w.crowd[1]); // the head of the waitlist
       expect(await waitlist()).toEqual([
         [results[3].id, 1],
         [results[4].id, 2],
       ]);
       // Coming back puts you at the end.
-      const back = await rsvp(event.id, crowd[2]);
+      const back = await rsvp(event.id, w.crowd[2]);
       expect(back).toMatchObject({ status: 'WAITLISTED', waitlistPosition: 3 });
       expect(back.id).not.toBe(results[2].id);
       expect(await countsInDatabase(event.id)).toEqual({ goingCount: 1, waitlistCount: 3, going: 1, waitlisted: 3, positions: [1, 2, 3] });
@@ -762,24 +755,24 @@ describe('events', () => {
 
   describe('restricted fields', () => {
     it('shows onlineUrl and the street address only to GOING attendees, organisers and admins', async () => {
-      const event = await published(organiser, chapterA.id, {
+      const event = await published(w.organiser, w.chapterA.id, {
         capacity: 1,
         onlineUrl: 'https://meet.example.org/secret',
         location: { venue: 'Casa Bolivia', addressLine: '12 High St', city: 'London', latitude: 51.5, longitude: -0.12 },
       });
-      const [goer, waiter] = [memberA, crowd[0]];
+      const [goer, waiter] = [w.memberA, w.crowd[0]];
       expect((await rsvp(event.id, goer)).status).toBe('GOING');
       expect((await rsvp(event.id, waiter)).status).toBe('WAITLISTED');
       const full = { id: event.id, onlineUrl: 'https://meet.example.org/secret', location: { venue: 'Casa Bolivia', city: 'London', addressLine: '12 High St' } };
       const hidden = { ...full, onlineUrl: null, location: { ...full.location, addressLine: null } };
       const seenBy = async (token?: string) => ok(await t.gql(RESTRICTED, { id: event.id }, token)).event;
 
-      for (const token of [goer.token, organiser.token, admin.token]) expect(await seenBy(token)).toEqual(full);
-      for (const token of [waiter.token, memberB.token, stranger.token, organiserB.token, undefined]) expect(await seenBy(token)).toEqual(hidden);
+      for (const token of [goer.token, w.organiser.token, w.admin.token]) expect(await seenBy(token)).toEqual(full);
+      for (const token of [waiter.token, w.memberB.token, w.stranger.token, w.organiserB.token, undefined]) expect(await seenBy(token)).toEqual(hidden);
 
       // The same through a list, and through the attendance of a waitlisted RSVP.
       const listed = ok(
-        await t.gql(`query($f: EventFilter) { events(filter: $f, first: 100) { edges { node { id onlineUrl location { addressLine } } } } }`, { f: { chapterId: chapterA.id, search: event.title } }, waiter.token),
+        await t.gql(`query($f: EventFilter) { events(filter: $f, first: 100) { edges { node { id onlineUrl location { addressLine } } } } }`, { f: { chapterId: w.chapterA.id, search: event.title } }, waiter.token),
       ).events.edges.find((e: any) => e.node.id === event.id).node;
       expect(listed).toEqual({ id: event.id, onlineUrl: null, location: { addressLine: null } });
       const viaRsvp = ok(await t.gql(`mutation($i: RsvpInput!) { rsvp(input: $i) { attendance { event { onlineUrl location { addressLine } } } } }`, { i: { eventId: event.id } }, waiter.token));
@@ -796,46 +789,46 @@ describe('events', () => {
     let event: { id: string };
     let people: Array<{ id: string; name: string; email: string }>;
     beforeAll(async () => {
-      event = await published(organiser, chapterA.id, { capacity: 1 });
+      event = await published(w.organiser, w.chapterA.id, { capacity: 1 });
       const guestEmail = `guest-${unique()}@example.org`;
       people = [];
-      for (const user of crowd.slice(0, 3)) people.push({ id: (await rsvp(event.id, user)).id, name: '', email: user.email });
+      for (const user of w.crowd.slice(0, 3)) people.push({ id: (await rsvp(event.id, user)).id, name: '', email: user.email });
       const g = ok(await t.gql(RSVP, { input: { eventId: event.id, guest: { name: 'Walk-in Guest', email: guestEmail } } })).rsvp.attendance;
       people.push({ id: g.id, name: 'Walk-in Guest', email: guestEmail });
       people.forEach((p, i) => (p.name ||= `Crowd Person ${i + 1}`));
     });
 
     it('shows organisers and admins names, emails, status and waitlist position, filtered by status', async () => {
-      for (const token of [organiser.token, admin.token]) {
+      for (const token of [w.organiser.token, w.admin.token]) {
         const all = (await attendees(event.id, undefined, token)).attendees;
         expect(all.totalCount).toBe(4);
         expect(all.edges.map((e: any) => e.node)).toEqual([
-          { id: people[0].id, name: people[0].name, email: people[0].email, status: 'GOING', waitlistPosition: null, checkedInAt: null, user: { id: crowd[0].id } },
-          { id: people[1].id, name: people[1].name, email: people[1].email, status: 'WAITLISTED', waitlistPosition: 1, checkedInAt: null, user: { id: crowd[1].id } },
-          { id: people[2].id, name: people[2].name, email: people[2].email, status: 'WAITLISTED', waitlistPosition: 2, checkedInAt: null, user: { id: crowd[2].id } },
+          { id: people[0].id, name: people[0].name, email: people[0].email, status: 'GOING', waitlistPosition: null, checkedInAt: null, user: { id: w.crowd[0].id } },
+          { id: people[1].id, name: people[1].name, email: people[1].email, status: 'WAITLISTED', waitlistPosition: 1, checkedInAt: null, user: { id: w.crowd[1].id } },
+          { id: people[2].id, name: people[2].name, email: people[2].email, status: 'WAITLISTED', waitlistPosition: 2, checkedInAt: null, user: { id: w.crowd[2].id } },
           { id: people[3].id, name: 'Walk-in Guest', email: people[3].email, status: 'WAITLISTED', waitlistPosition: 3, checkedInAt: null, user: null },
         ]);
       }
-      const waitlisted = (await attendees(event.id, 'WAITLISTED', organiser.token)).attendees;
+      const waitlisted = (await attendees(event.id, 'WAITLISTED', w.organiser.token)).attendees;
       expect(waitlisted.totalCount).toBe(3);
       expect(waitlisted.edges.map((e: any) => [e.node.id, e.node.waitlistPosition])).toEqual([
         [people[1].id, 1],
         [people[2].id, 2],
         [people[3].id, 3],
       ]);
-      expect((await attendees(event.id, 'GOING', organiser.token)).attendees.edges.map((e: any) => e.node.id)).toEqual([people[0].id]);
-      expect((await attendees(event.id, 'CANCELLED', organiser.token)).attendees.totalCount).toBe(0);
+      expect((await attendees(event.id, 'GOING', w.organiser.token)).attendees.edges.map((e: any) => e.node.id)).toEqual([people[0].id]);
+      expect((await attendees(event.id, 'CANCELLED', w.organiser.token)).attendees.totalCount).toBe(0);
 
       // Pages of the waitlist follow the positions.
-      const p1 = ok(await t.gql(ATTENDEES, { id: event.id, status: 'WAITLISTED', first: 2 }, organiser.token)).event.attendees;
+      const p1 = ok(await t.gql(ATTENDEES, { id: event.id, status: 'WAITLISTED', first: 2 }, w.organiser.token)).event.attendees;
       expect(p1.edges.map((e: any) => e.node.waitlistPosition)).toEqual([1, 2]);
-      const p2 = ok(await t.gql(ATTENDEES, { id: event.id, status: 'WAITLISTED', first: 2, after: p1.pageInfo.endCursor }, organiser.token)).event.attendees;
+      const p2 = ok(await t.gql(ATTENDEES, { id: event.id, status: 'WAITLISTED', first: 2, after: p1.pageInfo.endCursor }, w.organiser.token)).event.attendees;
       expect(p2.edges.map((e: any) => e.node.waitlistPosition)).toEqual([3]);
       expect(p2.pageInfo.hasNextPage).toBe(false);
     });
 
     it('resolves attendees to null with one FORBIDDEN error at its path for anyone else, keeping the rest of the event', async () => {
-      for (const token of [memberA.token, organiserB.token, crowd[0].token, stranger.token, undefined]) {
+      for (const token of [w.memberA.token, w.organiserB.token, w.crowd[0].token, w.stranger.token, undefined]) {
         const res = await t.gql(ATTENDEES, { id: event.id }, token);
         expect(res.errors?.map((e) => [e.extensions.code, e.path])).toEqual([['FORBIDDEN', ['event', 'attendees']]]);
         expect(res.data.event).toEqual({ id: event.id, title: expect.any(String), goingCount: 1, waitlistCount: 3, spotsLeft: 0, attendees: null });
@@ -844,15 +837,15 @@ describe('events', () => {
       const res = await t.gql(
         `mutation($i: RsvpInput!) { rsvp(input: $i) { attendance { id event { id attendees { edges { node { email } } } } } } }`,
         { i: { eventId: event.id } },
-        crowd[1].token,
+        w.crowd[1].token,
       );
       expect(res.errors?.map((e) => [e.extensions.code, e.path])).toEqual([['FORBIDDEN', ['rsvp', 'attendance', 'event', 'attendees']]]);
       expect(res.data.rsvp.attendance).toEqual({ id: people[1].id, event: { id: event.id, attendees: null } });
     });
 
     it('shows them to an ATTENDEES_READ key of the organisation, not to an EVENTS_READ key', async () => {
-      const reader = await createApiKey(t, admin, org.id, ['ATTENDEES_READ']);
-      const eventsOnly = await createApiKey(t, admin, org.id, ['EVENTS_READ']);
+      const reader = await createApiKey(t, w.admin, w.org.id, ['ATTENDEES_READ']);
+      const eventsOnly = await createApiKey(t, w.admin, w.org.id, ['EVENTS_READ']);
       const seen = (await attendees(event.id, undefined, reader.secret)).attendees;
       expect(seen.edges.map((e: any) => [e.node.name, e.node.email])).toEqual(people.map((p) => [p.name, p.email]));
       const res = await t.gql(ATTENDEES, { id: event.id }, eventsOnly.secret);
@@ -861,44 +854,44 @@ describe('events', () => {
     });
 
     it('lets attendees see their own name and email through viewerAttendance, and nobody else’s', async () => {
-      expect(ok(await t.gql(VIEWER_ATTENDANCE, { id: event.id }, crowd[2].token)).event.viewerAttendance).toMatchObject({
+      expect(ok(await t.gql(VIEWER_ATTENDANCE, { id: event.id }, w.crowd[2].token)).event.viewerAttendance).toMatchObject({
         id: people[2].id,
         name: people[2].name,
         email: people[2].email,
         status: 'WAITLISTED',
         waitlistPosition: 2,
       });
-      expect(ok(await t.gql(VIEWER_ATTENDANCE, { id: event.id }, memberA.token)).event.viewerAttendance).toBeNull();
+      expect(ok(await t.gql(VIEWER_ATTENDANCE, { id: event.id }, w.memberA.token)).event.viewerAttendance).toBeNull();
       expect(ok(await t.gql(VIEWER_ATTENDANCE, { id: event.id })).event.viewerAttendance).toBeNull();
     });
   });
 
   describe('checkIn', () => {
     it('lets an organiser check in someone GOING, once: a second check-in keeps the first time', async () => {
-      const event = await published(organiser, chapterA.id, { capacity: 1 });
-      const going = await rsvp(event.id, crowd[0]);
-      const waiting = await rsvp(event.id, crowd[1]);
-      const first = ok(await t.gql(CHECK_IN, { id: going.id }, organiser.token)).checkIn;
+      const event = await published(w.organiser, w.chapterA.id, { capacity: 1 });
+      const going = await rsvp(event.id, w.crowd[0]);
+      const waiting = await rsvp(event.id, w.crowd[1]);
+      const first = ok(await t.gql(CHECK_IN, { id: going.id }, w.organiser.token)).checkIn;
       expect(first).toMatchObject({ id: going.id, status: 'GOING', checkedInAt: expect.any(String) });
       expect(Math.abs(Date.parse(first.checkedInAt) - Date.now())).toBeLessThan(60_000);
-      const second = ok(await t.gql(CHECK_IN, { id: going.id }, admin.token)).checkIn;
+      const second = ok(await t.gql(CHECK_IN, { id: going.id }, w.admin.token)).checkIn;
       expect(second.checkedInAt).toBe(first.checkedInAt);
       expect((await attendees(event.id, 'GOING')).attendees.edges[0].node.checkedInAt).toBe(first.checkedInAt);
-      expect(ok(await t.gql(VIEWER_ATTENDANCE, { id: event.id }, crowd[0].token)).event.viewerAttendance.checkedInAt).toBe(first.checkedInAt);
+      expect(ok(await t.gql(VIEWER_ATTENDANCE, { id: event.id }, w.crowd[0].token)).event.viewerAttendance.checkedInAt).toBe(first.checkedInAt);
 
-      fails(await t.gql(CHECK_IN, { id: waiting.id }, organiser.token), 'CONFLICT');
-      await cancelRsvp(event.id, crowd[1]);
-      fails(await t.gql(CHECK_IN, { id: waiting.id }, organiser.token), 'CONFLICT');
+      fails(await t.gql(CHECK_IN, { id: waiting.id }, w.organiser.token), 'CONFLICT');
+      await cancelRsvp(event.id, w.crowd[1]);
+      fails(await t.gql(CHECK_IN, { id: waiting.id }, w.organiser.token), 'CONFLICT');
       expect((await attendees(event.id)).attendees.edges.map((e: any) => e.node.checkedInAt)).toEqual([first.checkedInAt, null]);
     });
 
     it('refuses members with FORBIDDEN, and attendances of events the caller cannot see or that do not exist with NOT_FOUND', async () => {
-      const event = await published(organiser, chapterA.id, { visibility: 'CHAPTER' });
-      const attendance = await rsvp(event.id, memberA);
-      fails(await t.gql(CHECK_IN, { id: attendance.id }, memberA.token), 'FORBIDDEN');
-      fails(await t.gql(CHECK_IN, { id: attendance.id }, memberB.token), 'NOT_FOUND');
-      fails(await t.gql(CHECK_IN, { id: attendance.id }, outsider.token), 'NOT_FOUND');
-      fails(await t.gql(CHECK_IN, { id: randomUUID() }, organiser.token), 'NOT_FOUND');
+      const event = await published(w.organiser, w.chapterA.id, { visibility: 'CHAPTER' });
+      const attendance = await rsvp(event.id, w.memberA);
+      fails(await t.gql(CHECK_IN, { id: attendance.id }, w.memberA.token), 'FORBIDDEN');
+      fails(await t.gql(CHECK_IN, { id: attendance.id }, w.memberB.token), 'NOT_FOUND');
+      fails(await t.gql(CHECK_IN, { id: attendance.id }, w.outsider.token), 'NOT_FOUND');
+      fails(await t.gql(CHECK_IN, { id: randomUUID() }, w.organiser.token), 'NOT_FOUND');
       fails(await t.gql(CHECK_IN, { id: attendance.id }), 'UNAUTHENTICATED');
       expect((await attendees(event.id)).attendees.edges[0].node.checkedInAt).toBeNull();
     });
@@ -914,11 +907,11 @@ describe('events', () => {
 
     type Listed = { id: string; email: string; waitlistPosition: number };
     const waitlistOf = async (eventId: string): Promise<Listed[]> => {
-      const page = (await attendees(eventId, 'WAITLISTED', organiser.token)).attendees;
+      const page = (await attendees(eventId, 'WAITLISTED', w.organiser.token)).attendees;
       expect(page.pageInfo.hasNextPage).toBe(false);
       return page.edges.map((e: any) => e.node as { id: string; email: string; waitlistPosition: number });
     };
-    const goingOf = async (eventId: string): Promise<Listed[]> => (await attendees(eventId, 'GOING', organiser.token)).attendees.edges.map((e: any) => e.node as { id: string; email: string });
+    const goingOf = async (eventId: string): Promise<Listed[]> => (await attendees(eventId, 'GOING', w.organiser.token)).attendees.edges.map((e: any) => e.node as { id: string; email: string });
     const expectState = async (eventId: string, going: number, waiting: number) => {
       expect(await eventAs(eventId)).toMatchObject({ capacity: 10, goingCount: going, waitlistCount: waiting, spotsLeft: 10 - going });
       const waitlist = await waitlistOf(eventId);
@@ -929,7 +922,7 @@ describe('events', () => {
     };
 
     it.each([1, 2, 3])('never exceeds capacity and keeps the waitlist gapless under simultaneous RSVPs and cancellations (round %i)', async () => {
-      const event = await published(organiser, chapterA.id, { capacity: 10 });
+      const event = await published(w.organiser, w.chapterA.id, { capacity: 10 });
       const order = [...people].sort(() => Math.random() - 0.5);
       const results = await Promise.all(order.map((user) => t.gql(RSVP, { input: { eventId: event.id } }, user.token)));
       const answers: Array<Listed & { status: string }> = results.map((r) => ok(r).rsvp.attendance);

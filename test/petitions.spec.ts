@@ -14,7 +14,7 @@ import { dbClient, DbClient } from './support/db';
 import { CLOSE_PETITION } from './support/documents';
 import { GqlResponse, startTestApp, TestApp } from './support/test-app';
 import { badInput, fails, ok } from './support/expectations';
-import { createWorld } from './support/world';
+import { createWorld, World } from './support/world';
 
 const unique = () => randomBytes(4).toString('hex');
 const DAY = 24 * 3600_000;
@@ -70,31 +70,23 @@ const signer = (petitionId: string, extra: Record<string, unknown> = {}) => ({
   ...extra,
 });
 
+/** The shared world and two API keys of its organisation. */
+interface PetitionsWorld extends World {
+  writeKey: string; // PETITIONS_WRITE of org
+  readKey: string; // PETITIONS_READ of org
+}
+
 describe('petitions', () => {
   let t: TestApp;
   let db: DbClient;
-  let admin: TestUser; // admin of org, not a member of any chapter
-  let organiser: TestUser; // ACTIVE organiser of chapter A
-  let organiserB: TestUser; // ACTIVE organiser of chapter B
-  let memberA: TestUser; // ACTIVE member of chapter A
-  let memberB: TestUser; // ACTIVE member of chapter B
-  let outsider: TestUser; // admin and organiser in another organisation
-  let stranger: TestUser; // signed in, no memberships
-  let org: { id: string; slug: string };
-  let chapterA: { id: string };
-  let chapterB: { id: string };
-  let otherOrg: { id: string };
-  let otherChapter: { id: string };
-  let writeKey: string; // PETITIONS_WRITE of org
-  let readKey: string; // PETITIONS_READ of org
+  let w: PetitionsWorld;
 
   beforeAll(async () => {
     t = await startTestApp();
     db = await dbClient(t.databaseUrl);
-    ({ admin, organiser, organiserB, memberA, memberB, outsider, stranger, org, chapterA, chapterB, otherOrg, otherChapter } = await createWorld(t));
-    [writeKey, readKey] = (await Promise.all([createApiKey(t, admin, org.id, ['PETITIONS_WRITE']), createApiKey(t, admin, org.id, ['PETITIONS_READ'])])).map(
-      (k) => k.secret,
-    );
+    const world = await createWorld(t);
+    const [writeKey, readKey] = await Promise.all([createApiKey(t, world.admin, world.org.id, ['PETITIONS_WRITE']), createApiKey(t, world.admin, world.org.id, ['PETITIONS_READ'])]);
+    w = { ...world, writeKey: writeKey.secret, readKey: readKey.secret };
   });
   afterAll(async () => {
     await db?.end();
@@ -103,7 +95,7 @@ describe('petitions', () => {
 
   const petitionAs = async (id: string, token?: string) => ok(await t.gql(PETITION, { id }, token)).petition;
   /** An OPEN petition of `chapterId` (org-wide when null) made by `by`. */
-  const opened = async (by: TestUser | string, chapterId: string | null, extra: Record<string, unknown> = {}, organisationId = org.id) => {
+  const opened = async (by: TestUser | string, chapterId: string | null, extra: Record<string, unknown> = {}, organisationId = w.org.id) => {
     const petition = await createPetition(t, by, organisationId, chapterId, extra);
     await openPetition(t, by, petition.id);
     return petition;
@@ -118,8 +110,8 @@ describe('petitions', () => {
 
   describe('createPetition', () => {
     const input = (extra: Record<string, unknown> = {}): Record<string, any> => ({
-      organisationId: org.id,
-      chapterId: chapterA.id,
+      organisationId: w.org.id,
+      chapterId: w.chapterA.id,
       title: `Water for all ${unique()}`,
       target: 'The Minister of Water',
       body: 'Stop the dam.',
@@ -136,7 +128,7 @@ describe('petitions', () => {
         closesAt: inDays(30),
         visibility: 'ORGANISATION',
       });
-      const created = ok(await t.gql(CREATE, { input: sent }, organiser.token)).createPetition;
+      const created = ok(await t.gql(CREATE, { input: sent }, w.organiser.token)).createPetition;
       expect(created).toEqual({
         id: expect.any(String),
         slug: `free-the-rio-seco-five-${u}`,
@@ -149,33 +141,33 @@ describe('petitions', () => {
         closesAt: sent.closesAt,
         createdAt: expect.any(String),
         signatureCount: 0,
-        organisation: { id: org.id },
-        chapter: { id: chapterA.id },
+        organisation: { id: w.org.id },
+        chapter: { id: w.chapterA.id },
         recentSignatures: [],
       });
       expect(Math.abs(Date.parse(created.createdAt) - Date.now())).toBeLessThan(60_000);
-      expect(await petitionAs(created.id, organiser.token)).toEqual(created);
+      expect(await petitionAs(created.id, w.organiser.token)).toEqual(created);
 
       // The same title again in the organisation gets -2, then -3; in another organisation the plain slug.
-      const second = ok(await t.gql(CREATE, { input: input({ title: sent.title, chapterId: chapterB.id }) }, organiserB.token)).createPetition;
+      const second = ok(await t.gql(CREATE, { input: input({ title: sent.title, chapterId: w.chapterB.id }) }, w.organiserB.token)).createPetition;
       expect(second.slug).toBe(`free-the-rio-seco-five-${u}-2`);
-      const third = ok(await t.gql(CREATE, { input: input({ title: sent.title, chapterId: undefined }) }, admin.token)).createPetition;
+      const third = ok(await t.gql(CREATE, { input: input({ title: sent.title, chapterId: undefined }) }, w.admin.token)).createPetition;
       expect(third.slug).toBe(`free-the-rio-seco-five-${u}-3`);
       const elsewhere = ok(
-        await t.gql(CREATE, { input: input({ title: sent.title, organisationId: otherOrg.id, chapterId: otherChapter.id }) }, outsider.token),
+        await t.gql(CREATE, { input: input({ title: sent.title, organisationId: w.otherOrg.id, chapterId: w.otherChapter.id }) }, w.outsider.token),
       ).createPetition;
       expect(elsewhere.slug).toBe(`free-the-rio-seco-five-${u}`);
 
       // An explicit slug is used as sent; a taken one is a CONFLICT.
-      const explicit = ok(await t.gql(CREATE, { input: input({ slug: `rio-${u}` }) }, organiser.token)).createPetition;
+      const explicit = ok(await t.gql(CREATE, { input: input({ slug: `rio-${u}` }) }, w.organiser.token)).createPetition;
       expect(explicit.slug).toBe(`rio-${u}`);
-      const before = await petitionsInOrg(org.id);
-      fails(await t.gql(CREATE, { input: input({ slug: `free-the-rio-seco-five-${u}` }) }, organiser.token), 'CONFLICT');
-      expect(await petitionsInOrg(org.id)).toBe(before);
+      const before = await petitionsInOrg(w.org.id);
+      fails(await t.gql(CREATE, { input: input({ slug: `free-the-rio-seco-five-${u}` }) }, w.organiser.token), 'CONFLICT');
+      expect(await petitionsInOrg(w.org.id)).toBe(before);
     });
 
     it('defaults to PUBLIC with no goal or closing time, and gives the petition its count shards at 0', async () => {
-      const created = ok(await t.gql(CREATE, { input: input() }, organiser.token)).createPetition;
+      const created = ok(await t.gql(CREATE, { input: input() }, w.organiser.token)).createPetition;
       expect(created).toMatchObject({ visibility: 'PUBLIC', goal: null, closesAt: null, status: 'DRAFT', signatureCount: 0 });
       const { rows } = await db.query(`SELECT count(*)::int AS shards, sum(count)::int AS total FROM petition_signature_counts WHERE petition_id = $1`, [created.id]);
       expect(rows[0].shards).toBeGreaterThan(1);
@@ -183,33 +175,33 @@ describe('petitions', () => {
     });
 
     it('lets an admin create an organisation-wide petition; an organiser of a chapter may not', async () => {
-      const wide = ok(await t.gql(CREATE, { input: input({ chapterId: undefined }) }, admin.token)).createPetition;
-      expect(wide).toMatchObject({ status: 'DRAFT', chapter: null, organisation: { id: org.id } });
-      const before = await petitionsInOrg(org.id);
-      fails(await t.gql(CREATE, { input: input({ chapterId: undefined }) }, organiser.token), 'FORBIDDEN');
-      fails(await t.gql(CREATE, { input: input({ chapterId: null }) }, organiserB.token), 'FORBIDDEN');
-      expect(await petitionsInOrg(org.id)).toBe(before);
+      const wide = ok(await t.gql(CREATE, { input: input({ chapterId: undefined }) }, w.admin.token)).createPetition;
+      expect(wide).toMatchObject({ status: 'DRAFT', chapter: null, organisation: { id: w.org.id } });
+      const before = await petitionsInOrg(w.org.id);
+      fails(await t.gql(CREATE, { input: input({ chapterId: undefined }) }, w.organiser.token), 'FORBIDDEN');
+      fails(await t.gql(CREATE, { input: input({ chapterId: null }) }, w.organiserB.token), 'FORBIDDEN');
+      expect(await petitionsInOrg(w.org.id)).toBe(before);
     });
 
     it('refuses members, organisers of another chapter and outsiders with FORBIDDEN and anonymous callers with UNAUTHENTICATED', async () => {
-      const before = await petitionsInOrg(org.id);
-      fails(await t.gql(CREATE, { input: input() }, memberA.token), 'FORBIDDEN');
-      fails(await t.gql(CREATE, { input: input() }, organiserB.token), 'FORBIDDEN');
-      fails(await t.gql(CREATE, { input: input() }, outsider.token), 'FORBIDDEN');
-      fails(await t.gql(CREATE, { input: input() }, stranger.token), 'FORBIDDEN');
-      fails(await t.gql(CREATE, { input: input() }, readKey), 'FORBIDDEN');
+      const before = await petitionsInOrg(w.org.id);
+      fails(await t.gql(CREATE, { input: input() }, w.memberA.token), 'FORBIDDEN');
+      fails(await t.gql(CREATE, { input: input() }, w.organiserB.token), 'FORBIDDEN');
+      fails(await t.gql(CREATE, { input: input() }, w.outsider.token), 'FORBIDDEN');
+      fails(await t.gql(CREATE, { input: input() }, w.stranger.token), 'FORBIDDEN');
+      fails(await t.gql(CREATE, { input: input() }, w.readKey), 'FORBIDDEN');
       fails(await t.gql(CREATE, { input: input() }), 'UNAUTHENTICATED');
-      expect(await petitionsInOrg(org.id)).toBe(before);
+      expect(await petitionsInOrg(w.org.id)).toBe(before);
     });
 
     it('lets a PETITIONS_WRITE key create chapter and organisation-wide petitions of its organisation only', async () => {
-      const chapterPetition = ok(await t.gql(CREATE, { input: input() }, writeKey)).createPetition;
-      expect(chapterPetition).toMatchObject({ status: 'DRAFT', chapter: { id: chapterA.id } });
-      const wide = ok(await t.gql(CREATE, { input: input({ chapterId: undefined }) }, writeKey)).createPetition;
+      const chapterPetition = ok(await t.gql(CREATE, { input: input() }, w.writeKey)).createPetition;
+      expect(chapterPetition).toMatchObject({ status: 'DRAFT', chapter: { id: w.chapterA.id } });
+      const wide = ok(await t.gql(CREATE, { input: input({ chapterId: undefined }) }, w.writeKey)).createPetition;
       expect(wide).toMatchObject({ status: 'DRAFT', chapter: null });
-      const before = await petitionsInOrg(otherOrg.id);
-      fails(await t.gql(CREATE, { input: input({ organisationId: otherOrg.id, chapterId: otherChapter.id }) }, writeKey), 'FORBIDDEN');
-      expect(await petitionsInOrg(otherOrg.id)).toBe(before);
+      const before = await petitionsInOrg(w.otherOrg.id);
+      fails(await t.gql(CREATE, { input: input({ organisationId: w.otherOrg.id, chapterId: w.otherChapter.id }) }, w.writeKey), 'FORBIDDEN');
+      expect(await petitionsInOrg(w.otherOrg.id)).toBe(before);
     });
 
     it.each([
@@ -229,95 +221,95 @@ describe('petitions', () => {
       [{ slug: 'ab' }, 'slug'],
       [{ chapterId: 'not-an-id' }, 'chapterId'],
     ])('refuses %j with BAD_USER_INPUT naming %s and creates nothing', async (extra, field) => {
-      const before = await petitionsInOrg(org.id);
-      badInput(await t.gql(CREATE, { input: input(extra) }, admin.token), field);
-      expect(await petitionsInOrg(org.id)).toBe(before);
+      const before = await petitionsInOrg(w.org.id);
+      badInput(await t.gql(CREATE, { input: input(extra) }, w.admin.token), field);
+      expect(await petitionsInOrg(w.org.id)).toBe(before);
     });
 
     it('answers a chapter of another organisation, an unknown chapter and an unknown organisation with NOT_FOUND', async () => {
-      const before = await petitionsInOrg(org.id);
-      fails(await t.gql(CREATE, { input: input({ chapterId: otherChapter.id }) }, admin.token), 'NOT_FOUND');
-      fails(await t.gql(CREATE, { input: input({ chapterId: randomUUID() }) }, admin.token), 'NOT_FOUND');
-      fails(await t.gql(CREATE, { input: input({ organisationId: randomUUID(), chapterId: undefined }) }, admin.token), 'NOT_FOUND');
-      expect(await petitionsInOrg(org.id)).toBe(before);
+      const before = await petitionsInOrg(w.org.id);
+      fails(await t.gql(CREATE, { input: input({ chapterId: w.otherChapter.id }) }, w.admin.token), 'NOT_FOUND');
+      fails(await t.gql(CREATE, { input: input({ chapterId: randomUUID() }) }, w.admin.token), 'NOT_FOUND');
+      fails(await t.gql(CREATE, { input: input({ organisationId: randomUUID(), chapterId: undefined }) }, w.admin.token), 'NOT_FOUND');
+      expect(await petitionsInOrg(w.org.id)).toBe(before);
     });
   });
 
   describe('visibility', () => {
     it('shows a DRAFT only to the organisers of its chapter, admins and PETITIONS_WRITE keys, by id and in lists', async () => {
-      const draft = await createPetition(t, organiser, org.id, chapterA.id);
+      const draft = await createPetition(t, w.organiser, w.org.id, w.chapterA.id);
       const listed = async (token?: string) =>
-        ok(await t.gql(PETITIONS, { filter: { chapterId: chapterA.id, status: 'DRAFT' }, first: 100 }, token)).petitions.edges.map((e: any) => e.node.id);
-      for (const token of [organiser.token, admin.token, writeKey]) {
+        ok(await t.gql(PETITIONS, { filter: { chapterId: w.chapterA.id, status: 'DRAFT' }, first: 100 }, token)).petitions.edges.map((e: any) => e.node.id);
+      for (const token of [w.organiser.token, w.admin.token, w.writeKey]) {
         expect((await petitionAs(draft.id, token)).id).toBe(draft.id);
         expect(await listed(token)).toContain(draft.id);
       }
-      for (const token of [memberA.token, memberB.token, organiserB.token, outsider.token, stranger.token, readKey, undefined]) {
+      for (const token of [w.memberA.token, w.memberB.token, w.organiserB.token, w.outsider.token, w.stranger.token, w.readKey, undefined]) {
         expect(await petitionAs(draft.id, token)).toBeNull();
         expect(await listed(token)).not.toContain(draft.id);
       }
       // An organisation-wide DRAFT: admins and PETITIONS_WRITE keys only, not chapter organisers.
-      const wideDraft = await createPetition(t, admin, org.id, null);
-      for (const token of [admin.token, writeKey]) expect((await petitionAs(wideDraft.id, token))?.id).toBe(wideDraft.id);
-      for (const token of [organiser.token, memberA.token, readKey, undefined]) expect(await petitionAs(wideDraft.id, token)).toBeNull();
+      const wideDraft = await createPetition(t, w.admin, w.org.id, null);
+      for (const token of [w.admin.token, w.writeKey]) expect((await petitionAs(wideDraft.id, token))?.id).toBe(wideDraft.id);
+      for (const token of [w.organiser.token, w.memberA.token, w.readKey, undefined]) expect(await petitionAs(wideDraft.id, token)).toBeNull();
     });
 
     it('after opening, shows PUBLIC to everyone, ORGANISATION to members of any chapter, CHAPTER to members of its chapter', async () => {
       const [pub, orgWide, chapterOnly] = [
-        await opened(organiser, chapterA.id, { visibility: 'PUBLIC' }),
-        await opened(organiser, chapterA.id, { visibility: 'ORGANISATION' }),
-        await opened(organiser, chapterA.id, { visibility: 'CHAPTER' }),
+        await opened(w.organiser, w.chapterA.id, { visibility: 'PUBLIC' }),
+        await opened(w.organiser, w.chapterA.id, { visibility: 'ORGANISATION' }),
+        await opened(w.organiser, w.chapterA.id, { visibility: 'CHAPTER' }),
       ];
       const sees = (token: string | undefined) => Promise.all([pub, orgWide, chapterOnly].map(async (p) => (await petitionAs(p.id, token)) !== null));
       expect(await sees(undefined)).toEqual([true, false, false]);
-      expect(await sees(stranger.token)).toEqual([true, false, false]);
-      expect(await sees(outsider.token)).toEqual([true, false, false]);
-      expect(await sees(memberB.token)).toEqual([true, true, false]);
-      expect(await sees(organiserB.token)).toEqual([true, true, false]);
-      expect(await sees(memberA.token)).toEqual([true, true, true]);
-      expect(await sees(organiser.token)).toEqual([true, true, true]);
-      expect(await sees(admin.token)).toEqual([true, true, true]);
-      expect(await sees(readKey)).toEqual([true, true, true]);
+      expect(await sees(w.stranger.token)).toEqual([true, false, false]);
+      expect(await sees(w.outsider.token)).toEqual([true, false, false]);
+      expect(await sees(w.memberB.token)).toEqual([true, true, false]);
+      expect(await sees(w.organiserB.token)).toEqual([true, true, false]);
+      expect(await sees(w.memberA.token)).toEqual([true, true, true]);
+      expect(await sees(w.organiser.token)).toEqual([true, true, true]);
+      expect(await sees(w.admin.token)).toEqual([true, true, true]);
+      expect(await sees(w.readKey)).toEqual([true, true, true]);
 
       // Lists agree with petition(id).
       const listedFor = async (token?: string) =>
-        ok(await t.gql(PETITIONS, { filter: { chapterId: chapterA.id, status: 'OPEN' }, first: 100 }, token)).petitions.edges.map((e: any) => e.node.id);
+        ok(await t.gql(PETITIONS, { filter: { chapterId: w.chapterA.id, status: 'OPEN' }, first: 100 }, token)).petitions.edges.map((e: any) => e.node.id);
       const anonList = await listedFor();
       expect(anonList).toContain(pub.id);
       expect(anonList).not.toContain(orgWide.id);
       expect(anonList).not.toContain(chapterOnly.id);
-      const memberBList = await listedFor(memberB.token);
+      const memberBList = await listedFor(w.memberB.token);
       expect(memberBList).toEqual(expect.arrayContaining([pub.id, orgWide.id]));
       expect(memberBList).not.toContain(chapterOnly.id);
-      expect(await listedFor(memberA.token)).toEqual(expect.arrayContaining([pub.id, orgWide.id, chapterOnly.id]));
+      expect(await listedFor(w.memberA.token)).toEqual(expect.arrayContaining([pub.id, orgWide.id, chapterOnly.id]));
     });
 
     it('reads an organisation-wide CHAPTER petition as ORGANISATION', async () => {
-      const wide = await opened(admin, null, { visibility: 'CHAPTER' });
-      expect((await petitionAs(wide.id, memberB.token))?.id).toBe(wide.id);
-      expect((await petitionAs(wide.id, memberA.token))?.id).toBe(wide.id);
-      expect(await petitionAs(wide.id, stranger.token)).toBeNull();
+      const wide = await opened(w.admin, null, { visibility: 'CHAPTER' });
+      expect((await petitionAs(wide.id, w.memberB.token))?.id).toBe(wide.id);
+      expect((await petitionAs(wide.id, w.memberA.token))?.id).toBe(wide.id);
+      expect(await petitionAs(wide.id, w.stranger.token)).toBeNull();
       expect(await petitionAs(wide.id)).toBeNull();
     });
 
     it('answers management mutations on a petition the caller cannot see with NOT_FOUND, exactly as for an unknown id', async () => {
-      const draft = await createPetition(t, organiser, org.id, chapterA.id);
+      const draft = await createPetition(t, w.organiser, w.org.id, w.chapterA.id);
       const unknown = randomUUID();
       for (const [query, variables] of [
         [UPDATE, { input: { title: 'Hijacked' } }],
         [OPEN, {}],
         [CLOSE_PETITION, {}],
       ] as const) {
-        const hidden = fails(await t.gql(query, { ...variables, id: draft.id }, memberA.token), 'NOT_FOUND');
-        const missing = fails(await t.gql(query, { ...variables, id: unknown }, memberA.token), 'NOT_FOUND');
+        const hidden = fails(await t.gql(query, { ...variables, id: draft.id }, w.memberA.token), 'NOT_FOUND');
+        const missing = fails(await t.gql(query, { ...variables, id: unknown }, w.memberA.token), 'NOT_FOUND');
         expect(hidden.message).toBe(missing.message);
       }
-      expect(await petitionAs(draft.id, organiser.token)).toMatchObject({ status: 'DRAFT', title: draft.title });
+      expect(await petitionAs(draft.id, w.organiser.token)).toMatchObject({ status: 'DRAFT', title: draft.title });
     });
 
     it('answers management mutations on a visible petition by anyone but its managers with FORBIDDEN, and changes nothing', async () => {
-      const petition = await opened(organiser, chapterA.id);
-      for (const token of [memberA.token, organiserB.token, stranger.token, readKey]) {
+      const petition = await opened(w.organiser, w.chapterA.id);
+      for (const token of [w.memberA.token, w.organiserB.token, w.stranger.token, w.readKey]) {
         fails(await t.gql(UPDATE, { id: petition.id, input: { title: 'Hijacked' } }, token), 'FORBIDDEN');
         fails(await t.gql(CLOSE_PETITION, { id: petition.id }, token), 'FORBIDDEN');
       }
@@ -335,11 +327,11 @@ describe('petitions', () => {
 
     beforeAll(async () => {
       listMember = await registerUser(t, 'Lista Member');
-      listOrg = await createOrganisation(t, admin);
-      [l1, l2] = await Promise.all([createChapter(t, admin, listOrg.id), createChapter(t, admin, listOrg.id)]);
+      listOrg = await createOrganisation(t, w.admin);
+      [l1, l2] = await Promise.all([createChapter(t, w.admin, listOrg.id), createChapter(t, w.admin, listOrg.id)]);
       await joinChapter(t, listMember, l1.id);
       const make = (chapterId: string | null, title: string, target: string, body: string) =>
-        createPetition(t, admin, listOrg.id, chapterId, { title, target, body });
+        createPetition(t, w.admin, listOrg.id, chapterId, { title, target, body });
       // Created one after the other, so p[4] is the newest.
       p = [];
       p.push(await make(l1.id, 'Solidarity with Bolivian miners', 'The Mining Minister', 'Safe work now.'));
@@ -347,27 +339,27 @@ describe('petitions', () => {
       p.push(await make(null, 'Asylum is a right', 'The Foreign Secretary', 'Let them stay.'));
       p.push(await make(l1.id, 'Draft idea', 'Somebody', 'Not ready.'));
       p.push(await make(l1.id, 'Old campaign', 'Someone else', 'Done and dusted.'));
-      for (const i of [0, 1, 2, 4]) await openPetition(t, admin, p[i].id);
-      ok(await t.gql(CLOSE_PETITION, { id: p[4].id }, admin.token));
+      for (const i of [0, 1, 2, 4]) await openPetition(t, w.admin, p[i].id);
+      ok(await t.gql(CLOSE_PETITION, { id: p[4].id }, w.admin.token));
     });
 
     const ids = async (filter: Record<string, unknown>, token?: string, first = 100) =>
       ok(await t.gql(PETITIONS, { filter, first }, token)).petitions.edges.map((e: any) => e.node.id);
 
     it('lists the petitions of an organisation newest first, drafts only for those who manage them', async () => {
-      expect(await ids({ organisationId: listOrg.id }, admin.token)).toEqual([p[4], p[3], p[2], p[1], p[0]].map((x) => x.id));
+      expect(await ids({ organisationId: listOrg.id }, w.admin.token)).toEqual([p[4], p[3], p[2], p[1], p[0]].map((x) => x.id));
       expect(await ids({ organisationId: listOrg.id })).toEqual([p[4], p[2], p[1], p[0]].map((x) => x.id));
       expect(await ids({ organisationId: listOrg.id }, listMember.token)).toEqual([p[4], p[2], p[1], p[0]].map((x) => x.id));
     });
 
     it('filters by chapter and by status', async () => {
-      expect(await ids({ chapterId: l1.id }, admin.token)).toEqual([p[4], p[3], p[0]].map((x) => x.id));
+      expect(await ids({ chapterId: l1.id }, w.admin.token)).toEqual([p[4], p[3], p[0]].map((x) => x.id));
       expect(await ids({ chapterId: l1.id })).toEqual([p[4], p[0]].map((x) => x.id));
       expect(await ids({ chapterId: l2.id })).toEqual([p[1].id]);
       expect(await ids({ organisationId: listOrg.id, status: 'OPEN' })).toEqual([p[2], p[1], p[0]].map((x) => x.id));
       expect(await ids({ organisationId: listOrg.id, status: 'CLOSED' })).toEqual([p[4].id]);
       expect(await ids({ organisationId: listOrg.id, status: 'DRAFT' })).toEqual([]);
-      expect(await ids({ organisationId: listOrg.id, status: 'DRAFT' }, admin.token)).toEqual([p[3].id]);
+      expect(await ids({ organisationId: listOrg.id, status: 'DRAFT' }, w.admin.token)).toEqual([p[3].id]);
       expect(await ids({ organisationId: listOrg.id, chapterId: l1.id, status: 'OPEN' })).toEqual([p[0].id]);
     });
 
@@ -386,7 +378,7 @@ describe('petitions', () => {
     });
 
     it('pages with first/after and totalCount', async () => {
-      const page = async (after?: string) => ok(await t.gql(PETITIONS, { filter: { organisationId: listOrg.id }, first: 2, after }, admin.token)).petitions;
+      const page = async (after?: string) => ok(await t.gql(PETITIONS, { filter: { organisationId: listOrg.id }, first: 2, after }, w.admin.token)).petitions;
       const one = await page();
       expect(one.totalCount).toBe(5);
       expect(one.edges.map((e: any) => e.node.id)).toEqual([p[4].id, p[3].id]);
@@ -401,7 +393,7 @@ describe('petitions', () => {
 
     it('lists a chapter’s petitions through Chapter.petitions with the same visibility', async () => {
       const of = async (chapterId: string, token?: string) => ok(await t.gql(CHAPTER_PETITIONS, { id: chapterId, first: 100 }, token)).chapter.petitions;
-      const forAdmin = await of(l1.id, admin.token);
+      const forAdmin = await of(l1.id, w.admin.token);
       expect(forAdmin.edges.map((e: any) => e.node.id)).toEqual([p[4], p[3], p[0]].map((x) => x.id));
       expect(forAdmin.totalCount).toBe(3);
       const forPublic = await of(l1.id);
@@ -416,23 +408,23 @@ describe('petitions', () => {
       const created = ok(
         await t.gql(
           CREATE,
-          { input: { organisationId: org.id, chapterId: chapterA.id, title: 'Before', target: 'Them', body: 'Old body', goal: 500, closesAt: inDays(10) } },
-          organiser.token,
+          { input: { organisationId: w.org.id, chapterId: w.chapterA.id, title: 'Before', target: 'Them', body: 'Old body', goal: 500, closesAt: inDays(10) } },
+          w.organiser.token,
         ),
       ).createPetition;
-      const edited = ok(await t.gql(UPDATE, { id: created.id, input: { title: 'After', body: 'New\nbody', visibility: 'CHAPTER' } }, organiser.token)).updatePetition;
+      const edited = ok(await t.gql(UPDATE, { id: created.id, input: { title: 'After', body: 'New\nbody', visibility: 'CHAPTER' } }, w.organiser.token)).updatePetition;
       expect(edited).toEqual({ ...created, title: 'After', body: 'New\nbody', visibility: 'CHAPTER' });
-      const cleared = ok(await t.gql(UPDATE, { id: created.id, input: { goal: null, closesAt: null } }, admin.token)).updatePetition;
+      const cleared = ok(await t.gql(UPDATE, { id: created.id, input: { goal: null, closesAt: null } }, w.admin.token)).updatePetition;
       expect(cleared).toEqual({ ...edited, goal: null, closesAt: null });
       const closesAt = inDays(3);
-      const again = ok(await t.gql(UPDATE, { id: created.id, input: { goal: 7, closesAt, target: 'Others' } }, writeKey)).updatePetition;
+      const again = ok(await t.gql(UPDATE, { id: created.id, input: { goal: 7, closesAt, target: 'Others' } }, w.writeKey)).updatePetition;
       expect(again).toEqual({ ...cleared, goal: 7, closesAt, target: 'Others' });
-      expect(await petitionAs(created.id, organiser.token)).toEqual(again);
+      expect(await petitionAs(created.id, w.organiser.token)).toEqual(again);
     });
 
     it('validates edits like creation and changes nothing on bad input', async () => {
-      const created = await createPetition(t, organiser, org.id, chapterA.id, { goal: 10 });
-      const before = await petitionAs(created.id, organiser.token);
+      const created = await createPetition(t, w.organiser, w.org.id, w.chapterA.id, { goal: 10 });
+      const before = await petitionAs(created.id, w.organiser.token);
       for (const [input, field] of [
         [{ title: '' }, 'title'],
         [{ title: null }, 'title'],
@@ -441,34 +433,34 @@ describe('petitions', () => {
         [{ goal: 0 }, 'goal'],
         [{ title: 'Fine', goal: 0 }, 'goal'],
       ] as const) {
-        badInput(await t.gql(UPDATE, { id: created.id, input }, organiser.token), field);
+        badInput(await t.gql(UPDATE, { id: created.id, input }, w.organiser.token), field);
       }
-      expect(await petitionAs(created.id, organiser.token)).toEqual(before);
+      expect(await petitionAs(created.id, w.organiser.token)).toEqual(before);
     });
 
     it('opens a DRAFT, closes it and reopens it', async () => {
-      const created = await createPetition(t, organiser, org.id, chapterA.id);
-      expect(ok(await t.gql(OPEN, { id: created.id }, organiser.token)).openPetition).toMatchObject({ id: created.id, status: 'OPEN' });
+      const created = await createPetition(t, w.organiser, w.org.id, w.chapterA.id);
+      expect(ok(await t.gql(OPEN, { id: created.id }, w.organiser.token)).openPetition).toMatchObject({ id: created.id, status: 'OPEN' });
       expect((await petitionAs(created.id)).status).toBe('OPEN');
-      expect(ok(await t.gql(CLOSE_PETITION, { id: created.id }, admin.token)).closePetition).toEqual({ id: created.id, status: 'CLOSED' });
+      expect(ok(await t.gql(CLOSE_PETITION, { id: created.id }, w.admin.token)).closePetition).toEqual({ id: created.id, status: 'CLOSED' });
       expect((await petitionAs(created.id)).status).toBe('CLOSED');
-      expect(ok(await t.gql(OPEN, { id: created.id }, writeKey)).openPetition).toMatchObject({ status: 'OPEN' });
+      expect(ok(await t.gql(OPEN, { id: created.id }, w.writeKey)).openPetition).toMatchObject({ status: 'OPEN' });
       expect((await petitionAs(created.id)).status).toBe('OPEN');
     });
 
     it('refuses to open a petition whose closing time has passed with CONFLICT until a later closesAt is set', async () => {
-      const created = await createPetition(t, organiser, org.id, chapterA.id, { closesAt: inDays(-1) });
-      fails(await t.gql(OPEN, { id: created.id }, organiser.token), 'CONFLICT');
-      expect((await petitionAs(created.id, organiser.token)).status).toBe('DRAFT');
+      const created = await createPetition(t, w.organiser, w.org.id, w.chapterA.id, { closesAt: inDays(-1) });
+      fails(await t.gql(OPEN, { id: created.id }, w.organiser.token), 'CONFLICT');
+      expect((await petitionAs(created.id, w.organiser.token)).status).toBe('DRAFT');
       expect(await petitionAs(created.id)).toBeNull();
-      ok(await t.gql(UPDATE, { id: created.id, input: { closesAt: inDays(1) } }, organiser.token));
-      expect(ok(await t.gql(OPEN, { id: created.id }, organiser.token)).openPetition.status).toBe('OPEN');
+      ok(await t.gql(UPDATE, { id: created.id, input: { closesAt: inDays(1) } }, w.organiser.token));
+      expect(ok(await t.gql(OPEN, { id: created.id }, w.organiser.token)).openPetition.status).toBe('OPEN');
     });
   });
 
   describe('signPetition', () => {
     it('lets anyone sign an OPEN petition without an account; each signature counts once', async () => {
-      const petition = await opened(organiser, chapterA.id);
+      const petition = await opened(w.organiser, w.chapterA.id);
       const input = signer(petition.id, { email: '  Ana.Quispe@Example.ORG ', country: 'bo', postcode: ' LP 01 ', comment: 'Agua\npara todos', source: 'partner-site' });
       const answer = ok(await sign(input)).signPetition;
       expect(answer).toEqual({ petition: { id: petition.id, status: 'OPEN', signatureCount: 1, recentSignatures: [] } });
@@ -489,43 +481,43 @@ describe('petitions', () => {
         },
       ]);
       // Signed-in people sign too; each adds one.
-      expect(ok(await sign(signer(petition.id), stranger.token)).signPetition.petition.signatureCount).toBe(2);
-      expect(ok(await sign(signer(petition.id), memberA.token)).signPetition.petition.signatureCount).toBe(3);
+      expect(ok(await sign(signer(petition.id), w.stranger.token)).signPetition.petition.signatureCount).toBe(2);
+      expect(ok(await sign(signer(petition.id), w.memberA.token)).signPetition.petition.signatureCount).toBe(3);
       expect(await rowsOf(petition.id)).toBe(3);
       expect(await shardSumOf(petition.id)).toBe(3);
       expect((await petitionAs(petition.id)).signatureCount).toBe(3);
     });
 
     it('answers a DRAFT with NOT_FOUND, exactly as an unknown id, to those who may not see it; its organisers get CONFLICT', async () => {
-      const draft = await createPetition(t, organiser, org.id, chapterA.id);
+      const draft = await createPetition(t, w.organiser, w.org.id, w.chapterA.id);
       const hidden = fails(await sign(signer(draft.id)), 'NOT_FOUND');
       const missing = fails(await sign(signer(randomUUID())), 'NOT_FOUND');
       expect(hidden.message).toBe(missing.message);
-      fails(await sign(signer(draft.id), memberA.token), 'NOT_FOUND');
-      fails(await sign(signer(draft.id), organiser.token), 'CONFLICT');
+      fails(await sign(signer(draft.id), w.memberA.token), 'NOT_FOUND');
+      fails(await sign(signer(draft.id), w.organiser.token), 'CONFLICT');
       expect(await rowsOf(draft.id)).toBe(0);
       expect(await shardSumOf(draft.id)).toBe(0);
     });
 
     it('answers a petition outside the caller’s visibility with NOT_FOUND', async () => {
-      const chapterOnly = await opened(organiser, chapterA.id, { visibility: 'CHAPTER' });
+      const chapterOnly = await opened(w.organiser, w.chapterA.id, { visibility: 'CHAPTER' });
       fails(await sign(signer(chapterOnly.id)), 'NOT_FOUND');
-      fails(await sign(signer(chapterOnly.id), memberB.token), 'NOT_FOUND');
-      expect(ok(await sign(signer(chapterOnly.id), memberA.token)).signPetition.petition.signatureCount).toBe(1);
+      fails(await sign(signer(chapterOnly.id), w.memberB.token), 'NOT_FOUND');
+      expect(ok(await sign(signer(chapterOnly.id), w.memberA.token)).signPetition.petition.signatureCount).toBe(1);
       expect(await rowsOf(chapterOnly.id)).toBe(1);
     });
 
     it('refuses a CLOSED petition with CONFLICT and inserts nothing', async () => {
-      const petition = await opened(organiser, chapterA.id);
+      const petition = await opened(w.organiser, w.chapterA.id);
       ok(await sign(signer(petition.id)));
-      ok(await t.gql(CLOSE_PETITION, { id: petition.id }, organiser.token));
+      ok(await t.gql(CLOSE_PETITION, { id: petition.id }, w.organiser.token));
       fails(await sign(signer(petition.id)), 'CONFLICT');
       expect(await rowsOf(petition.id)).toBe(1);
       expect((await petitionAs(petition.id)).signatureCount).toBe(1);
     });
 
     it('refuses a petition whose closesAt has passed with CONFLICT, though its status still says OPEN', async () => {
-      const petition = await opened(organiser, chapterA.id, { closesAt: inDays(1) });
+      const petition = await opened(w.organiser, w.chapterA.id, { closesAt: inDays(1) });
       ok(await sign(signer(petition.id)));
       await db.query(`UPDATE petitions SET closes_at = now() - interval '1 second' WHERE id = $1`, [petition.id]);
       fails(await sign(signer(petition.id)), 'CONFLICT');
@@ -534,7 +526,7 @@ describe('petitions', () => {
     });
 
     it('validates every field, naming it, and inserts nothing on bad input', async () => {
-      const petition = await opened(organiser, chapterA.id);
+      const petition = await opened(w.organiser, w.chapterA.id);
       const bad: Array<[Record<string, unknown>, string]> = [
         [{ email: 'not-an-email' }, 'email'],
         [{ email: 'ana@' }, 'email'],
@@ -562,7 +554,7 @@ describe('petitions', () => {
     });
 
     it('answers signing again with the same email in another case or spacing exactly as the first time, and changes nothing', async () => {
-      const petition = await opened(organiser, chapterA.id);
+      const petition = await opened(w.organiser, w.chapterA.id);
       ok(await sign(signer(petition.id, { fullName: 'Somebody Else', displayPublicly: true })));
       const first = await sign(signer(petition.id, { email: 'Repeat@Example.org', fullName: 'Rosa Condori', displayPublicly: true, country: 'BO' }));
       ok(first);
@@ -584,14 +576,14 @@ describe('petitions', () => {
     });
 
     it('lets a SIGNATURES_WRITE key sign its organisation’s petitions only; other keys are refused with FORBIDDEN', async () => {
-      const petition = await opened(organiser, chapterA.id);
-      const otherPetition = await opened(outsider, otherChapter.id, {}, otherOrg.id);
-      const key = (await createApiKey(t, admin, org.id, ['SIGNATURES_WRITE'])).secret;
-      const otherKey = (await createApiKey(t, outsider, otherOrg.id, ['SIGNATURES_WRITE'])).secret;
+      const petition = await opened(w.organiser, w.chapterA.id);
+      const otherPetition = await opened(w.outsider, w.otherChapter.id, {}, w.otherOrg.id);
+      const key = (await createApiKey(t, w.admin, w.org.id, ['SIGNATURES_WRITE'])).secret;
+      const otherKey = (await createApiKey(t, w.outsider, w.otherOrg.id, ['SIGNATURES_WRITE'])).secret;
       expect(ok(await sign(signer(petition.id), key)).signPetition.petition.signatureCount).toBe(1);
       fails(await sign(signer(petition.id), otherKey), 'FORBIDDEN');
       fails(await sign(signer(otherPetition.id), key), 'FORBIDDEN');
-      fails(await sign(signer(petition.id), readKey), 'FORBIDDEN');
+      fails(await sign(signer(petition.id), w.readKey), 'FORBIDDEN');
       expect(await rowsOf(petition.id)).toBe(1);
       expect(await rowsOf(otherPetition.id)).toBe(0);
     });
@@ -600,7 +592,7 @@ describe('petitions', () => {
   describe('signatureCount and recentSignatures', () => {
     let petition: { id: string };
     beforeAll(async () => {
-      petition = await opened(organiser, chapterA.id);
+      petition = await opened(w.organiser, w.chapterA.id);
       // One after the other, so the order of created_at is the order here.
       for (const extra of [
         { fullName: 'Ana María Quispe', displayPublicly: true, country: 'BO', comment: 'Agua para todos', postcode: 'SECRET-PC' },
@@ -649,7 +641,7 @@ describe('petitions', () => {
       (await db.query(`SELECT contact_consent, consent_wording_id, consented_at FROM signatures WHERE petition_id = $1 AND email = $2`, [petitionId, email])).rows[0];
 
     it('records the default wording and the time with contactConsent, and neither without it', async () => {
-      const petition = await opened(organiser, chapterA.id);
+      const petition = await opened(w.organiser, w.chapterA.id);
       const { rows: defaults } = await db.query(`SELECT id FROM consent_wordings WHERE organisation_id IS NULL ORDER BY created_at DESC LIMIT 1`);
       expect(defaults).toHaveLength(1);
       const yes = signer(petition.id, { contactConsent: true });
@@ -666,12 +658,12 @@ describe('petitions', () => {
     });
 
     it('records the organisation’s own newest wording when it has one', async () => {
-      const consentOrg = await createOrganisation(t, outsider);
-      const consentChapter = await createChapter(t, outsider, consentOrg.id);
-      const petition = await opened(outsider, consentChapter.id, {}, consentOrg.id);
+      const consentOrg = await createOrganisation(t, w.outsider);
+      const consentChapter = await createChapter(t, w.outsider, consentOrg.id);
+      const petition = await opened(w.outsider, consentChapter.id, {}, consentOrg.id);
       // An admin publishes a new version; the organisation then shows it as current.
       const insert = async (text: string) => {
-        const published = ok(await t.gql(`mutation($o: ID!, $t: String!) { setConsentWording(organisationId: $o, text: $t) { id text } }`, { o: consentOrg.id, t: text }, outsider.token));
+        const published = ok(await t.gql(`mutation($o: ID!, $t: String!) { setConsentWording(organisationId: $o, text: $t) { id text } }`, { o: consentOrg.id, t: text }, w.outsider.token));
         const current = ok(await t.gql(`query($s: String!) { organisation(slug: $s) { consentWording { id text } } }`, { s: consentOrg.slug }));
         expect(current.organisation.consentWording).toEqual(published.setConsentWording);
         return published.setConsentWording.id as string;
@@ -699,10 +691,10 @@ describe('petitions', () => {
     const inputs: Array<Record<string, any>> = [];
 
     beforeAll(async () => {
-      chapterS = await createChapter(t, admin, org.id);
-      await Promise.all([makeOrganiser(t, admin, organiser, chapterS.id), joinChapter(t, memberA, chapterS.id)]);
-      petition = await opened(organiser, chapterS.id);
-      wide = await opened(admin, null);
+      chapterS = await createChapter(t, w.admin, w.org.id);
+      await Promise.all([makeOrganiser(t, w.admin, w.organiser, chapterS.id), joinChapter(t, w.memberA, chapterS.id)]);
+      petition = await opened(w.organiser, chapterS.id);
+      wide = await opened(w.admin, null);
       for (const [i, extra] of [
         { fullName: 'Ana María Quispe', postcode: 'N1 1AA', country: 'GB', comment: 'Sí', displayPublicly: true, contactConsent: true, source: 'newsletter' },
         { fullName: 'Beto Mamani' },
@@ -715,9 +707,9 @@ describe('petitions', () => {
       ok(await sign(signer(wide.id)));
       [sigReader, sigReaderElsewhere, sigWriter] = (
         await Promise.all([
-          createApiKey(t, admin, org.id, ['SIGNATURES_READ']),
-          createApiKey(t, outsider, otherOrg.id, ['SIGNATURES_READ']),
-          createApiKey(t, admin, org.id, ['SIGNATURES_WRITE']),
+          createApiKey(t, w.admin, w.org.id, ['SIGNATURES_READ']),
+          createApiKey(t, w.outsider, w.otherOrg.id, ['SIGNATURES_READ']),
+          createApiKey(t, w.admin, w.org.id, ['SIGNATURES_WRITE']),
         ])
       ).map((k) => k.secret);
     });
@@ -737,7 +729,7 @@ describe('petitions', () => {
       }));
 
     it('shows signers’ personal data, newest first, to the chapter’s organisers, admins and SIGNATURES_READ keys', async () => {
-      for (const token of [organiser.token, admin.token, sigReader]) {
+      for (const token of [w.organiser.token, w.admin.token, sigReader]) {
         const seen = ok(await t.gql(SIGNATURES, { id: petition.id, first: 10 }, token)).petition;
         expect(seen.signatureCount).toBe(3);
         expect(seen.signatures.totalCount).toBe(3);
@@ -746,15 +738,15 @@ describe('petitions', () => {
     });
 
     it('pages signatures with first/after', async () => {
-      const one = ok(await t.gql(SIGNATURES, { id: petition.id, first: 2 }, organiser.token)).petition.signatures;
+      const one = ok(await t.gql(SIGNATURES, { id: petition.id, first: 2 }, w.organiser.token)).petition.signatures;
       expect(one.pageInfo.hasNextPage).toBe(true);
-      const two = ok(await t.gql(SIGNATURES, { id: petition.id, first: 2, after: one.pageInfo.endCursor }, organiser.token)).petition.signatures;
+      const two = ok(await t.gql(SIGNATURES, { id: petition.id, first: 2, after: one.pageInfo.endCursor }, w.organiser.token)).petition.signatures;
       expect(two.pageInfo.hasNextPage).toBe(false);
       expect([...one.edges, ...two.edges].map((e: any) => e.node)).toEqual(expected());
     });
 
     it('resolves signatures to null with exactly one FORBIDDEN error at its path for anyone else, keeping the rest', async () => {
-      for (const token of [memberA.token, memberB.token, organiserB.token, stranger.token, outsider.token, readKey, sigWriter, sigReaderElsewhere, undefined]) {
+      for (const token of [w.memberA.token, w.memberB.token, w.organiserB.token, w.stranger.token, w.outsider.token, w.readKey, sigWriter, sigReaderElsewhere, undefined]) {
         const res = await t.gql(SIGNATURES, { id: petition.id }, token);
         expect(res.errors?.map((e) => [e.extensions.code, e.path])).toEqual([['FORBIDDEN', ['petition', 'signatures']]]);
         expect(res.data.petition).toEqual({ id: petition.id, title: petition.title, signatureCount: 3, signatures: null });
@@ -763,18 +755,18 @@ describe('petitions', () => {
     });
 
     it('shows an organisation-wide petition’s signers to admins, not to chapter organisers', async () => {
-      expect(ok(await t.gql(SIGNATURES, { id: wide.id }, admin.token)).petition.signatures.totalCount).toBe(1);
-      const res = await t.gql(SIGNATURES, { id: wide.id }, organiser.token);
+      expect(ok(await t.gql(SIGNATURES, { id: wide.id }, w.admin.token)).petition.signatures.totalCount).toBe(1);
+      const res = await t.gql(SIGNATURES, { id: wide.id }, w.organiser.token);
       expect(res.errors?.map((e) => [e.extensions.code, e.path])).toEqual([['FORBIDDEN', ['petition', 'signatures']]]);
       expect(res.data.petition.signatures).toBeNull();
     });
 
     it('guards signatures on every path: chapter → petitions, petitions list and signPetition’s payload', async () => {
       const NESTED = `query($id: ID!) { chapter(id: $id) { id petitions { edges { node { id signatures { edges { node { email fullName } } } } } } } }`;
-      const nested = await t.gql(NESTED, { id: chapterS.id }, memberA.token);
+      const nested = await t.gql(NESTED, { id: chapterS.id }, w.memberA.token);
       expect(nested.errors?.map((e) => [e.extensions.code, e.path])).toEqual([['FORBIDDEN', ['chapter', 'petitions', 'edges', 0, 'node', 'signatures']]]);
       expect(nested.data.chapter).toEqual({ id: chapterS.id, petitions: { edges: [{ node: { id: petition.id, signatures: null } }] } });
-      const forOrganiser = ok(await t.gql(NESTED, { id: chapterS.id }, organiser.token)).chapter.petitions.edges[0].node.signatures.edges;
+      const forOrganiser = ok(await t.gql(NESTED, { id: chapterS.id }, w.organiser.token)).chapter.petitions.edges[0].node.signatures.edges;
       expect(forOrganiser.map((e: any) => e.node.email)).toEqual(expected().map((s) => s.email));
 
       const LIST = `query($f: PetitionFilter) { petitions(filter: $f) { edges { node { id signatures { edges { node { email } } } } } } }`;
@@ -793,7 +785,7 @@ describe('petitions', () => {
 
   describe('concurrency', () => {
     it('keeps exactly one signature per normalised email and an exact count under 500 signatures from 50 concurrent clients', async () => {
-      const petition = await opened(organiser, chapterA.id);
+      const petition = await opened(w.organiser, w.chapterA.id);
       const run = unique();
       const emailOf = (i: number) => `crowd-${run}-${i}@example.org`;
       // 400 distinct signers; after every fourth, a repeat of a recent one in another case and spacing,

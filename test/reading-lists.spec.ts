@@ -48,34 +48,39 @@ const FORK = `mutation($listId: ID!, $chapterId: ID!) { forkReadingList(listId: 
 const SET_STATUS = `mutation($itemId: ID!, $status: ReadingStatus) { setReadingStatus(itemId: $itemId, status: $status) { ${ITEM_FIELDS} } }`;
 
 
+/** The people, places and keys of this spec, built once in beforeAll. */
+interface ReadingListsWorld {
+  admin: TestUser; // admin of org; first organiser of chapters A, B, C
+  organiser: TestUser; // ACTIVE organiser of chapter A
+  organiserB: TestUser; // ACTIVE organiser of chapter B
+  memberA: TestUser; // ACTIVE member of chapter A
+  memberA2: TestUser; // ACTIVE member of chapter A
+  memberB: TestUser; // ACTIVE member of chapter B (same organisation)
+  memberC: TestUser; // ACTIVE member of chapter C (same organisation; share target)
+  outsider: TestUser; // admin of otherOrg, organiser of otherChapter
+  outsiderMember: TestUser; // ACTIVE member of otherChapter
+  dual: TestUser; // organiser of chapter A and of otherChapter
+  stranger: TestUser; // signed in, no memberships
+  org: { id: string };
+  chapterA: { id: string };
+  chapterB: { id: string };
+  chapterC: { id: string };
+  otherOrg: { id: string };
+  otherChapter: { id: string };
+  writeKey: string; // READING_LISTS_WRITE of org
+  readKey: string; // READING_LISTS_READ of org
+  otherWriteKey: string; // READING_LISTS_WRITE of otherOrg
+}
+
 describe('reading lists', () => {
   let t: TestApp;
   let db: DbClient;
-  let admin: TestUser; // admin of org; first organiser of chapters A, B, C
-  let organiser: TestUser; // ACTIVE organiser of chapter A
-  let organiserB: TestUser; // ACTIVE organiser of chapter B
-  let memberA: TestUser; // ACTIVE member of chapter A
-  let memberA2: TestUser; // ACTIVE member of chapter A
-  let memberB: TestUser; // ACTIVE member of chapter B (same organisation)
-  let memberC: TestUser; // ACTIVE member of chapter C (same organisation; share target)
-  let outsider: TestUser; // admin of otherOrg, organiser of otherChapter
-  let outsiderMember: TestUser; // ACTIVE member of otherChapter
-  let dual: TestUser; // organiser of chapter A and of otherChapter
-  let stranger: TestUser; // signed in, no memberships
-  let org: { id: string };
-  let chapterA: { id: string };
-  let chapterB: { id: string };
-  let chapterC: { id: string };
-  let otherOrg: { id: string };
-  let otherChapter: { id: string };
-  let writeKey: string; // READING_LISTS_WRITE of org
-  let readKey: string; // READING_LISTS_READ of org
-  let otherWriteKey: string; // READING_LISTS_WRITE of otherOrg
+  const w = {} as ReadingListsWorld;
 
   beforeAll(async () => {
     t = await startTestApp();
     db = await dbClient(t.databaseUrl);
-    [admin, organiser, organiserB, memberA, memberA2, memberB, memberC, outsider, outsiderMember, dual, stranger] = await Promise.all([
+    [w.admin, w.organiser, w.organiserB, w.memberA, w.memberA2, w.memberB, w.memberC, w.outsider, w.outsiderMember, w.dual, w.stranger] = await Promise.all([
       registerUser(t, 'Carmen Admin'),
       registerUser(t, 'Olga Organiser'),
       registerUser(t, 'Bruno Organiser'),
@@ -88,30 +93,30 @@ describe('reading lists', () => {
       registerUser(t, 'Dora Dual'),
       registerUser(t, 'Sara Stranger'),
     ]);
-    org = await createOrganisation(t, admin);
-    otherOrg = await createOrganisation(t, outsider);
-    [chapterA, chapterB, chapterC, otherChapter] = await Promise.all([
-      createChapter(t, admin, org.id),
-      createChapter(t, admin, org.id),
-      createChapter(t, admin, org.id),
-      createChapter(t, outsider, otherOrg.id),
+    w.org = await createOrganisation(t, w.admin);
+    w.otherOrg = await createOrganisation(t, w.outsider);
+    [w.chapterA, w.chapterB, w.chapterC, w.otherChapter] = await Promise.all([
+      createChapter(t, w.admin, w.org.id),
+      createChapter(t, w.admin, w.org.id),
+      createChapter(t, w.admin, w.org.id),
+      createChapter(t, w.outsider, w.otherOrg.id),
     ]);
     await Promise.all([
-      makeOrganiser(t, admin, organiser, chapterA.id),
-      makeOrganiser(t, admin, organiserB, chapterB.id),
-      makeOrganiser(t, admin, dual, chapterA.id),
-      makeOrganiser(t, outsider, dual, otherChapter.id),
-      joinChapter(t, memberA, chapterA.id),
-      joinChapter(t, memberA2, chapterA.id),
-      joinChapter(t, memberB, chapterB.id),
-      joinChapter(t, memberC, chapterC.id),
-      joinChapter(t, outsiderMember, otherChapter.id),
+      makeOrganiser(t, w.admin, w.organiser, w.chapterA.id),
+      makeOrganiser(t, w.admin, w.organiserB, w.chapterB.id),
+      makeOrganiser(t, w.admin, w.dual, w.chapterA.id),
+      makeOrganiser(t, w.outsider, w.dual, w.otherChapter.id),
+      joinChapter(t, w.memberA, w.chapterA.id),
+      joinChapter(t, w.memberA2, w.chapterA.id),
+      joinChapter(t, w.memberB, w.chapterB.id),
+      joinChapter(t, w.memberC, w.chapterC.id),
+      joinChapter(t, w.outsiderMember, w.otherChapter.id),
     ]);
-    [writeKey, readKey, otherWriteKey] = (
+    [w.writeKey, w.readKey, w.otherWriteKey] = (
       await Promise.all([
-        createApiKey(t, admin, org.id, ['READING_LISTS_WRITE']),
-        createApiKey(t, admin, org.id, ['READING_LISTS_READ']),
-        createApiKey(t, outsider, otherOrg.id, ['READING_LISTS_WRITE']),
+        createApiKey(t, w.admin, w.org.id, ['READING_LISTS_WRITE']),
+        createApiKey(t, w.admin, w.org.id, ['READING_LISTS_READ']),
+        createApiKey(t, w.outsider, w.otherOrg.id, ['READING_LISTS_WRITE']),
       ])
     ).map((k) => k.secret);
   });
@@ -132,7 +137,7 @@ describe('reading lists', () => {
     t.gql(ADD, { listId, input: item(extra), position }, token);
   /** Asserts the list's items come back ordered 1..n (API and SQL) with itemCount n; returns their titles in order. */
   const expectGapless = async (listId: string, n: number): Promise<string[]> => {
-    const list = await listAs(listId, organiser.token);
+    const list = await listAs(listId, w.organiser.token);
     expect(list.items.map((i: any) => i.position)).toEqual(range(1, n));
     expect(list.itemCount).toBe(n);
     expect(await sqlPositions(listId)).toEqual(range(1, n));
@@ -143,7 +148,7 @@ describe('reading lists', () => {
   describe('create, update and delete lists', () => {
     it('lets a chapter organiser create a list with what they sent (CHAPTER by default)', async () => {
       const title = `Decolonial reading ${unique()}`;
-      const created = ok(await t.gql(CREATE, { input: { chapterId: chapterA.id, title, description: 'Line one.\nLine two.' } }, organiser.token)).createReadingList;
+      const created = ok(await t.gql(CREATE, { input: { chapterId: w.chapterA.id, title, description: 'Line one.\nLine two.' } }, w.organiser.token)).createReadingList;
       expect(created).toMatchObject({
         title,
         description: 'Line one.\nLine two.',
@@ -152,70 +157,70 @@ describe('reading lists', () => {
         items: [],
         sharedWith: [],
         forkedFrom: null,
-        chapter: { id: chapterA.id },
+        chapter: { id: w.chapterA.id },
         viewerProgress: { read: 0, reading: 0, total: 0 },
       });
-      expect(await listAs(created.id, organiser.token)).toEqual(created);
+      expect(await listAs(created.id, w.organiser.token)).toEqual(created);
       const row = (await db.query(`SELECT chapter_id, organisation_id, title FROM reading_lists WHERE id = $1`, [created.id])).rows[0];
-      expect(row).toEqual({ chapter_id: chapterA.id, organisation_id: org.id, title });
+      expect(row).toEqual({ chapter_id: w.chapterA.id, organisation_id: w.org.id, title });
     });
 
     it('lets the organisation admin and a READING_LISTS_WRITE key create, edit and delete', async () => {
-      for (const token of [admin.token, writeKey]) {
-        const created = ok(await t.gql(CREATE, { input: { chapterId: chapterA.id, title: 'By key or admin', visibility: 'PUBLIC' } }, token)).createReadingList;
-        expect(created).toMatchObject({ visibility: 'PUBLIC', chapter: { id: chapterA.id } });
+      for (const token of [w.admin.token, w.writeKey]) {
+        const created = ok(await t.gql(CREATE, { input: { chapterId: w.chapterA.id, title: 'By key or admin', visibility: 'PUBLIC' } }, token)).createReadingList;
+        expect(created).toMatchObject({ visibility: 'PUBLIC', chapter: { id: w.chapterA.id } });
         const updated = ok(await t.gql(UPDATE, { id: created.id, input: { title: 'Renamed', visibility: 'ORGANISATION' } }, token)).updateReadingList;
         expect(updated).toMatchObject({ id: created.id, title: 'Renamed', visibility: 'ORGANISATION' });
         expect(ok(await t.gql(DELETE, { id: created.id }, token)).deleteReadingList).toBe(true);
-        expect(await listAs(created.id, admin.token)).toBeNull();
+        expect(await listAs(created.id, w.admin.token)).toBeNull();
       }
     });
 
     it('refuses a member, another chapter organiser, a stranger and a read-only key with FORBIDDEN, and anonymous with UNAUTHENTICATED', async () => {
-      const before = (await db.query(`SELECT count(*)::int AS n FROM reading_lists WHERE chapter_id = $1`, [chapterA.id])).rows[0].n;
-      const input = { chapterId: chapterA.id, title: 'Not allowed' };
-      for (const token of [memberA.token, organiserB.token, stranger.token, readKey, outsider.token]) fails(await t.gql(CREATE, { input }, token), 'FORBIDDEN');
+      const before = (await db.query(`SELECT count(*)::int AS n FROM reading_lists WHERE chapter_id = $1`, [w.chapterA.id])).rows[0].n;
+      const input = { chapterId: w.chapterA.id, title: 'Not allowed' };
+      for (const token of [w.memberA.token, w.organiserB.token, w.stranger.token, w.readKey, w.outsider.token]) fails(await t.gql(CREATE, { input }, token), 'FORBIDDEN');
       fails(await t.gql(CREATE, { input }), 'UNAUTHENTICATED');
       // a key of another organisation may not write into this one
-      fails(await t.gql(CREATE, { input }, otherWriteKey), 'FORBIDDEN');
-      expect((await db.query(`SELECT count(*)::int AS n FROM reading_lists WHERE chapter_id = $1`, [chapterA.id])).rows[0].n).toBe(before);
+      fails(await t.gql(CREATE, { input }, w.otherWriteKey), 'FORBIDDEN');
+      expect((await db.query(`SELECT count(*)::int AS n FROM reading_lists WHERE chapter_id = $1`, [w.chapterA.id])).rows[0].n).toBe(before);
     });
 
     it('updates only the fields sent; null clears the description', async () => {
-      const list = await createReadingList(t, organiser, chapterA.id, { description: 'Keep me', visibility: 'PUBLIC' });
-      const renamed = ok(await t.gql(UPDATE, { id: list.id, input: { title: 'Only the title' } }, organiser.token)).updateReadingList;
+      const list = await createReadingList(t, w.organiser, w.chapterA.id, { description: 'Keep me', visibility: 'PUBLIC' });
+      const renamed = ok(await t.gql(UPDATE, { id: list.id, input: { title: 'Only the title' } }, w.organiser.token)).updateReadingList;
       expect(renamed).toMatchObject({ title: 'Only the title', description: 'Keep me', visibility: 'PUBLIC' });
-      const cleared = ok(await t.gql(UPDATE, { id: list.id, input: { description: null } }, organiser.token)).updateReadingList;
+      const cleared = ok(await t.gql(UPDATE, { id: list.id, input: { description: null } }, w.organiser.token)).updateReadingList;
       expect(cleared).toMatchObject({ title: 'Only the title', description: null, visibility: 'PUBLIC' });
     });
 
     it('answers FORBIDDEN to those who see the list but may not edit it, NOT_FOUND to those who cannot see it', async () => {
-      const chapterList = await createReadingList(t, organiser, chapterA.id, { visibility: 'CHAPTER' });
-      const publicList = await createReadingList(t, organiser, chapterA.id, { visibility: 'PUBLIC' });
+      const chapterList = await createReadingList(t, w.organiser, w.chapterA.id, { visibility: 'CHAPTER' });
+      const publicList = await createReadingList(t, w.organiser, w.chapterA.id, { visibility: 'PUBLIC' });
       const input = { title: 'Hijacked' };
-      fails(await t.gql(UPDATE, { id: chapterList.id, input }, memberA.token), 'FORBIDDEN');
-      fails(await t.gql(DELETE, { id: chapterList.id }, memberA.token), 'FORBIDDEN');
-      fails(await t.gql(UPDATE, { id: publicList.id, input }, organiserB.token), 'FORBIDDEN');
-      fails(await t.gql(DELETE, { id: publicList.id }, stranger.token), 'FORBIDDEN');
-      fails(await t.gql(UPDATE, { id: publicList.id, input }, readKey), 'FORBIDDEN');
-      const hidden = fails(await t.gql(UPDATE, { id: chapterList.id, input }, organiserB.token), 'NOT_FOUND');
-      const missing = fails(await t.gql(UPDATE, { id: randomUUID(), input }, organiserB.token), 'NOT_FOUND');
+      fails(await t.gql(UPDATE, { id: chapterList.id, input }, w.memberA.token), 'FORBIDDEN');
+      fails(await t.gql(DELETE, { id: chapterList.id }, w.memberA.token), 'FORBIDDEN');
+      fails(await t.gql(UPDATE, { id: publicList.id, input }, w.organiserB.token), 'FORBIDDEN');
+      fails(await t.gql(DELETE, { id: publicList.id }, w.stranger.token), 'FORBIDDEN');
+      fails(await t.gql(UPDATE, { id: publicList.id, input }, w.readKey), 'FORBIDDEN');
+      const hidden = fails(await t.gql(UPDATE, { id: chapterList.id, input }, w.organiserB.token), 'NOT_FOUND');
+      const missing = fails(await t.gql(UPDATE, { id: randomUUID(), input }, w.organiserB.token), 'NOT_FOUND');
       expect(hidden.message).toBe(missing.message);
-      fails(await t.gql(DELETE, { id: chapterList.id }, stranger.token), 'NOT_FOUND');
-      fails(await t.gql(DELETE, { id: chapterList.id }, otherWriteKey), 'NOT_FOUND');
+      fails(await t.gql(DELETE, { id: chapterList.id }, w.stranger.token), 'NOT_FOUND');
+      fails(await t.gql(DELETE, { id: chapterList.id }, w.otherWriteKey), 'NOT_FOUND');
       fails(await t.gql(UPDATE, { id: publicList.id, input }), 'UNAUTHENTICATED');
-      expect((await listAs(chapterList.id, organiser.token)).title).toBe(chapterList.title);
-      expect((await listAs(publicList.id, organiser.token)).title).toBe(publicList.title);
+      expect((await listAs(chapterList.id, w.organiser.token)).title).toBe(chapterList.title);
+      expect((await listAs(publicList.id, w.organiser.token)).title).toBe(publicList.title);
     });
 
     it('deletes the list with its items, shares and statuses', async () => {
-      const list = await createReadingList(t, organiser, chapterA.id, { visibility: 'PUBLIC' });
-      const a = await addReadingListItem(t, organiser, list.id);
-      await addReadingListItem(t, organiser, list.id);
-      ok(await t.gql(SHARE, { listId: list.id, chapterId: chapterB.id }, organiser.token));
-      ok(await t.gql(SET_STATUS, { itemId: a.id, status: 'READ' }, memberA.token));
-      expect(ok(await t.gql(DELETE, { id: list.id }, organiser.token)).deleteReadingList).toBe(true);
-      expect(await listAs(list.id, organiser.token)).toBeNull();
+      const list = await createReadingList(t, w.organiser, w.chapterA.id, { visibility: 'PUBLIC' });
+      const a = await addReadingListItem(t, w.organiser, list.id);
+      await addReadingListItem(t, w.organiser, list.id);
+      ok(await t.gql(SHARE, { listId: list.id, chapterId: w.chapterB.id }, w.organiser.token));
+      ok(await t.gql(SET_STATUS, { itemId: a.id, status: 'READ' }, w.memberA.token));
+      expect(ok(await t.gql(DELETE, { id: list.id }, w.organiser.token)).deleteReadingList).toBe(true);
+      expect(await listAs(list.id, w.organiser.token)).toBeNull();
       const counts = (
         await db.query(
           `SELECT (SELECT count(*) FROM reading_list_items WHERE list_id = $1)::int AS items,
@@ -225,14 +230,14 @@ describe('reading lists', () => {
         )
       ).rows[0];
       expect(counts).toEqual({ items: 0, shares: 0, statuses: 0 });
-      fails(await t.gql(DELETE, { id: list.id }, organiser.token), 'NOT_FOUND');
-      fails(await t.gql(SET_STATUS, { itemId: a.id, status: 'READ' }, memberA.token), 'NOT_FOUND');
+      fails(await t.gql(DELETE, { id: list.id }, w.organiser.token), 'NOT_FOUND');
+      fails(await t.gql(SET_STATUS, { itemId: a.id, status: 'READ' }, w.memberA.token), 'NOT_FOUND');
     });
 
     describe('validation', () => {
       let list: { id: string };
       beforeAll(async () => {
-        list = await createReadingList(t, organiser, chapterA.id);
+        list = await createReadingList(t, w.organiser, w.chapterA.id);
       });
 
       it.each([
@@ -242,14 +247,14 @@ describe('reading lists', () => {
         [{ description: 'x'.repeat(20_001) }, 'description'],
         [{ chapterId: 'not-an-id' }, 'chapterId'],
       ])('createReadingList refuses %j naming %s', async (extra, field) => {
-        badInput(await t.gql(CREATE, { input: { chapterId: chapterA.id, title: 'Fine', ...extra } }, organiser.token), field);
+        badInput(await t.gql(CREATE, { input: { chapterId: w.chapterA.id, title: 'Fine', ...extra } }, w.organiser.token), field);
       });
 
       it.each([
         [{ title: '' }, 'title'],
         [{ description: 'x'.repeat(20_001) }, 'description'],
       ])('updateReadingList refuses %j naming %s', async (extra, field) => {
-        badInput(await t.gql(UPDATE, { id: list.id, input: extra }, organiser.token), field);
+        badInput(await t.gql(UPDATE, { id: list.id, input: extra }, w.organiser.token), field);
       });
 
       it.each([
@@ -270,18 +275,18 @@ describe('reading lists', () => {
         [{ discussionQuestions: ['x'.repeat(1001)] }, 'discussionQuestions'],
         [{ note: 'x'.repeat(20_001) }, 'note'],
       ])('addReadingListItem refuses %j naming %s and adds nothing', async (extra, field) => {
-        badInput(await add(organiser.token, list.id, extra), field);
+        badInput(await add(w.organiser.token, list.id, extra), field);
         expect(await sqlItemCount(list.id)).toBe(0);
         expect(await sqlPositions(list.id)).toEqual([]);
       });
 
       it('accepts 20 discussion questions and trims authors', async () => {
         const res = ok(
-          await add(organiser.token, list.id, { authors: ['  Eduardo Galeano '], discussionQuestions: range(1, 20).map((i) => `Question ${i}?`) }),
+          await add(w.organiser.token, list.id, { authors: ['  Eduardo Galeano '], discussionQuestions: range(1, 20).map((i) => `Question ${i}?`) }),
         ).addReadingListItem;
         expect(res.authors).toEqual(['Eduardo Galeano']);
         expect(res.discussionQuestions).toHaveLength(20);
-        ok(await t.gql(REMOVE, { itemId: res.id }, organiser.token));
+        ok(await t.gql(REMOVE, { itemId: res.id }, w.organiser.token));
       });
 
       it.each([
@@ -292,34 +297,34 @@ describe('reading lists', () => {
         [{ title: '' }, 'title'],
         [{ discussionQuestions: range(1, 21).map((i) => `Q${i}`) }, 'discussionQuestions'],
       ])('updateReadingListItem refuses %j naming %s and changes nothing', async (extra, field) => {
-        const added = await addReadingListItem(t, organiser, list.id, { url: 'https://example.org/a', isbn: '9780306406157', year: 1971 });
-        const res = await t.gql(UPDATE_ITEM, { itemId: added.id, input: extra }, organiser.token);
+        const added = await addReadingListItem(t, w.organiser, list.id, { url: 'https://example.org/a', isbn: '9780306406157', year: 1971 });
+        const res = await t.gql(UPDATE_ITEM, { itemId: added.id, input: extra }, w.organiser.token);
         const error = fails(res, 'BAD_USER_INPUT');
         const keys = Object.keys(error.extensions.fields ?? {});
         expect(keys).toHaveLength(1);
         expect(keys[0]).toBe(field);
-        expect((await itemsOf(list.id, organiser.token)).find((i) => i.id === added.id)).toMatchObject({
+        expect((await itemsOf(list.id, w.organiser.token)).find((i) => i.id === added.id)).toMatchObject({
           title: added.title,
           url: 'https://example.org/a',
           isbn: '9780306406157',
           year: 1971,
           authors: [],
         });
-        ok(await t.gql(REMOVE, { itemId: added.id }, organiser.token));
+        ok(await t.gql(REMOVE, { itemId: added.id }, w.organiser.token));
       });
 
       it('stores every ISBN as ISBN-13 and returns it so; null clears it', async () => {
-        const withX = ok(await add(organiser.token, list.id, { isbn: '080442957x', year: 1977, url: 'https://example.org/book' })).addReadingListItem;
+        const withX = ok(await add(w.organiser.token, list.id, { isbn: '080442957x', year: 1977, url: 'https://example.org/book' })).addReadingListItem;
         expect(withX).toMatchObject({ isbn: '9780804429573', year: 1977, url: 'https://example.org/book' });
-        const hyphenated = ok(await add(organiser.token, list.id, { isbn: '978-0-306-40615-7' })).addReadingListItem;
+        const hyphenated = ok(await add(w.organiser.token, list.id, { isbn: '978-0-306-40615-7' })).addReadingListItem;
         expect(hyphenated.isbn).toBe('9780306406157');
-        const updated = ok(await t.gql(UPDATE_ITEM, { itemId: hyphenated.id, input: { isbn: '0-306-40615-2' } }, organiser.token)).updateReadingListItem;
+        const updated = ok(await t.gql(UPDATE_ITEM, { itemId: hyphenated.id, input: { isbn: '0-306-40615-2' } }, w.organiser.token)).updateReadingListItem;
         expect(updated.isbn).toBe('9780306406157');
         const rows = (await db.query(`SELECT isbn FROM reading_list_items WHERE id = ANY($1) ORDER BY position`, [[withX.id, hyphenated.id]])).rows;
         expect(rows.map((r) => r.isbn)).toEqual(['9780804429573', '9780306406157']);
-        const cleared = ok(await t.gql(UPDATE_ITEM, { itemId: withX.id, input: { isbn: null, year: null, url: null } }, organiser.token)).updateReadingListItem;
+        const cleared = ok(await t.gql(UPDATE_ITEM, { itemId: withX.id, input: { isbn: null, year: null, url: null } }, w.organiser.token)).updateReadingListItem;
         expect(cleared).toMatchObject({ isbn: null, year: null, url: null, title: withX.title });
-        for (const id of [withX.id, hyphenated.id]) ok(await t.gql(REMOVE, { itemId: id }, organiser.token));
+        for (const id of [withX.id, hyphenated.id]) ok(await t.gql(REMOVE, { itemId: id }, w.organiser.token));
         expect(await sqlItemCount(list.id)).toBe(0);
       });
     });
@@ -327,29 +332,29 @@ describe('reading lists', () => {
 
   describe('item positions', () => {
     it('adds at the end, inserts at a position, refuses beyond n+1, moves both ways and closes gaps on removal', async () => {
-      const list = await createReadingList(t, organiser, chapterA.id);
+      const list = await createReadingList(t, w.organiser, w.chapterA.id);
       for (const title of ['A', 'B', 'C']) {
-        const added = ok(await add(organiser.token, list.id, { title })).addReadingListItem;
+        const added = ok(await add(w.organiser.token, list.id, { title })).addReadingListItem;
         expect(added.position).toBe(['A', 'B', 'C'].indexOf(title) + 1);
       }
       expect(await expectGapless(list.id, 3)).toEqual(['A', 'B', 'C']);
 
-      expect(ok(await add(organiser.token, list.id, { title: 'Z' }, 1)).addReadingListItem.position).toBe(1);
+      expect(ok(await add(w.organiser.token, list.id, { title: 'Z' }, 1)).addReadingListItem.position).toBe(1);
       expect(await expectGapless(list.id, 4)).toEqual(['Z', 'A', 'B', 'C']);
-      expect(ok(await add(organiser.token, list.id, { title: 'M' }, 3)).addReadingListItem.position).toBe(3);
+      expect(ok(await add(w.organiser.token, list.id, { title: 'M' }, 3)).addReadingListItem.position).toBe(3);
       expect(await expectGapless(list.id, 5)).toEqual(['Z', 'A', 'M', 'B', 'C']);
-      expect(ok(await add(organiser.token, list.id, { title: 'E' }, 6)).addReadingListItem.position).toBe(6);
+      expect(ok(await add(w.organiser.token, list.id, { title: 'E' }, 6)).addReadingListItem.position).toBe(6);
       expect(await expectGapless(list.id, 6)).toEqual(['Z', 'A', 'M', 'B', 'C', 'E']);
 
-      badInput(await add(organiser.token, list.id, { title: 'far' }, 8), 'position');
-      badInput(await add(organiser.token, list.id, { title: 'zero' }, 0), 'position');
-      badInput(await add(organiser.token, list.id, { title: 'negative' }, -1), 'position');
+      badInput(await add(w.organiser.token, list.id, { title: 'far' }, 8), 'position');
+      badInput(await add(w.organiser.token, list.id, { title: 'zero' }, 0), 'position');
+      badInput(await add(w.organiser.token, list.id, { title: 'negative' }, -1), 'position');
       expect(await expectGapless(list.id, 6)).toEqual(['Z', 'A', 'M', 'B', 'C', 'E']);
 
-      const byTitle = async () => Object.fromEntries((await itemsOf(list.id, organiser.token)).map((i) => [i.title, i.id]));
+      const byTitle = async () => Object.fromEntries((await itemsOf(list.id, w.organiser.token)).map((i) => [i.title, i.id]));
       const ids = await byTitle();
       // down: Z from 1 to 4
-      const moved = ok(await t.gql(MOVE, { itemId: ids.Z, position: 4 }, organiser.token)).moveReadingListItem;
+      const moved = ok(await t.gql(MOVE, { itemId: ids.Z, position: 4 }, w.organiser.token)).moveReadingListItem;
       expect(moved.items.map((i: any) => [i.position, i.title])).toEqual([
         [1, 'A'],
         [2, 'M'],
@@ -360,40 +365,40 @@ describe('reading lists', () => {
       ]);
       expect(await expectGapless(list.id, 6)).toEqual(['A', 'M', 'B', 'Z', 'C', 'E']);
       // up: E from 6 to 2
-      ok(await t.gql(MOVE, { itemId: ids.E, position: 2 }, organiser.token));
+      ok(await t.gql(MOVE, { itemId: ids.E, position: 2 }, w.organiser.token));
       expect(await expectGapless(list.id, 6)).toEqual(['A', 'E', 'M', 'B', 'Z', 'C']);
       // to the same place: nothing changes
-      ok(await t.gql(MOVE, { itemId: ids.M, position: 3 }, organiser.token));
+      ok(await t.gql(MOVE, { itemId: ids.M, position: 3 }, w.organiser.token));
       expect(await expectGapless(list.id, 6)).toEqual(['A', 'E', 'M', 'B', 'Z', 'C']);
       // to the ends
-      ok(await t.gql(MOVE, { itemId: ids.C, position: 1 }, organiser.token));
-      ok(await t.gql(MOVE, { itemId: ids.A, position: 6 }, organiser.token));
+      ok(await t.gql(MOVE, { itemId: ids.C, position: 1 }, w.organiser.token));
+      ok(await t.gql(MOVE, { itemId: ids.A, position: 6 }, w.organiser.token));
       expect(await expectGapless(list.id, 6)).toEqual(['C', 'E', 'M', 'B', 'Z', 'A']);
-      badInput(await t.gql(MOVE, { itemId: ids.A, position: 7 }, organiser.token), 'position');
-      badInput(await t.gql(MOVE, { itemId: ids.A, position: 0 }, organiser.token), 'position');
-      fails(await t.gql(MOVE, { itemId: ids.A, position: 2 }, memberA.token), 'FORBIDDEN');
-      fails(await t.gql(MOVE, { itemId: randomUUID(), position: 1 }, organiser.token), 'NOT_FOUND');
+      badInput(await t.gql(MOVE, { itemId: ids.A, position: 7 }, w.organiser.token), 'position');
+      badInput(await t.gql(MOVE, { itemId: ids.A, position: 0 }, w.organiser.token), 'position');
+      fails(await t.gql(MOVE, { itemId: ids.A, position: 2 }, w.memberA.token), 'FORBIDDEN');
+      fails(await t.gql(MOVE, { itemId: randomUUID(), position: 1 }, w.organiser.token), 'NOT_FOUND');
       expect(await expectGapless(list.id, 6)).toEqual(['C', 'E', 'M', 'B', 'Z', 'A']);
 
       // remove from the middle, the start and the end
-      expect(ok(await t.gql(REMOVE, { itemId: ids.M }, organiser.token)).removeReadingListItem).toBe(true);
+      expect(ok(await t.gql(REMOVE, { itemId: ids.M }, w.organiser.token)).removeReadingListItem).toBe(true);
       expect(await expectGapless(list.id, 5)).toEqual(['C', 'E', 'B', 'Z', 'A']);
-      ok(await t.gql(REMOVE, { itemId: ids.C }, organiser.token));
-      ok(await t.gql(REMOVE, { itemId: ids.A }, organiser.token));
+      ok(await t.gql(REMOVE, { itemId: ids.C }, w.organiser.token));
+      ok(await t.gql(REMOVE, { itemId: ids.A }, w.organiser.token));
       expect(await expectGapless(list.id, 3)).toEqual(['E', 'B', 'Z']);
-      fails(await t.gql(REMOVE, { itemId: ids.B }, memberA.token), 'FORBIDDEN');
-      fails(await t.gql(REMOVE, { itemId: ids.M }, organiser.token), 'NOT_FOUND');
+      fails(await t.gql(REMOVE, { itemId: ids.B }, w.memberA.token), 'FORBIDDEN');
+      fails(await t.gql(REMOVE, { itemId: ids.M }, w.organiser.token), 'NOT_FOUND');
       expect(await expectGapless(list.id, 3)).toEqual(['E', 'B', 'Z']);
       // positions are not input of updateReadingListItem: an update keeps the order
-      ok(await t.gql(UPDATE_ITEM, { itemId: ids.B, input: { title: 'B2' } }, organiser.token));
+      ok(await t.gql(UPDATE_ITEM, { itemId: ids.B, input: { title: 'B2' } }, w.organiser.token));
       expect(await expectGapless(list.id, 3)).toEqual(['E', 'B2', 'Z']);
     });
   });
 
   describe('concurrency', () => {
     it.each([1, 2])('keeps positions exactly 1..n under concurrent adds, moves and removals (round %i)', async () => {
-      const list = await createReadingList(t, organiser, chapterA.id);
-      const adds = await Promise.all(range(1, 20).map((i) => add(i % 2 ? organiser.token : writeKey, list.id, { title: `c${i}` })));
+      const list = await createReadingList(t, w.organiser, w.chapterA.id);
+      const adds = await Promise.all(range(1, 20).map((i) => add(i % 2 ? w.organiser.token : w.writeKey, list.id, { title: `c${i}` })));
       const added = adds.map((res) => ok(res).addReadingListItem);
       expect(added.map((i) => i.position).sort((a, b) => a - b)).toEqual(range(1, 20));
       const titles = await expectGapless(list.id, 20);
@@ -404,9 +409,9 @@ describe('reading lists', () => {
       const movers = shuffled.slice(0, 10);
       const removed = shuffled.slice(10, 13);
       const mixed = await Promise.all([
-        ...movers.map((m) => t.gql(MOVE, { itemId: m.id, position: pick(range(1, 17)) }, organiser.token)),
-        ...removed.map((r) => t.gql(REMOVE, { itemId: r.id }, writeKey)),
-        ...range(1, 5).map((i) => add(organiser.token, list.id, { title: `d${i}` }, i % 2 ? pick(range(1, 18)) : undefined)),
+        ...movers.map((m) => t.gql(MOVE, { itemId: m.id, position: pick(range(1, 17)) }, w.organiser.token)),
+        ...removed.map((r) => t.gql(REMOVE, { itemId: r.id }, w.writeKey)),
+        ...range(1, 5).map((i) => add(w.organiser.token, list.id, { title: `d${i}` }, i % 2 ? pick(range(1, 18)) : undefined)),
       ]);
       for (const res of mixed) ok(res);
       const after = await expectGapless(list.id, 22);
@@ -424,17 +429,17 @@ describe('reading lists', () => {
     let chapterItem: { id: string };
 
     beforeAll(async () => {
-      publicList = await createReadingList(t, organiser, chapterA.id, { visibility: 'PUBLIC', title: `Public ${unique()}` });
-      orgList = await createReadingList(t, organiser, chapterA.id, { visibility: 'ORGANISATION', title: `Org ${unique()}` });
-      chapterList = await createReadingList(t, organiser, chapterA.id, { visibility: 'CHAPTER', title: `Chapter ${unique()}` });
-      chapterItem = await addReadingListItem(t, organiser, chapterList.id, { title: 'Open Veins of Latin America' });
+      publicList = await createReadingList(t, w.organiser, w.chapterA.id, { visibility: 'PUBLIC', title: `Public ${unique()}` });
+      orgList = await createReadingList(t, w.organiser, w.chapterA.id, { visibility: 'ORGANISATION', title: `Org ${unique()}` });
+      chapterList = await createReadingList(t, w.organiser, w.chapterA.id, { visibility: 'CHAPTER', title: `Chapter ${unique()}` });
+      chapterItem = await addReadingListItem(t, w.organiser, chapterList.id, { title: 'Open Veins of Latin America' });
     });
 
     /** Whether `token` reads the list through readingList(id), readingLists(filter) and Chapter.readingLists, all agreeing. */
     const reads = async (listId: string, token?: string): Promise<boolean> => {
       const byId = ok(await t.gql(LIST, { id: listId }, token)).readingList;
-      const inList = ok(await t.gql(LISTS, { filter: { chapterId: chapterA.id }, first: 100 }, token)).readingLists.edges.some((e: any) => e.node.id === listId);
-      const inChapter = ok(await t.gql(CHAPTER_LISTS, { id: chapterA.id, first: 100 }, token)).chapter.readingLists.edges.some((e: any) => e.node.id === listId);
+      const inList = ok(await t.gql(LISTS, { filter: { chapterId: w.chapterA.id }, first: 100 }, token)).readingLists.edges.some((e: any) => e.node.id === listId);
+      const inChapter = ok(await t.gql(CHAPTER_LISTS, { id: w.chapterA.id, first: 100 }, token)).chapter.readingLists.edges.some((e: any) => e.node.id === listId);
       expect({ inList, inChapter }).toEqual({ inList: byId !== null, inChapter: byId !== null });
       return byId !== null;
     };
@@ -442,17 +447,17 @@ describe('reading lists', () => {
     it('shows each visibility to exactly the right readers', async () => {
       const viewers: Array<[string, string | undefined, [boolean, boolean, boolean]]> = [
         ['anonymous', undefined, [true, false, false]],
-        ['stranger', stranger.token, [true, false, false]],
-        ['member of another organisation', outsiderMember.token, [true, false, false]],
-        ['organiser in another organisation', outsider.token, [true, false, false]],
-        ['member of another chapter of the organisation', memberB.token, [true, true, false]],
-        ['organiser of another chapter of the organisation', organiserB.token, [true, true, false]],
-        ['member of the chapter', memberA.token, [true, true, true]],
-        ['organiser of the chapter', organiser.token, [true, true, true]],
-        ['admin of the organisation', admin.token, [true, true, true]],
-        ['READING_LISTS_READ key', readKey, [true, true, true]],
-        ['READING_LISTS_WRITE key', writeKey, [true, true, true]],
-        ['key of another organisation', otherWriteKey, [true, false, false]],
+        ['stranger', w.stranger.token, [true, false, false]],
+        ['member of another organisation', w.outsiderMember.token, [true, false, false]],
+        ['organiser in another organisation', w.outsider.token, [true, false, false]],
+        ['member of another chapter of the organisation', w.memberB.token, [true, true, false]],
+        ['organiser of another chapter of the organisation', w.organiserB.token, [true, true, false]],
+        ['member of the chapter', w.memberA.token, [true, true, true]],
+        ['organiser of the chapter', w.organiser.token, [true, true, true]],
+        ['admin of the organisation', w.admin.token, [true, true, true]],
+        ['READING_LISTS_READ key', w.readKey, [true, true, true]],
+        ['READING_LISTS_WRITE key', w.writeKey, [true, true, true]],
+        ['key of another organisation', w.otherWriteKey, [true, false, false]],
       ];
       const seen: Record<string, [boolean, boolean, boolean]> = {};
       const expected: Record<string, [boolean, boolean, boolean]> = {};
@@ -464,94 +469,94 @@ describe('reading lists', () => {
     });
 
     it('hides a list from those who cannot see it with NOT_FOUND on every mutation, the same as a missing one', async () => {
-      const missingList = fails(await t.gql(UPDATE, { id: randomUUID(), input: { title: 'x' } }, memberB.token), 'NOT_FOUND').message;
-      const missingItem = fails(await t.gql(UPDATE_ITEM, { itemId: randomUUID(), input: { title: 'x' } }, memberB.token), 'NOT_FOUND').message;
-      for (const token of [memberB.token, organiserB.token, stranger.token, outsider.token]) {
+      const missingList = fails(await t.gql(UPDATE, { id: randomUUID(), input: { title: 'x' } }, w.memberB.token), 'NOT_FOUND').message;
+      const missingItem = fails(await t.gql(UPDATE_ITEM, { itemId: randomUUID(), input: { title: 'x' } }, w.memberB.token), 'NOT_FOUND').message;
+      for (const token of [w.memberB.token, w.organiserB.token, w.stranger.token, w.outsider.token]) {
         expect(fails(await t.gql(UPDATE, { id: chapterList.id, input: { title: 'x' } }, token), 'NOT_FOUND').message).toBe(missingList);
         fails(await t.gql(DELETE, { id: chapterList.id }, token), 'NOT_FOUND');
         fails(await add(token, chapterList.id), 'NOT_FOUND');
         expect(fails(await t.gql(UPDATE_ITEM, { itemId: chapterItem.id, input: { title: 'x' } }, token), 'NOT_FOUND').message).toBe(missingItem);
         fails(await t.gql(MOVE, { itemId: chapterItem.id, position: 1 }, token), 'NOT_FOUND');
         fails(await t.gql(REMOVE, { itemId: chapterItem.id }, token), 'NOT_FOUND');
-        fails(await t.gql(SHARE, { listId: chapterList.id, chapterId: chapterB.id }, token), 'NOT_FOUND');
-        fails(await t.gql(UNSHARE, { listId: chapterList.id, chapterId: chapterB.id }, token), 'NOT_FOUND');
-        fails(await t.gql(FORK, { listId: chapterList.id, chapterId: chapterB.id }, token), 'NOT_FOUND');
+        fails(await t.gql(SHARE, { listId: chapterList.id, chapterId: w.chapterB.id }, token), 'NOT_FOUND');
+        fails(await t.gql(UNSHARE, { listId: chapterList.id, chapterId: w.chapterB.id }, token), 'NOT_FOUND');
+        fails(await t.gql(FORK, { listId: chapterList.id, chapterId: w.chapterB.id }, token), 'NOT_FOUND');
         fails(await t.gql(SET_STATUS, { itemId: chapterItem.id, status: 'READ' }, token), 'NOT_FOUND');
       }
-      fails(await t.gql(UPDATE, { id: orgList.id, input: { title: 'x' } }, stranger.token), 'NOT_FOUND');
-      const list = await listAs(chapterList.id, organiser.token);
+      fails(await t.gql(UPDATE, { id: orgList.id, input: { title: 'x' } }, w.stranger.token), 'NOT_FOUND');
+      const list = await listAs(chapterList.id, w.organiser.token);
       expect(list).toMatchObject({ title: chapterList.title, itemCount: 1, sharedWith: [] });
       expect(list.items.map((i: any) => i.title)).toEqual(['Open Veins of Latin America']);
     });
 
     it('answers FORBIDDEN to those who see a list but may not manage it', async () => {
       for (const [token, listId] of [
-        [memberA.token, chapterList.id],
-        [memberB.token, orgList.id],
-        [organiserB.token, publicList.id],
-        [stranger.token, publicList.id],
-        [readKey, chapterList.id],
+        [w.memberA.token, chapterList.id],
+        [w.memberB.token, orgList.id],
+        [w.organiserB.token, publicList.id],
+        [w.stranger.token, publicList.id],
+        [w.readKey, chapterList.id],
       ] as const) {
         fails(await t.gql(UPDATE, { id: listId, input: { title: 'x' } }, token), 'FORBIDDEN');
         fails(await add(token, listId), 'FORBIDDEN');
-        fails(await t.gql(SHARE, { listId, chapterId: chapterC.id }, token), 'FORBIDDEN');
-        fails(await t.gql(UNSHARE, { listId, chapterId: chapterC.id }, token), 'FORBIDDEN');
+        fails(await t.gql(SHARE, { listId, chapterId: w.chapterC.id }, token), 'FORBIDDEN');
+        fails(await t.gql(UNSHARE, { listId, chapterId: w.chapterC.id }, token), 'FORBIDDEN');
       }
-      fails(await t.gql(UPDATE_ITEM, { itemId: chapterItem.id, input: { title: 'x' } }, memberA.token), 'FORBIDDEN');
-      expect((await listAs(chapterList.id, organiser.token)).sharedWith).toEqual([]);
+      fails(await t.gql(UPDATE_ITEM, { itemId: chapterItem.id, input: { title: 'x' } }, w.memberA.token), 'FORBIDDEN');
+      expect((await listAs(chapterList.id, w.organiser.token)).sharedWith).toEqual([]);
     });
 
     it('lets members of a chapter it is shared with read a CHAPTER list until it is unshared', async () => {
-      expect(await reads(chapterList.id, memberC.token)).toBe(false);
-      const shared = ok(await t.gql(SHARE, { listId: chapterList.id, chapterId: chapterC.id }, organiser.token)).shareReadingList;
-      expect(shared.sharedWith).toEqual([{ id: chapterC.id }]);
+      expect(await reads(chapterList.id, w.memberC.token)).toBe(false);
+      const shared = ok(await t.gql(SHARE, { listId: chapterList.id, chapterId: w.chapterC.id }, w.organiser.token)).shareReadingList;
+      expect(shared.sharedWith).toEqual([{ id: w.chapterC.id }]);
       // sharing twice changes nothing
-      expect(ok(await t.gql(SHARE, { listId: chapterList.id, chapterId: chapterC.id }, organiser.token)).shareReadingList.sharedWith).toEqual([{ id: chapterC.id }]);
-      expect(await reads(chapterList.id, memberC.token)).toBe(true);
-      const seen = await listAs(chapterList.id, memberC.token);
+      expect(ok(await t.gql(SHARE, { listId: chapterList.id, chapterId: w.chapterC.id }, w.organiser.token)).shareReadingList.sharedWith).toEqual([{ id: w.chapterC.id }]);
+      expect(await reads(chapterList.id, w.memberC.token)).toBe(true);
+      const seen = await listAs(chapterList.id, w.memberC.token);
       expect(seen.items.map((i: any) => i.title)).toEqual(['Open Veins of Latin America']);
-      expect(seen.sharedWith).toEqual([{ id: chapterC.id }]);
+      expect(seen.sharedWith).toEqual([{ id: w.chapterC.id }]);
       // read access only: a member of the shared chapter may keep a status but not edit
-      expect(ok(await t.gql(SET_STATUS, { itemId: chapterItem.id, status: 'READING' }, memberC.token)).setReadingStatus.viewerStatus).toBe('READING');
-      fails(await t.gql(UPDATE, { id: chapterList.id, input: { title: 'x' } }, memberC.token), 'FORBIDDEN');
+      expect(ok(await t.gql(SET_STATUS, { itemId: chapterItem.id, status: 'READING' }, w.memberC.token)).setReadingStatus.viewerStatus).toBe('READING');
+      fails(await t.gql(UPDATE, { id: chapterList.id, input: { title: 'x' } }, w.memberC.token), 'FORBIDDEN');
       // still invisible to members of chapters it is not shared with
-      expect(await reads(chapterList.id, memberB.token)).toBe(false);
+      expect(await reads(chapterList.id, w.memberB.token)).toBe(false);
 
-      const unshared = ok(await t.gql(UNSHARE, { listId: chapterList.id, chapterId: chapterC.id }, organiser.token)).unshareReadingList;
+      const unshared = ok(await t.gql(UNSHARE, { listId: chapterList.id, chapterId: w.chapterC.id }, w.organiser.token)).unshareReadingList;
       expect(unshared.sharedWith).toEqual([]);
-      expect(await reads(chapterList.id, memberC.token)).toBe(false);
-      fails(await t.gql(SET_STATUS, { itemId: chapterItem.id, status: 'READ' }, memberC.token), 'NOT_FOUND');
-      ok(await t.gql(SET_STATUS, { itemId: chapterItem.id, status: null }, memberA.token));
+      expect(await reads(chapterList.id, w.memberC.token)).toBe(false);
+      fails(await t.gql(SET_STATUS, { itemId: chapterItem.id, status: 'READ' }, w.memberC.token), 'NOT_FOUND');
+      ok(await t.gql(SET_STATUS, { itemId: chapterItem.id, status: null }, w.memberA.token));
     });
 
     it('shares with the organisation admin and a READING_LISTS_WRITE key too, and refuses the owning chapter', async () => {
-      expect(ok(await t.gql(SHARE, { listId: chapterList.id, chapterId: chapterB.id }, writeKey)).shareReadingList.sharedWith).toEqual([{ id: chapterB.id }]);
-      expect(await reads(chapterList.id, memberB.token)).toBe(true);
-      expect(ok(await t.gql(SHARE, { listId: chapterList.id, chapterId: chapterC.id }, admin.token)).shareReadingList.sharedWith.map((c: any) => c.id).sort()).toEqual(
-        [chapterB.id, chapterC.id].sort(),
+      expect(ok(await t.gql(SHARE, { listId: chapterList.id, chapterId: w.chapterB.id }, w.writeKey)).shareReadingList.sharedWith).toEqual([{ id: w.chapterB.id }]);
+      expect(await reads(chapterList.id, w.memberB.token)).toBe(true);
+      expect(ok(await t.gql(SHARE, { listId: chapterList.id, chapterId: w.chapterC.id }, w.admin.token)).shareReadingList.sharedWith.map((c: any) => c.id).sort()).toEqual(
+        [w.chapterB.id, w.chapterC.id].sort(),
       );
-      badInput(await t.gql(SHARE, { listId: chapterList.id, chapterId: chapterA.id }, organiser.token), 'chapterId');
-      fails(await t.gql(SHARE, { listId: chapterList.id, chapterId: randomUUID() }, organiser.token), 'NOT_FOUND');
-      ok(await t.gql(UNSHARE, { listId: chapterList.id, chapterId: chapterB.id }, writeKey));
-      ok(await t.gql(UNSHARE, { listId: chapterList.id, chapterId: chapterC.id }, admin.token));
-      expect(await reads(chapterList.id, memberB.token)).toBe(false);
-      expect((await listAs(chapterList.id, organiser.token)).sharedWith).toEqual([]);
+      badInput(await t.gql(SHARE, { listId: chapterList.id, chapterId: w.chapterA.id }, w.organiser.token), 'chapterId');
+      fails(await t.gql(SHARE, { listId: chapterList.id, chapterId: randomUUID() }, w.organiser.token), 'NOT_FOUND');
+      ok(await t.gql(UNSHARE, { listId: chapterList.id, chapterId: w.chapterB.id }, w.writeKey));
+      ok(await t.gql(UNSHARE, { listId: chapterList.id, chapterId: w.chapterC.id }, w.admin.token));
+      expect(await reads(chapterList.id, w.memberB.token)).toBe(false);
+      expect((await listAs(chapterList.id, w.organiser.token)).sharedWith).toEqual([]);
     });
 
     it("shares with another organisation's chapter only when the caller organises that chapter too", async () => {
-      fails(await t.gql(SHARE, { listId: chapterList.id, chapterId: otherChapter.id }, organiser.token), 'FORBIDDEN');
-      fails(await t.gql(SHARE, { listId: chapterList.id, chapterId: otherChapter.id }, admin.token), 'FORBIDDEN');
-      fails(await t.gql(SHARE, { listId: chapterList.id, chapterId: otherChapter.id }, writeKey), 'FORBIDDEN');
-      expect((await listAs(chapterList.id, organiser.token)).sharedWith).toEqual([]);
-      expect(await reads(chapterList.id, outsiderMember.token)).toBe(false);
+      fails(await t.gql(SHARE, { listId: chapterList.id, chapterId: w.otherChapter.id }, w.organiser.token), 'FORBIDDEN');
+      fails(await t.gql(SHARE, { listId: chapterList.id, chapterId: w.otherChapter.id }, w.admin.token), 'FORBIDDEN');
+      fails(await t.gql(SHARE, { listId: chapterList.id, chapterId: w.otherChapter.id }, w.writeKey), 'FORBIDDEN');
+      expect((await listAs(chapterList.id, w.organiser.token)).sharedWith).toEqual([]);
+      expect(await reads(chapterList.id, w.outsiderMember.token)).toBe(false);
 
-      const shared = ok(await t.gql(SHARE, { listId: chapterList.id, chapterId: otherChapter.id }, dual.token)).shareReadingList;
-      expect(shared.sharedWith).toEqual([{ id: otherChapter.id }]);
-      expect(await reads(chapterList.id, outsiderMember.token)).toBe(true);
+      const shared = ok(await t.gql(SHARE, { listId: chapterList.id, chapterId: w.otherChapter.id }, w.dual.token)).shareReadingList;
+      expect(shared.sharedWith).toEqual([{ id: w.otherChapter.id }]);
+      expect(await reads(chapterList.id, w.outsiderMember.token)).toBe(true);
       // reading does not make the other organisation's organiser a manager
-      fails(await t.gql(UPDATE, { id: chapterList.id, input: { title: 'x' } }, outsider.token), 'FORBIDDEN');
-      ok(await t.gql(UNSHARE, { listId: chapterList.id, chapterId: otherChapter.id }, organiser.token));
-      expect(await reads(chapterList.id, outsiderMember.token)).toBe(false);
+      fails(await t.gql(UPDATE, { id: chapterList.id, input: { title: 'x' } }, w.outsider.token), 'FORBIDDEN');
+      ok(await t.gql(UNSHARE, { listId: chapterList.id, chapterId: w.otherChapter.id }, w.organiser.token));
+      expect(await reads(chapterList.id, w.outsiderMember.token)).toBe(false);
     });
   });
 
@@ -560,8 +565,8 @@ describe('reading lists', () => {
     let sourceItems: any[];
 
     beforeAll(async () => {
-      source = await createReadingList(t, organiser, chapterA.id, { visibility: 'PUBLIC', title: `Forkable ${unique()}`, description: 'To be copied' });
-      await addReadingListItem(t, organiser, source.id, {
+      source = await createReadingList(t, w.organiser, w.chapterA.id, { visibility: 'PUBLIC', title: `Forkable ${unique()}`, description: 'To be copied' });
+      await addReadingListItem(t, w.organiser, source.id, {
         title: 'Caliban and the Witch',
         authors: ['Silvia Federici'],
         isbn: '1-57027-059-7',
@@ -570,22 +575,22 @@ describe('reading lists', () => {
         note: 'Start here.',
         discussionQuestions: ['Who benefits?', 'What changed?'],
       });
-      await addReadingListItem(t, organiser, source.id, { kind: 'VIDEO', title: 'The Take', authors: ['Avi Lewis', 'Naomi Klein'] });
-      await addReadingListItem(t, organiser, source.id, { kind: 'ARTICLE', title: 'Open letter' });
-      sourceItems = await itemsOf(source.id, organiser.token);
-      ok(await t.gql(SET_STATUS, { itemId: sourceItems[0].id, status: 'READ' }, memberA.token));
+      await addReadingListItem(t, w.organiser, source.id, { kind: 'VIDEO', title: 'The Take', authors: ['Avi Lewis', 'Naomi Klein'] });
+      await addReadingListItem(t, w.organiser, source.id, { kind: 'ARTICLE', title: 'Open letter' });
+      sourceItems = await itemsOf(source.id, w.organiser.token);
+      ok(await t.gql(SET_STATUS, { itemId: sourceItems[0].id, status: 'READ' }, w.memberA.token));
     });
 
     const strip = ({ id, readCount, viewerStatus, ...rest }: any) => rest;
 
     it('copies the list and every item into a chapter the caller organises, pointing back with forkedFrom', async () => {
-      const fork = ok(await t.gql(FORK, { listId: source.id, chapterId: chapterB.id }, organiserB.token)).forkReadingList;
+      const fork = ok(await t.gql(FORK, { listId: source.id, chapterId: w.chapterB.id }, w.organiserB.token)).forkReadingList;
       expect(fork.id).not.toBe(source.id);
       expect(fork).toMatchObject({
         title: (await listAs(source.id)).title,
         description: 'To be copied',
         visibility: 'PUBLIC',
-        chapter: { id: chapterB.id },
+        chapter: { id: w.chapterB.id },
         forkedFrom: { id: source.id },
         itemCount: 3,
         sharedWith: [],
@@ -601,21 +606,21 @@ describe('reading lists', () => {
     });
 
     it('keeps the fork and the original independent afterwards', async () => {
-      const fork = ok(await t.gql(FORK, { listId: source.id, chapterId: chapterB.id }, organiserB.token)).forkReadingList;
+      const fork = ok(await t.gql(FORK, { listId: source.id, chapterId: w.chapterB.id }, w.organiserB.token)).forkReadingList;
       const before = await listAs(source.id);
       // edits to the fork
-      ok(await t.gql(UPDATE, { id: fork.id, input: { title: 'Forked and renamed', description: 'Ours now' } }, organiserB.token));
-      ok(await add(organiserB.token, fork.id, { title: 'Only in the fork' }, 1));
-      ok(await t.gql(UPDATE_ITEM, { itemId: fork.items[1].id, input: { title: 'Renamed in fork', authors: ['Somebody'] } }, organiserB.token));
-      ok(await t.gql(REMOVE, { itemId: fork.items[2].id }, organiserB.token));
-      ok(await t.gql(MOVE, { itemId: fork.items[0].id, position: 3 }, organiserB.token));
+      ok(await t.gql(UPDATE, { id: fork.id, input: { title: 'Forked and renamed', description: 'Ours now' } }, w.organiserB.token));
+      ok(await add(w.organiserB.token, fork.id, { title: 'Only in the fork' }, 1));
+      ok(await t.gql(UPDATE_ITEM, { itemId: fork.items[1].id, input: { title: 'Renamed in fork', authors: ['Somebody'] } }, w.organiserB.token));
+      ok(await t.gql(REMOVE, { itemId: fork.items[2].id }, w.organiserB.token));
+      ok(await t.gql(MOVE, { itemId: fork.items[0].id, position: 3 }, w.organiserB.token));
       const afterFork = await listAs(source.id);
       expect({ ...afterFork, viewerProgress: null }).toEqual({ ...before, viewerProgress: null });
       // edits to the original
-      ok(await t.gql(UPDATE, { id: source.id, input: { title: `${before.title} (2nd ed.)` } }, organiser.token));
-      ok(await t.gql(UPDATE_ITEM, { itemId: sourceItems[0].id, input: { note: 'Changed in the original' } }, organiser.token));
-      const extra = ok(await add(organiser.token, source.id, { title: 'Only in the original' })).addReadingListItem;
-      const forkNow = await listAs(fork.id, organiserB.token);
+      ok(await t.gql(UPDATE, { id: source.id, input: { title: `${before.title} (2nd ed.)` } }, w.organiser.token));
+      ok(await t.gql(UPDATE_ITEM, { itemId: sourceItems[0].id, input: { note: 'Changed in the original' } }, w.organiser.token));
+      const extra = ok(await add(w.organiser.token, source.id, { title: 'Only in the original' })).addReadingListItem;
+      const forkNow = await listAs(fork.id, w.organiserB.token);
       expect(forkNow).toMatchObject({ title: 'Forked and renamed', description: 'Ours now', itemCount: 3, forkedFrom: { id: source.id, title: `${before.title} (2nd ed.)` } });
       expect(forkNow.items.map((i: any) => [i.position, i.title])).toEqual([
         [1, 'Only in the fork'],
@@ -627,38 +632,38 @@ describe('reading lists', () => {
       const sourceNow = await listAs(source.id);
       expect(sourceNow.items.map((i: any) => i.title)).toEqual(['Caliban and the Witch', 'The Take', 'Open letter', 'Only in the original']);
       expect(sourceNow.items[1].authors).toEqual(['Avi Lewis', 'Naomi Klein']);
-      ok(await t.gql(REMOVE, { itemId: extra.id }, organiser.token));
-      ok(await t.gql(UPDATE, { id: source.id, input: { title: before.title } }, organiser.token));
+      ok(await t.gql(REMOVE, { itemId: extra.id }, w.organiser.token));
+      ok(await t.gql(UPDATE, { id: source.id, input: { title: before.title } }, w.organiser.token));
     });
 
     it('refuses a chapter the caller does not organise with FORBIDDEN, and an invisible list with NOT_FOUND', async () => {
       const count = async () => (await db.query(`SELECT count(*)::int AS n FROM reading_lists WHERE forked_from_id IS NOT NULL`)).rows[0].n;
       const before = await count();
-      fails(await t.gql(FORK, { listId: source.id, chapterId: chapterA.id }, organiserB.token), 'FORBIDDEN');
-      fails(await t.gql(FORK, { listId: source.id, chapterId: chapterA.id }, memberA.token), 'FORBIDDEN');
-      fails(await t.gql(FORK, { listId: source.id, chapterId: otherChapter.id }, organiser.token), 'FORBIDDEN');
-      fails(await t.gql(FORK, { listId: source.id, chapterId: chapterB.id }, stranger.token), 'FORBIDDEN');
-      fails(await t.gql(FORK, { listId: source.id, chapterId: chapterB.id }, readKey), 'FORBIDDEN');
-      fails(await t.gql(FORK, { listId: source.id, chapterId: chapterB.id }), 'UNAUTHENTICATED');
-      const hidden = await createReadingList(t, organiser, chapterA.id, { visibility: 'CHAPTER' });
-      fails(await t.gql(FORK, { listId: hidden.id, chapterId: chapterB.id }, organiserB.token), 'NOT_FOUND');
-      fails(await t.gql(FORK, { listId: hidden.id, chapterId: otherChapter.id }, outsider.token), 'NOT_FOUND');
-      fails(await t.gql(FORK, { listId: randomUUID(), chapterId: chapterB.id }, organiserB.token), 'NOT_FOUND');
+      fails(await t.gql(FORK, { listId: source.id, chapterId: w.chapterA.id }, w.organiserB.token), 'FORBIDDEN');
+      fails(await t.gql(FORK, { listId: source.id, chapterId: w.chapterA.id }, w.memberA.token), 'FORBIDDEN');
+      fails(await t.gql(FORK, { listId: source.id, chapterId: w.otherChapter.id }, w.organiser.token), 'FORBIDDEN');
+      fails(await t.gql(FORK, { listId: source.id, chapterId: w.chapterB.id }, w.stranger.token), 'FORBIDDEN');
+      fails(await t.gql(FORK, { listId: source.id, chapterId: w.chapterB.id }, w.readKey), 'FORBIDDEN');
+      fails(await t.gql(FORK, { listId: source.id, chapterId: w.chapterB.id }), 'UNAUTHENTICATED');
+      const hidden = await createReadingList(t, w.organiser, w.chapterA.id, { visibility: 'CHAPTER' });
+      fails(await t.gql(FORK, { listId: hidden.id, chapterId: w.chapterB.id }, w.organiserB.token), 'NOT_FOUND');
+      fails(await t.gql(FORK, { listId: hidden.id, chapterId: w.otherChapter.id }, w.outsider.token), 'NOT_FOUND');
+      fails(await t.gql(FORK, { listId: randomUUID(), chapterId: w.chapterB.id }, w.organiserB.token), 'NOT_FOUND');
       expect(await count()).toBe(before);
     });
 
     it("forks into another organisation's chapter the caller organises; forkedFrom is null to those who cannot see the original", async () => {
-      const hidden = await createReadingList(t, organiser, chapterA.id, { visibility: 'CHAPTER', title: `Hidden ${unique()}` });
-      await addReadingListItem(t, organiser, hidden.id, { title: 'Secret reading' });
-      const fork = ok(await t.gql(FORK, { listId: hidden.id, chapterId: otherChapter.id }, dual.token)).forkReadingList;
-      expect(fork).toMatchObject({ chapter: { id: otherChapter.id }, forkedFrom: { id: hidden.id }, visibility: 'CHAPTER', itemCount: 1 });
-      const seen = await listAs(fork.id, outsiderMember.token);
+      const hidden = await createReadingList(t, w.organiser, w.chapterA.id, { visibility: 'CHAPTER', title: `Hidden ${unique()}` });
+      await addReadingListItem(t, w.organiser, hidden.id, { title: 'Secret reading' });
+      const fork = ok(await t.gql(FORK, { listId: hidden.id, chapterId: w.otherChapter.id }, w.dual.token)).forkReadingList;
+      expect(fork).toMatchObject({ chapter: { id: w.otherChapter.id }, forkedFrom: { id: hidden.id }, visibility: 'CHAPTER', itemCount: 1 });
+      const seen = await listAs(fork.id, w.outsiderMember.token);
       expect(seen).toMatchObject({ id: fork.id, forkedFrom: null });
       expect(seen.items.map((i: any) => i.title)).toEqual(['Secret reading']);
-      expect(await listAs(hidden.id, outsiderMember.token)).toBeNull();
+      expect(await listAs(hidden.id, w.outsiderMember.token)).toBeNull();
       // a fork survives the deletion of its original
-      ok(await t.gql(DELETE, { id: hidden.id }, organiser.token));
-      const orphan = await listAs(fork.id, dual.token);
+      ok(await t.gql(DELETE, { id: hidden.id }, w.organiser.token));
+      const orphan = await listAs(fork.id, w.dual.token);
       expect(orphan).toMatchObject({ forkedFrom: null, itemCount: 1 });
       expect(orphan.items.map((i: any) => i.title)).toEqual(['Secret reading']);
     });
@@ -669,9 +674,9 @@ describe('reading lists', () => {
     let items: Array<{ id: string }>;
 
     beforeAll(async () => {
-      list = await createReadingList(t, organiser, chapterA.id, { visibility: 'PUBLIC', title: `Status circle ${unique()}` });
+      list = await createReadingList(t, w.organiser, w.chapterA.id, { visibility: 'PUBLIC', title: `Status circle ${unique()}` });
       items = [];
-      for (const title of ['One', 'Two', 'Three']) items.push(await addReadingListItem(t, organiser, list.id, { title }));
+      for (const title of ['One', 'Two', 'Three']) items.push(await addReadingListItem(t, w.organiser, list.id, { title }));
     });
 
     const statusesSeenBy = async (token?: string) => (await itemsOf(list.id, token)).map((i) => i.viewerStatus);
@@ -682,98 +687,98 @@ describe('reading lists', () => {
         expect(res).toMatchObject({ id: items[i].id, viewerStatus: status });
         return res;
       };
-      await set(memberA, 0, 'READ');
-      await set(memberA, 1, 'READING');
-      await set(memberA, 2, 'TO_READ');
-      const a2 = await set(memberA2, 0, 'READ');
+      await set(w.memberA, 0, 'READ');
+      await set(w.memberA, 1, 'READING');
+      await set(w.memberA, 2, 'TO_READ');
+      const a2 = await set(w.memberA2, 0, 'READ');
       expect(a2.readCount).toBe(2);
-      await set(organiser, 2, 'READING');
+      await set(w.organiser, 2, 'READING');
 
-      expect(await statusesSeenBy(memberA.token)).toEqual(['READ', 'READING', 'TO_READ']);
-      expect(await statusesSeenBy(memberA2.token)).toEqual(['READ', null, null]);
-      expect(await statusesSeenBy(organiser.token)).toEqual([null, null, 'READING']);
-      for (const token of [admin.token, memberB.token, stranger.token, writeKey, undefined]) expect(await statusesSeenBy(token)).toEqual([null, null, null]);
-      expect((await itemsOf(list.id, organiser.token)).map((i) => i.readCount)).toEqual([2, 0, 0]);
+      expect(await statusesSeenBy(w.memberA.token)).toEqual(['READ', 'READING', 'TO_READ']);
+      expect(await statusesSeenBy(w.memberA2.token)).toEqual(['READ', null, null]);
+      expect(await statusesSeenBy(w.organiser.token)).toEqual([null, null, 'READING']);
+      for (const token of [w.admin.token, w.memberB.token, w.stranger.token, w.writeKey, undefined]) expect(await statusesSeenBy(token)).toEqual([null, null, null]);
+      expect((await itemsOf(list.id, w.organiser.token)).map((i) => i.readCount)).toEqual([2, 0, 0]);
       expect((await itemsOf(list.id, undefined)).map((i) => i.readCount)).toEqual([2, 0, 0]);
 
-      expect((await listAs(list.id, memberA.token)).viewerProgress).toEqual({ read: 1, reading: 1, total: 3 });
-      expect((await listAs(list.id, memberA2.token)).viewerProgress).toEqual({ read: 1, reading: 0, total: 3 });
-      expect((await listAs(list.id, organiser.token)).viewerProgress).toEqual({ read: 0, reading: 1, total: 3 });
-      expect((await listAs(list.id, memberB.token)).viewerProgress).toEqual({ read: 0, reading: 0, total: 3 });
+      expect((await listAs(list.id, w.memberA.token)).viewerProgress).toEqual({ read: 1, reading: 1, total: 3 });
+      expect((await listAs(list.id, w.memberA2.token)).viewerProgress).toEqual({ read: 1, reading: 0, total: 3 });
+      expect((await listAs(list.id, w.organiser.token)).viewerProgress).toEqual({ read: 0, reading: 1, total: 3 });
+      expect((await listAs(list.id, w.memberB.token)).viewerProgress).toEqual({ read: 0, reading: 0, total: 3 });
       expect((await listAs(list.id)).viewerProgress).toBeNull();
 
       // changing and clearing
-      await set(memberA, 0, 'READING');
-      expect((await itemsOf(list.id, organiser.token)).map((i) => i.readCount)).toEqual([1, 0, 0]);
-      await set(memberA, 0, null);
-      await set(memberA, 0, null); // clearing what is not set is fine
-      expect(await statusesSeenBy(memberA.token)).toEqual([null, 'READING', 'TO_READ']);
-      expect((await listAs(list.id, memberA.token)).viewerProgress).toEqual({ read: 0, reading: 1, total: 3 });
-      await set(memberA, 0, 'READ');
+      await set(w.memberA, 0, 'READING');
+      expect((await itemsOf(list.id, w.organiser.token)).map((i) => i.readCount)).toEqual([1, 0, 0]);
+      await set(w.memberA, 0, null);
+      await set(w.memberA, 0, null); // clearing what is not set is fine
+      expect(await statusesSeenBy(w.memberA.token)).toEqual([null, 'READING', 'TO_READ']);
+      expect((await listAs(list.id, w.memberA.token)).viewerProgress).toEqual({ read: 0, reading: 1, total: 3 });
+      await set(w.memberA, 0, 'READ');
       const rows = (await db.query(`SELECT user_id, status FROM reading_statuses WHERE item_id = $1 ORDER BY status`, [items[0].id])).rows;
-      expect(rows.map((r) => r.user_id).sort()).toEqual([memberA.id, memberA2.id].sort());
+      expect(rows.map((r) => r.user_id).sort()).toEqual([w.memberA.id, w.memberA2.id].sort());
     });
 
     it('never shows another member’s status through any path that reaches an item', async () => {
       // memberA: READ, READING, TO_READ; memberA2: READ, -, -; organiser: -, -, READING (from the test above)
       const viewers: Array<[TestUser | null, Array<string | null>]> = [
-        [memberA, ['READ', 'READING', 'TO_READ']],
-        [memberA2, ['READ', null, null]],
-        [organiser, [null, null, 'READING']],
-        [memberB, [null, null, null]],
+        [w.memberA, ['READ', 'READING', 'TO_READ']],
+        [w.memberA2, ['READ', null, null]],
+        [w.organiser, [null, null, 'READING']],
+        [w.memberB, [null, null, null]],
         [null, [null, null, null]],
       ];
       for (const [who, want] of viewers) {
         const token = who?.token;
         const statusOf = (its: any[]) => items.map((i) => its.find((x) => x.id === i.id)?.viewerStatus ?? null);
         expect(statusOf((await listAs(list.id, token)).items)).toEqual(want);
-        const viaLists = ok(await t.gql(LISTS, { filter: { chapterId: chapterA.id, search: 'status circle' }, first: 100 }, token)).readingLists.edges;
+        const viaLists = ok(await t.gql(LISTS, { filter: { chapterId: w.chapterA.id, search: 'status circle' }, first: 100 }, token)).readingLists.edges;
         expect(statusOf(viaLists.find((e: any) => e.node.id === list.id).node.items)).toEqual(want);
-        const viaChapter = ok(await t.gql(CHAPTER_LISTS, { id: chapterA.id, first: 100 }, token)).chapter.readingLists.edges;
+        const viaChapter = ok(await t.gql(CHAPTER_LISTS, { id: w.chapterA.id, first: 100 }, token)).chapter.readingLists.edges;
         expect(statusOf(viaChapter.find((e: any) => e.node.id === list.id).node.items)).toEqual(want);
       }
       // mutation payloads
-      const fromSet = ok(await t.gql(SET_STATUS, { itemId: items[1].id, status: 'TO_READ' }, memberA2.token)).setReadingStatus;
+      const fromSet = ok(await t.gql(SET_STATUS, { itemId: items[1].id, status: 'TO_READ' }, w.memberA2.token)).setReadingStatus;
       expect(fromSet).toMatchObject({ viewerStatus: 'TO_READ', readCount: 0 });
-      const fromUpdate = ok(await t.gql(UPDATE_ITEM, { itemId: items[0].id, input: { note: 'Read before the meeting' } }, organiser.token)).updateReadingListItem;
+      const fromUpdate = ok(await t.gql(UPDATE_ITEM, { itemId: items[0].id, input: { note: 'Read before the meeting' } }, w.organiser.token)).updateReadingListItem;
       expect(fromUpdate).toMatchObject({ viewerStatus: null, readCount: 2, note: 'Read before the meeting' });
-      const fromUpdateByKey = ok(await t.gql(UPDATE_ITEM, { itemId: items[2].id, input: { note: 'By key' } }, writeKey)).updateReadingListItem;
+      const fromUpdateByKey = ok(await t.gql(UPDATE_ITEM, { itemId: items[2].id, input: { note: 'By key' } }, w.writeKey)).updateReadingListItem;
       expect(fromUpdateByKey).toMatchObject({ viewerStatus: null, readCount: 0 });
-      const fromMove = ok(await t.gql(MOVE, { itemId: items[0].id, position: 1 }, organiser.token)).moveReadingListItem;
+      const fromMove = ok(await t.gql(MOVE, { itemId: items[0].id, position: 1 }, w.organiser.token)).moveReadingListItem;
       expect(fromMove.items.map((i: any) => i.viewerStatus)).toEqual([null, null, 'READING']);
       expect(fromMove.viewerProgress).toEqual({ read: 0, reading: 1, total: 3 });
-      const fromUpdateList = ok(await t.gql(UPDATE, { id: list.id, input: { description: 'Monthly' } }, admin.token)).updateReadingList;
+      const fromUpdateList = ok(await t.gql(UPDATE, { id: list.id, input: { description: 'Monthly' } }, w.admin.token)).updateReadingList;
       expect(fromUpdateList.items.map((i: any) => i.viewerStatus)).toEqual([null, null, null]);
-      const added = ok(await add(organiser.token, list.id, { title: 'Four' })).addReadingListItem;
+      const added = ok(await add(w.organiser.token, list.id, { title: 'Four' })).addReadingListItem;
       expect(added).toMatchObject({ viewerStatus: null, readCount: 0, position: 4 });
-      ok(await t.gql(SET_STATUS, { itemId: added.id, status: 'READ' }, memberA.token));
-      const updatedByOrganiser = ok(await t.gql(UPDATE_ITEM, { itemId: added.id, input: { title: 'Four (revised)' } }, organiser.token)).updateReadingListItem;
+      ok(await t.gql(SET_STATUS, { itemId: added.id, status: 'READ' }, w.memberA.token));
+      const updatedByOrganiser = ok(await t.gql(UPDATE_ITEM, { itemId: added.id, input: { title: 'Four (revised)' } }, w.organiser.token)).updateReadingListItem;
       expect(updatedByOrganiser).toMatchObject({ viewerStatus: null, readCount: 1 });
       // a fork copies no statuses
-      const fork = ok(await t.gql(FORK, { listId: list.id, chapterId: chapterA.id }, organiser.token)).forkReadingList;
+      const fork = ok(await t.gql(FORK, { listId: list.id, chapterId: w.chapterA.id }, w.organiser.token)).forkReadingList;
       expect(fork.items.map((i: any) => [i.viewerStatus, i.readCount])).toEqual(range(1, 4).map(() => [null, 0]));
-      const forkSeenByA = await listAs(fork.id, memberA.token);
+      const forkSeenByA = await listAs(fork.id, w.memberA.token);
       expect(forkSeenByA.items.map((i: any) => i.viewerStatus)).toEqual([null, null, null, null]);
       expect(forkSeenByA.forkedFrom).toEqual({ id: list.id, title: expect.any(String) });
-      ok(await t.gql(REMOVE, { itemId: added.id }, organiser.token));
+      ok(await t.gql(REMOVE, { itemId: added.id }, w.organiser.token));
     });
 
     it('lets members of any chapter of the organisation and admins keep a status on a list they can see; nobody else', async () => {
-      expect(ok(await t.gql(SET_STATUS, { itemId: items[1].id, status: 'READ' }, memberB.token)).setReadingStatus.viewerStatus).toBe('READ');
-      expect(ok(await t.gql(SET_STATUS, { itemId: items[1].id, status: 'READING' }, admin.token)).setReadingStatus.viewerStatus).toBe('READING');
+      expect(ok(await t.gql(SET_STATUS, { itemId: items[1].id, status: 'READ' }, w.memberB.token)).setReadingStatus.viewerStatus).toBe('READ');
+      expect(ok(await t.gql(SET_STATUS, { itemId: items[1].id, status: 'READING' }, w.admin.token)).setReadingStatus.viewerStatus).toBe('READING');
       const before = (await db.query(`SELECT count(*)::int AS n FROM reading_statuses WHERE item_id = ANY($1)`, [items.map((i) => i.id)])).rows[0].n;
-      for (const who of [stranger, outsider, outsiderMember]) fails(await t.gql(SET_STATUS, { itemId: items[1].id, status: 'READ' }, who.token), 'FORBIDDEN');
-      fails(await t.gql(SET_STATUS, { itemId: items[1].id, status: null }, stranger.token), 'FORBIDDEN');
+      for (const who of [w.stranger, w.outsider, w.outsiderMember]) fails(await t.gql(SET_STATUS, { itemId: items[1].id, status: 'READ' }, who.token), 'FORBIDDEN');
+      fails(await t.gql(SET_STATUS, { itemId: items[1].id, status: null }, w.stranger.token), 'FORBIDDEN');
       fails(await t.gql(SET_STATUS, { itemId: items[1].id, status: 'READ' }), 'UNAUTHENTICATED');
-      fails(await t.gql(SET_STATUS, { itemId: items[1].id, status: 'READ' }, writeKey), 'FORBIDDEN');
-      fails(await t.gql(SET_STATUS, { itemId: randomUUID(), status: 'READ' }, memberA.token), 'NOT_FOUND');
+      fails(await t.gql(SET_STATUS, { itemId: items[1].id, status: 'READ' }, w.writeKey), 'FORBIDDEN');
+      fails(await t.gql(SET_STATUS, { itemId: randomUUID(), status: 'READ' }, w.memberA.token), 'NOT_FOUND');
       expect((await db.query(`SELECT count(*)::int AS n FROM reading_statuses WHERE item_id = ANY($1)`, [items.map((i) => i.id)])).rows[0].n).toBe(before);
-      expect(await statusesSeenBy(stranger.token)).toEqual([null, null, null]);
+      expect(await statusesSeenBy(w.stranger.token)).toEqual([null, null, null]);
       // a member of another chapter may not reach a CHAPTER list at all
-      const hidden = await createReadingList(t, organiser, chapterA.id, { visibility: 'CHAPTER' });
-      const hiddenItem = await addReadingListItem(t, organiser, hidden.id);
-      fails(await t.gql(SET_STATUS, { itemId: hiddenItem.id, status: 'READ' }, memberB.token), 'NOT_FOUND');
-      expect(ok(await t.gql(SET_STATUS, { itemId: hiddenItem.id, status: 'READ' }, memberA.token)).setReadingStatus.readCount).toBe(1);
+      const hidden = await createReadingList(t, w.organiser, w.chapterA.id, { visibility: 'CHAPTER' });
+      const hiddenItem = await addReadingListItem(t, w.organiser, hidden.id);
+      fails(await t.gql(SET_STATUS, { itemId: hiddenItem.id, status: 'READ' }, w.memberB.token), 'NOT_FOUND');
+      expect(ok(await t.gql(SET_STATUS, { itemId: hiddenItem.id, status: 'READ' }, w.memberA.token)).setReadingStatus.readCount).toBe(1);
     });
   });
 
@@ -809,7 +814,7 @@ describe('reading lists', () => {
     it('lists what the caller may see, newest first', async () => {
       const all = [lists.tpublic, lists.org, lists.veins, lists.feminism, lists.bolivia];
       expect(await t.gql(LISTS, { filter: { organisationId: searchOrg.id } }).then(ids)).toEqual([lists.tpublic, lists.feminism, lists.bolivia]);
-      expect(await t.gql(LISTS, { filter: { organisationId: searchOrg.id } }, stranger.token).then(ids)).toEqual([lists.tpublic, lists.feminism, lists.bolivia]);
+      expect(await t.gql(LISTS, { filter: { organisationId: searchOrg.id } }, w.stranger.token).then(ids)).toEqual([lists.tpublic, lists.feminism, lists.bolivia]);
       expect(await t.gql(LISTS, { filter: { organisationId: searchOrg.id } }, reader.token).then(ids)).toEqual(all);
       expect(await t.gql(LISTS, { filter: { organisationId: searchOrg.id } }, curator.token).then(ids)).toEqual(all);
       expect(ok(await t.gql(LISTS, { filter: { organisationId: searchOrg.id } }, reader.token)).readingLists.totalCount).toBe(5);

@@ -18,7 +18,9 @@ describe('permission matrix', () => {
   it('has a row for every Query and Mutation field and for every personal-data field', () => {
     const t = app();
     const schema = t.app.get(GraphQLSchemaHost).schema;
-    const operations = [schema.getQueryType(), schema.getMutationType()].flatMap((root) => Object.keys(root?.getFields() ?? {}).map((f) => `${root!.name}.${f}`));
+    const operations = [schema.getQueryType(), schema.getMutationType()].flatMap((root) =>
+      Object.keys(root?.getFields() ?? {}).map((f) => `${root!.name}.${f}`),
+    );
     const personal = resolverDeclarations(t.app.get(ModulesContainer))
       .filter((d) => d.personalData)
       .map((d) => d.coordinate);

@@ -12,9 +12,12 @@ describe('neutraliseCell (OWASP CSV injection)', () => {
     expect(neutraliseCell(cell)).toBe(expected);
   });
 
-  it.each(['', 'Ana Quispe', 'a=b', 'x-y', "'=already quoted", ' =leading space', '\nnewline first', 'Ñandú', '2026-03-01T10:00:00.000Z'])('leaves %j as it is', (cell) => {
-    expect(neutraliseCell(cell)).toBe(cell);
-  });
+  it.each(['', 'Ana Quispe', 'a=b', 'x-y', "'=already quoted", ' =leading space', '\nnewline first', 'Ñandú', '2026-03-01T10:00:00.000Z'])(
+    'leaves %j as it is',
+    (cell) => {
+      expect(neutraliseCell(cell)).toBe(cell);
+    },
+  );
 
   it('prefixes once, looking only at the first character', () => {
     expect(neutraliseCell('==1')).toBe("'==1");
@@ -40,7 +43,19 @@ describe('signature CSV record', () => {
   it('has one cell per column, ISO instants, booleans as words, empty cells for nulls, every text cell neutralised', () => {
     const record = signatureRecord(row);
     expect(record).toHaveLength(SIGNATURE_EXPORT_COLUMNS.length);
-    expect(record).toEqual(['2026-03-08T10:00:00.000Z', `'=HYPERLINK("http://evil.example")`, "'@ana@example.org", '', 'BO', "'-Solidaridad", 'true', 'false', '', '', "'+api"]);
+    expect(record).toEqual([
+      '2026-03-08T10:00:00.000Z',
+      `'=HYPERLINK("http://evil.example")`,
+      "'@ana@example.org",
+      '',
+      'BO',
+      "'-Solidaridad",
+      'true',
+      'false',
+      '',
+      '',
+      "'+api",
+    ]);
   });
 
   it('writes the consent instant when there is one', () => {

@@ -52,7 +52,13 @@ describe('toConnection', () => {
   const keyOf = (row: { name: string; id: string }) => ({ value: row.name, id: row.id });
 
   it('keeps `first` rows, says whether more follow, and gives each edge the cursor of its row', () => {
-    const page = toConnection(rows, 2, keyOf, (r) => r.name.toUpperCase(), async () => 3);
+    const page = toConnection(
+      rows,
+      2,
+      keyOf,
+      (r) => r.name.toUpperCase(),
+      async () => 3,
+    );
     expect(page.edges.map((e) => e.node)).toEqual(['A', 'B']);
     expect(page.edges.map((e) => decodeCursor(e.cursor))).toEqual([
       ['a', rows[0].id],
@@ -62,13 +68,26 @@ describe('toConnection', () => {
   });
 
   it('has no next page when the extra row is missing, and passes hasPreviousPage through', () => {
-    const page = toConnection(rows.slice(0, 2), 2, keyOf, (r) => r, async () => 2, true);
+    const page = toConnection(
+      rows.slice(0, 2),
+      2,
+      keyOf,
+      (r) => r,
+      async () => 2,
+      true,
+    );
     expect(page.pageInfo.hasNextPage).toBe(false);
     expect(page.pageInfo.hasPreviousPage).toBe(true);
   });
 
   it('gives null cursors for an empty page', () => {
-    const page = toConnection([], 20, keyOf, (r) => r, async () => 0);
+    const page = toConnection(
+      [],
+      20,
+      keyOf,
+      (r) => r,
+      async () => 0,
+    );
     expect(page.edges).toEqual([]);
     expect(page.pageInfo).toEqual({ hasNextPage: false, hasPreviousPage: false, startCursor: null, endCursor: null });
   });

@@ -5,7 +5,8 @@ import { mayManagePetition, mayReadPetition, mayReadSignatures } from '../../src
 const ORG = 'org-1';
 const user: Actor = { kind: 'user', userId: 'user-1' };
 const key = (...scopes: ApiScope[]) => new Grants({ kind: 'apiKey', apiKeyId: 'key-1', organisationId: ORG, scopes: new Set(scopes) });
-const as = (memberships: Record<string, MembershipGrant> = {}, adminOf: string[] = []) => new Grants(user, new Set(adminOf), new Map(Object.entries(memberships)));
+const as = (memberships: Record<string, MembershipGrant> = {}, adminOf: string[] = []) =>
+  new Grants(user, new Set(adminOf), new Map(Object.entries(memberships)));
 
 const organiserOfA1 = as({ a1: { organisationId: ORG, role: 'ORGANISER', status: 'ACTIVE' } });
 const memberOfA1 = as({ a1: { organisationId: ORG, role: 'MEMBER', status: 'ACTIVE' } });
@@ -42,7 +43,8 @@ describe('petition access', () => {
       expect(mayReadPetition(memberOfA1, petition(status, 'CHAPTER'))).toBe(true);
       expect(mayReadPetition(as({ a2: { organisationId: ORG, role: 'MEMBER', status: 'ACTIVE' } }), petition(status, 'CHAPTER'))).toBe(false);
     }
-    for (const scope of ['PETITIONS_READ', 'SIGNATURES_READ', 'SIGNATURES_WRITE'] as const) expect(mayReadPetition(key(scope), petition('OPEN', 'CHAPTER'))).toBe(true);
+    for (const scope of ['PETITIONS_READ', 'SIGNATURES_READ', 'SIGNATURES_WRITE'] as const)
+      expect(mayReadPetition(key(scope), petition('OPEN', 'CHAPTER'))).toBe(true);
     expect(mayReadPetition(key('EVENTS_READ'), petition('OPEN', 'CHAPTER'))).toBe(false);
     expect(mayReadPetition(key('EVENTS_READ'), petition('OPEN', 'PUBLIC'))).toBe(true);
   });

@@ -31,7 +31,10 @@ describe('whereVisibleTo', () => {
 
   it('uses the given published test and shares instead of the defaults', () => {
     expect(condition({ kind: 'anonymous' }).sql).toContain(`e.status <> 'DRAFT'`);
-    const custom = condition({ kind: 'anonymous' }, { published: 'e.publishedAt IS NOT NULL', sharedWith: 'SELECT 1 FROM shares shared WHERE shared.list_id = e.id' });
+    const custom = condition(
+      { kind: 'anonymous' },
+      { published: 'e.publishedAt IS NOT NULL', sharedWith: 'SELECT 1 FROM shares shared WHERE shared.list_id = e.id' },
+    );
     expect(custom.sql).not.toContain(`e.status <> 'DRAFT'`);
     expect(custom.sql).toContain('e.publishedAt IS NOT NULL');
     expect(custom.sql).toContain('EXISTS (SELECT 1 FROM shares shared WHERE shared.list_id = e.id AND shared.chapter_id IN (');
