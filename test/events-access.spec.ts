@@ -2,6 +2,7 @@ import { Grants, MembershipGrant } from '../src/common/access/grants';
 import type { ApiScope } from '../src/common/auth/actor';
 import {
   guestRsvpRefusal,
+  isOwnAttendance,
   mayCheckIn,
   mayManageEvent,
   mayReadAttendance,
@@ -90,6 +91,9 @@ describe('events access rules', () => {
     expect(mayReadAttendance(siblingOrganiser, event(), { userId: 'someone-else' })).toBe(false);
     expect(mayReadAttendance(organiser, event(), { userId: 'someone-else' })).toBe(true);
     expect(mayReadAttendance(key(['ATTENDEES_READ']), event(), { userId: null })).toBe(true);
+    // A guest attendance (no account) is nobody's by account, even an anonymous caller's.
+    expect(isOwnAttendance(anonymous, { userId: null })).toBe(false);
+    expect(isOwnAttendance(key(['EVENTS_WRITE']), { userId: null })).toBe(false);
   });
 
   it('mayCheckIn: signed-in organisers and admins only', () => {

@@ -13,7 +13,7 @@ import { AttendanceEntity } from './attendance.entity';
 import { Attendance, RsvpPayload, toAttendance } from './attendance.model';
 import { AttendeesArgs, RsvpInput } from './dto/rsvp.inputs';
 import { Event } from './event.model';
-import { guestRsvpRefusal, mayCheckIn, mayReadAttendance, mayReadAttendees, mayReadRestricted } from './events-access';
+import { guestRsvpRefusal, isOwnAttendance, mayCheckIn, mayReadAttendance, mayReadAttendees, mayReadRestricted } from './events-access';
 import { EventsService } from './events.service';
 import { viewerAttendances } from './viewer-attendance';
 import { closeWaitlistGap, lockEvent, promoteWaitlisted } from './waitlist';
@@ -141,9 +141,10 @@ export class AttendancesService {
   /** Name, email and account of an attendee: the attendee themself, organisers, admins and ATTENDEES_READ keys. */
   async mayReadPersonal(ctx: RequestContext, attendance: Attendance): Promise<boolean> {
     const grants = await ctx.grants();
-    if (attendance.viewerIsAttendee || (attendance.userId && attendance.userId === grants.userId)) return true;
+    // One's own needs no event loaded.
+    if (isOwnAttendance(grants, { userId: attendance.userId, isAttendee: attendance.viewerIsAttendee })) return true;
     const event = await this.events.load(ctx, attendance.eventId);
-    return Boolean(event && mayReadAttendance(grants, event, { userId: attendance.userId, isAttendee: attendance.viewerIsAttendee }));
+    return Boolean(event && mayReadAttendees(grants, event));
   }
 
   /** The street address, postcode, exact coordinates and online link of an event (see mayReadRestricted). */

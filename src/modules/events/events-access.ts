@@ -37,13 +37,14 @@ export function mayReadAttendees(grants: Grants, event: Scope): boolean {
   return organises(grants, event) || grants.keyHas(event.organisationId, 'ATTENDEES_READ');
 }
 
-/**
- * One attendance (it exists for the caller): the attendee themself, or whoever reads the event's
- * attendees. `isAttendee` is true when the caller proved to be the attendee (account or cancel token).
- */
+/** The caller is the attendee: by account, or `isAttendee` when they proved it (their own RSVP, or a guest's cancel token). */
+export function isOwnAttendance(grants: Grants, attendance: { userId: string | null; isAttendee?: boolean }): boolean {
+  return Boolean(attendance.isAttendee) || (attendance.userId !== null && attendance.userId === grants.userId);
+}
+
+/** One attendance of an event the caller sees: the attendee themself, or whoever reads the event's attendees. */
 export function mayReadAttendance(grants: Grants, event: Scope, attendance: { userId: string | null; isAttendee?: boolean }): boolean {
-  if (attendance.isAttendee || (attendance.userId !== null && attendance.userId === grants.userId)) return true;
-  return mayReadAttendees(grants, event);
+  return isOwnAttendance(grants, attendance) || mayReadAttendees(grants, event);
 }
 
 /** Checking people in: organisers of the chapter and admins, signed in (keys do not check in). */
