@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { isIPv6 } from 'node:net';
 import type { IncomingMessage } from 'node:http';
 import { Logger } from '@nestjs/common';
 import {
@@ -72,6 +73,22 @@ export function clientIpOf(request: IncomingMessage | undefined, trustProxy: boo
   const forwarded = request?.headers?.['x-forwarded-for'];
   const first = trustProxy ? (Array.isArray(forwarded) ? forwarded[0] : forwarded)?.split(',')[0]?.trim() : undefined;
   return first || request?.socket?.remoteAddress || 'unknown';
+}
+
+/**
+ * What the per-IP socket cap counts by: an IPv4 address (IPv4-mapped IPv6 included) as it is, an IPv6
+ * client by its /64, since one client usually holds a whole /64 (as DESIGN.md counts per-IP limits).
+ */
+export function ipCountKey(ip: string): string {
+  const address = ip.replace(/%.*$/, '').toLowerCase();
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/.exec(address);
+  if (mapped) return mapped[1];
+  if (!isIPv6(address)) return address;
+  const [head, tail] = address.split('::');
+  const first = head ? head.split(':') : [];
+  const last = tail === undefined ? [] : tail ? tail.split(':') : [];
+  const groups = tail === undefined ? first : [...first, ...Array<string>(8 - first.length - last.length).fill('0'), ...last];
+  return `${groups.slice(0, 4).map((g) => g.replace(/^0+(?=.)/, '')).join(':')}::/64`;
 }
 
 /** The RequestContext of one operation over graphql-ws: the connection's actor, a fresh id and fresh loaders. */
@@ -223,7 +240,7 @@ export function graphqlWsOptions(settings: GraphQLWsSettings): Partial<ServerOpt
     connectionInitWaitTimeout: 5_000,
     onConnect: async (ctx) => {
       const extra = ctx.extra as SocketExtra;
-      if (!sockets.admit(extra.socket, clientIpOf(extra.request, settings.trustProxy))) {
+      if (!sockets.admit(extra.socket, ipCountKey(clientIpOf(extra.request, settings.trustProxy)))) {
         extra.socket.close(WS_CLOSE_TOO_MANY_SOCKETS, `Too many connections from this address (at most ${settings.maxSocketsPerIp})`);
         return false;
       }
