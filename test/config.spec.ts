@@ -8,6 +8,7 @@ describe('config (pure logic)', () => {
     expect(config.DATABASE_URL).toBeUndefined();
     expect(config.RATE_LIMIT_LOGIN_PER_MINUTE).toBe(10);
     expect(config.publicUrl).toBe('http://localhost:3000');
+    expect([config.WS_MAX_SUBSCRIPTIONS_PER_SOCKET, config.WS_MAX_SOCKETS_PER_IP, config.WS_API_KEY_RECHECK_SECONDS]).toEqual([20, 50, 5]);
   });
 
   it.each([
@@ -19,6 +20,10 @@ describe('config (pure logic)', () => {
     [{ NODE_ENV: 'production' }, 'JWT_SECRET'],
     [{ TRUST_PROXY: 'maybe' }, 'TRUST_PROXY'],
     [{ RATE_LIMIT_SIGN_PER_MINUTE: '0' }, 'RATE_LIMIT_SIGN_PER_MINUTE'],
+    [{ WS_MAX_SUBSCRIPTIONS_PER_SOCKET: '0' }, 'WS_MAX_SUBSCRIPTIONS_PER_SOCKET'],
+    [{ WS_MAX_SOCKETS_PER_IP: 'many' }, 'WS_MAX_SOCKETS_PER_IP'],
+    [{ WS_API_KEY_RECHECK_SECONDS: '0' }, 'WS_API_KEY_RECHECK_SECONDS'],
+    [{ WS_API_KEY_RECHECK_SECONDS: '3600' }, 'WS_API_KEY_RECHECK_SECONDS'],
   ])('refuses %o with one line naming %s', (env, setting) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     try {

@@ -27,4 +27,14 @@ export class AccessService {
     }
     return new Grants(actor, adminOf, memberships);
   }
+
+  /**
+   * Which of these API keys still authenticate (not revoked, not deleted): long-lived connections
+   * authenticated once re-check their key with it, one statement for all of an instance's sockets.
+   */
+  async liveApiKeyIds(ids: readonly string[]): Promise<Set<string>> {
+    if (ids.length === 0) return new Set();
+    const rows = await preparedQuery<{ id: string }>(this.dataSource, 'SELECT id FROM api_keys WHERE id = ANY($1) AND revoked_at IS NULL', [ids]);
+    return new Set(rows.map((r) => r.id));
+  }
 }

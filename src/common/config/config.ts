@@ -59,6 +59,18 @@ export class AppConfig {
   @Transform(toInt) @IsInt() @Min(1)
   RATE_LIMIT_SIGN_KEY_PER_MINUTE = 6000;
 
+  /** Subscriptions one websocket may hold at once; the next one gets an error. */
+  @Transform(toInt) @IsInt() @Min(1) @Max(1000)
+  WS_MAX_SUBSCRIPTIONS_PER_SOCKET = 20;
+
+  /** Websockets one client IP may hold open at once (per instance); the next one is closed with 4429. */
+  @Transform(toInt) @IsInt() @Min(1) @Max(100000)
+  WS_MAX_SOCKETS_PER_IP = 50;
+
+  /** How often each instance re-checks the API keys of its open websockets, so a revoked key's sockets close (4401). */
+  @Transform(toInt) @IsInt() @Min(1) @Max(300)
+  WS_API_KEY_RECHECK_SECONDS = 5;
+
   get isProduction(): boolean {
     return this.NODE_ENV === 'production';
   }

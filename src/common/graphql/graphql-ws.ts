@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { isIPv6 } from 'node:net';
 import type { IncomingMessage } from 'node:http';
 import { Logger } from '@nestjs/common';
 import {
@@ -22,9 +23,14 @@ import { DomainError, UnauthenticatedError } from '../errors/domain-error';
 import { errorCode } from '../errors/format-error';
 import { RequestContext } from './request-context';
 
-/** Close codes sent when `connection_init` carries credentials that cannot be used (as in graphql-ws: 44xx client, 45xx server). */
+// Close codes, as in graphql-ws: 44xx the client's doing, 45xx the server's.
+/** Credentials that cannot be used: bad at `connection_init`, or an access token that expired or an API key revoked since. */
 export const WS_CLOSE_UNAUTHORIZED = 4401;
+/** Over WS_MAX_SOCKETS_PER_IP: the new socket is closed (graphql-ws clients do not retry it). */
+export const WS_CLOSE_TOO_MANY_SOCKETS = 4429;
 const WS_CLOSE_INTERNAL = 4500;
+/** setTimeout's longest delay; a later expiry is waited for in steps. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /** What graphql-ws keeps per socket; `actor` is decided once, from `connectionParams`, when the connection is initialised. */
 interface SocketExtra {
@@ -62,11 +68,121 @@ function authorizationOf(params: Record<string, unknown> | undefined): unknown {
   return key === undefined ? undefined : params[key];
 }
 
+/** The client's address: the proxy's X-Forwarded-For (its first entry, as Express's `trust proxy`) only when trusted. */
+export function clientIpOf(request: IncomingMessage | undefined, trustProxy: boolean): string {
+  const forwarded = request?.headers?.['x-forwarded-for'];
+  const first = trustProxy ? (Array.isArray(forwarded) ? forwarded[0] : forwarded)?.split(',')[0]?.trim() : undefined;
+  return first || request?.socket?.remoteAddress || 'unknown';
+}
+
+/**
+ * What the per-IP socket cap counts by: an IPv4 address (IPv4-mapped IPv6 included) as it is, an IPv6
+ * client by its /64, since one client usually holds a whole /64 (as DESIGN.md counts per-IP limits).
+ */
+export function ipCountKey(ip: string): string {
+  const address = ip.replace(/%.*$/, '').toLowerCase();
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/.exec(address);
+  if (mapped) return mapped[1];
+  if (!isIPv6(address)) return address;
+  const [head, tail] = address.split('::');
+  const first = head ? head.split(':') : [];
+  const last = tail === undefined ? [] : tail ? tail.split(':') : [];
+  const groups = tail === undefined ? first : [...first, ...Array<string>(8 - first.length - last.length).fill('0'), ...last];
+  return `${groups.slice(0, 4).map((g) => g.replace(/^0+(?=.)/, '')).join(':')}::/64`;
+}
+
 /** The RequestContext of one operation over graphql-ws: the connection's actor, a fresh id and fresh loaders. */
-export function graphqlWsRequestContext(ctx: GraphQLWsContext, access: AccessService): RequestContext {
+export function graphqlWsRequestContext(ctx: GraphQLWsContext, access: AccessService, trustProxy = false): RequestContext {
   const extra = ctx.extra as SocketExtra;
-  const ip = extra.request?.socket?.remoteAddress ?? 'unknown';
-  return new RequestContext(extra.actor ?? ANONYMOUS, randomUUID(), ip, (actor) => access.grantsFor(actor));
+  return new RequestContext(extra.actor ?? ANONYMOUS, randomUUID(), clientIpOf(extra.request, trustProxy), (actor) => access.grantsFor(actor));
+}
+
+/** The `exp` (seconds) of a JWT already verified by the bearer strategy; null when it has none. */
+function expiryOf(authorization: string): number | null {
+  const payload = authorization.replace(/^Bearer\s+/i, '').split('.')[1];
+  try {
+    const exp = (JSON.parse(Buffer.from(payload ?? '', 'base64url').toString('utf8')) as { exp?: unknown }).exp;
+    return typeof exp === 'number' ? exp : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The open sockets of one server: how many each client IP holds, and which API key each key socket
+ * was authenticated with. Every few seconds (while any key socket is open) one statement re-checks
+ * all those keys, so a key revoked on any instance closes its sockets on every instance within that
+ * interval. (A LISTEN/NOTIFY channel would be faster but needs one more dedicated connection per
+ * instance and a catch-up after each reconnect; a periodic check of a primary-key lookup is simpler
+ * and cannot miss a revocation.)
+ */
+class OpenSockets {
+  private readonly perIp = new Map<string, number>();
+  private readonly keySockets = new Map<WebSocket, string>();
+  private recheck: NodeJS.Timeout | null = null;
+  private checking = false;
+
+  constructor(
+    private readonly settings: GraphQLWsSettings,
+    private readonly logger: Logger,
+  ) {}
+
+  /** Counts the socket against its IP until it closes; false (nothing counted) when the IP is at its cap. */
+  admit(socket: WebSocket, ip: string): boolean {
+    const open = this.perIp.get(ip) ?? 0;
+    if (open >= this.settings.maxSocketsPerIp) return false;
+    this.perIp.set(ip, open + 1);
+    socket.once('close', () => {
+      const left = (this.perIp.get(ip) ?? 1) - 1;
+      if (left > 0) this.perIp.set(ip, left);
+      else this.perIp.delete(ip);
+    });
+    return true;
+  }
+
+  /** Closes the socket with 4401 when the access token expires (at its `exp`). */
+  expireAt(socket: WebSocket, exp: number): void {
+    let timer: NodeJS.Timeout;
+    const wait = () => {
+      const left = exp * 1000 - Date.now();
+      if (left <= 0) return socket.close(WS_CLOSE_UNAUTHORIZED, 'Access token expired');
+      timer = setTimeout(wait, Math.min(left, MAX_TIMER_MS));
+    };
+    wait();
+    socket.once('close', () => clearTimeout(timer));
+  }
+
+  /** Re-checks the socket's API key until it closes; a revoked key closes it with 4401. */
+  watchKey(socket: WebSocket, apiKeyId: string): void {
+    this.keySockets.set(socket, apiKeyId);
+    socket.once('close', () => {
+      this.keySockets.delete(socket);
+      if (this.keySockets.size === 0 && this.recheck) {
+        clearInterval(this.recheck);
+        this.recheck = null;
+      }
+    });
+    if (!this.recheck) {
+      this.recheck = setInterval(() => void this.recheckKeys(), this.settings.apiKeyRecheckMs);
+      this.recheck.unref(); // never what keeps the process alive
+    }
+  }
+
+  private async recheckKeys(): Promise<void> {
+    if (this.checking || this.keySockets.size === 0) return;
+    this.checking = true;
+    try {
+      const live = await this.settings.liveApiKeys([...new Set(this.keySockets.values())]);
+      for (const [socket, keyId] of this.keySockets) {
+        if (!live.has(keyId)) socket.close(WS_CLOSE_UNAUTHORIZED, 'API key revoked');
+      }
+    } catch (error) {
+      // The database is unreachable: sockets keep their keys until the next check can answer.
+      this.logger.warn({ error: (error as Error)?.message }, 'could not re-check websocket API keys');
+    } finally {
+      this.checking = false;
+    }
+  }
 }
 
 function withCode(error: GraphQLError, code: string): GraphQLError {
@@ -80,6 +196,16 @@ export interface GraphQLWsSettings {
   /** The same extra rules (depth, aliases, cost…) the HTTP endpoint validates with. */
   validationRules: ValidationRule[];
   format: (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
+  /** Take the client IP from X-Forwarded-For (TRUST_PROXY). */
+  trustProxy: boolean;
+  /** WS_MAX_SUBSCRIPTIONS_PER_SOCKET */
+  maxSubscriptionsPerSocket: number;
+  /** WS_MAX_SOCKETS_PER_IP */
+  maxSocketsPerIp: number;
+  /** WS_API_KEY_RECHECK_SECONDS, in ms. */
+  apiKeyRecheckMs: number;
+  /** Which of these API key ids still authenticate. */
+  liveApiKeys: (ids: string[]) => Promise<Set<string>>;
 }
 
 /**
@@ -87,12 +213,18 @@ export interface GraphQLWsSettings {
  * them on to graphql-ws's `useServer`):
  * - `connection_init` authenticates `connectionParams.authorization` (`Bearer <access token | API key>`)
  *   with the bearer strategy: none is anonymous; bad credentials close the socket with 4401, never anonymous.
+ *   The socket keeps them only while they are valid: 4401 when the access token expires or the API key is
+ *   revoked (see OpenSockets).
+ * - At most `maxSocketsPerIp` initialised sockets per client IP (the next is closed with 4429; a socket that
+ *   never initialises is closed after 5 s) and `maxSubscriptionsPerSocket` subscriptions per socket (the next
+ *   one gets a RATE_LIMITED error).
  * - Only subscriptions are served here; queries and mutations go to `POST /graphql` (rate limits, CSRF and
  *   the client IP live there). Documents get the same token, depth, alias and cost limits as over HTTP,
  *   no introspection in production, and errors the same formatter.
  */
 export function graphqlWsOptions(settings: GraphQLWsSettings): Partial<ServerOptions> & { path: string } {
   const logger = new Logger('GraphQL-WS');
+  const sockets = new OpenSockets(settings, logger);
   const rules = [...specifiedRules, ...settings.validationRules, ...(settings.production ? [NoSchemaIntrospectionCustomRule] : [])];
   const format = (errors: readonly GraphQLError[], requestId?: string) =>
     errors.map((error) => {
@@ -100,13 +232,18 @@ export function graphqlWsOptions(settings: GraphQLWsSettings): Partial<ServerOpt
         const cause = (error.originalError ?? error) as Error;
         logger.error({ requestId, path: error.path?.join('.'), error: cause.message, stack: cause.stack }, 'unexpected error');
       }
-      return settings.format(error.toJSON(), error);
+      // A refusal made here (not by a resolver) has no path, so the formatter is handed the DomainError itself.
+      return settings.format(error.toJSON(), error.originalError instanceof DomainError ? error.originalError : error);
     });
   return {
     path: settings.path,
     connectionInitWaitTimeout: 5_000,
     onConnect: async (ctx) => {
       const extra = ctx.extra as SocketExtra;
+      if (!sockets.admit(extra.socket, ipCountKey(clientIpOf(extra.request, settings.trustProxy)))) {
+        extra.socket.close(WS_CLOSE_TOO_MANY_SOCKETS, `Too many connections from this address (at most ${settings.maxSocketsPerIp})`);
+        return false;
+      }
       const authorization = authorizationOf(ctx.connectionParams);
       if (authorization === undefined || authorization === null || authorization === '') {
         extra.actor = ANONYMOUS;
@@ -114,7 +251,11 @@ export function graphqlWsOptions(settings: GraphQLWsSettings): Partial<ServerOpt
       }
       try {
         if (typeof authorization !== 'string') throw new UnauthenticatedError('Invalid credentials');
-        extra.actor = await authenticateBearer(authorization);
+        const actor = await authenticateBearer(authorization);
+        extra.actor = actor;
+        if (actor.kind === 'apiKey') sockets.watchKey(extra.socket, actor.apiKeyId);
+        const exp = actor.kind === 'user' ? expiryOf(authorization) : null;
+        if (exp !== null) sockets.expireAt(extra.socket, exp);
         return true;
       } catch (error) {
         if (error instanceof DomainError) {
@@ -127,7 +268,16 @@ export function graphqlWsOptions(settings: GraphQLWsSettings): Partial<ServerOpt
         return false;
       }
     },
-    onSubscribe: (_ctx, _id, payload) => {
+    onSubscribe: (ctx, _id, payload) => {
+      // graphql-ws has already entered this one in ctx.subscriptions (and removes it when it ends).
+      if (Object.keys(ctx.subscriptions).length > settings.maxSubscriptionsPerSocket) {
+        const refusal = new DomainError(
+          'RATE_LIMITED',
+          `At most ${settings.maxSubscriptionsPerSocket} subscriptions per connection: complete one first, or open another connection`,
+          { retryAfterSeconds: 1 },
+        );
+        return [new GraphQLError(refusal.message, { originalError: refusal })];
+      }
       let document: DocumentNode;
       try {
         document = parse(payload.query, { maxTokens: settings.maxTokens });

@@ -91,11 +91,16 @@ export function graphqlConfig(settings: Settings, access: AccessService): Apollo
         maxTokens: QUERY_LIMITS.maxTokens,
         validationRules: protection.validationRules,
         format: production ? formatErrorWithoutSuggestions : formatError,
+        trustProxy: settings.config.TRUST_PROXY,
+        maxSubscriptionsPerSocket: settings.config.WS_MAX_SUBSCRIPTIONS_PER_SOCKET,
+        maxSocketsPerIp: settings.config.WS_MAX_SOCKETS_PER_IP,
+        apiKeyRecheckMs: settings.config.WS_API_KEY_RECHECK_SECONDS * 1000,
+        liveApiKeys: (ids) => access.liveApiKeyIds(ids),
       }),
     },
     // HTTP: `{ req }` authenticated by the middleware; graphql-ws: the socket's context, authenticated on connection_init.
     context: (arg: { req: AuthenticatedRequest } | GraphQLWsContext) => {
-      if (isGraphQLWsContext(arg)) return graphqlWsRequestContext(arg, access);
+      if (isGraphQLWsContext(arg)) return graphqlWsRequestContext(arg, access, settings.config.TRUST_PROXY);
       const { req } = arg;
       if (req.authError) {
         throw new GraphQLError(req.authError.message, { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });

@@ -13,7 +13,8 @@ import { AttendanceEntity } from './attendance.entity';
 import { Attendance, RsvpPayload, toAttendance } from './attendance.model';
 import { AttendeesArgs, RsvpInput } from './dto/rsvp.inputs';
 import { Event } from './event.model';
-import { EventsService, mayManageEvent } from './events.service';
+import { guestRsvpRefusal, isOwnAttendance, mayCheckIn, mayReadAttendance, mayReadAttendees, mayReadRestricted } from './events-access';
+import { EventsService } from './events.service';
 import { viewerAttendances } from './viewer-attendance';
 import { closeWaitlistGap, lockEvent, promoteWaitlisted } from './waitlist';
 
@@ -21,11 +22,6 @@ interface Person {
   userId: string | null;
   name: string;
   email: string;
-}
-
-/** Organisers, admins and ATTENDEES_READ keys read who attends an event. */
-function mayReadAttendees(grants: Grants, event: Event): boolean {
-  return grants.isOrganiser({ id: event.chapterId, organisationId: event.organisationId }) || grants.keyHas(event.organisationId, 'ATTENDEES_READ');
 }
 
 @Injectable()
@@ -101,14 +97,17 @@ export class AttendancesService {
     return { ...toAttendance(row), viewerIsAttendee: true };
   }
 
-  /** Organisers and admins check in people who are GOING; checking in twice keeps the first time. */
+  /**
+   * Organisers and admins check in people who are GOING; checking in twice keeps the first time. An
+   * attendance the caller may not read (of an event they cannot see, or someone else's without reading
+   * attendees) is NOT_FOUND, as an unknown id is; FORBIDDEN only for one they may read (their own).
+   */
   async checkIn(ctx: RequestContext, attendanceId: string): Promise<Attendance> {
     const attendance = await this.attendances.findOneBy({ id: attendanceId });
     const event = attendance && (await this.events.load(ctx, attendance.eventId));
-    if (!attendance || !event) throw new NotFoundError('Attendance');
-    if (!(await ctx.grants()).isOrganiser({ id: event.chapterId, organisationId: event.organisationId })) {
-      throw new ForbiddenError('Only organisers of the chapter may check people in');
-    }
+    const grants = await ctx.grants();
+    if (!attendance || !event || !mayReadAttendance(grants, event, attendance)) throw new NotFoundError('Attendance');
+    if (!mayCheckIn(grants, event)) throw new ForbiddenError('Only organisers of the chapter may check people in');
     // Conditional on GOING in the same statement, so a cancellation meanwhile is never checked in.
     await this.attendances.update({ id: attendanceId, status: 'GOING', checkedInAt: IsNull() }, { checkedInAt: () => 'now()' });
     const row = await this.attendances.findOneByOrFail({ id: attendanceId });
@@ -142,15 +141,17 @@ export class AttendancesService {
   /** Name, email and account of an attendee: the attendee themself, organisers, admins and ATTENDEES_READ keys. */
   async mayReadPersonal(ctx: RequestContext, attendance: Attendance): Promise<boolean> {
     const grants = await ctx.grants();
-    if (attendance.viewerIsAttendee || (attendance.userId && attendance.userId === grants.userId)) return true;
+    // One's own needs no event loaded.
+    if (isOwnAttendance(grants, { userId: attendance.userId, isAttendee: attendance.viewerIsAttendee })) return true;
     const event = await this.events.load(ctx, attendance.eventId);
     return Boolean(event && mayReadAttendees(grants, event));
   }
 
-  /** GOING attendees, organisers and admins (and EVENTS_WRITE keys) see an event's street address and online link. */
+  /** The street address, postcode, exact coordinates and online link of an event (see mayReadRestricted). */
   async mayReadRestricted(ctx: RequestContext, event: Event): Promise<boolean> {
-    if (mayManageEvent(await ctx.grants(), event)) return true;
-    return (await this.viewerAttendance(ctx, event.id))?.status === 'GOING';
+    const grants = await ctx.grants();
+    // Only those who do not manage the event need their own attendance looked up.
+    return mayReadRestricted(grants, event, null) || mayReadRestricted(grants, event, (await this.viewerAttendance(ctx, event.id))?.status);
   }
 
   private async personFor(grants: Grants, event: Event, input: RsvpInput): Promise<Person> {
@@ -158,10 +159,8 @@ export class AttendancesService {
       const user = await this.dataSource.getRepository(UserEntity).findOneByOrFail({ id: grants.userId });
       return { userId: user.id, name: user.displayName, email: user.email };
     }
-    if (grants.actor.kind === 'apiKey' && grants.actor.organisationId !== event.organisationId) {
-      throw new ForbiddenError("An API key RSVPs guests only to its organisation's events");
-    }
-    if (event.visibility !== 'PUBLIC') throw new ForbiddenError('Guests RSVP only to PUBLIC events');
+    const refusal = guestRsvpRefusal(grants, event);
+    if (refusal) throw new ForbiddenError(refusal);
     if (!input.guest) throw new BadInputError({ guest: 'is required when not signed in' });
     return { userId: null, name: input.guest.name, email: input.guest.email };
   }

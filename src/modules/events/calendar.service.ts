@@ -83,7 +83,8 @@ export class CalendarService {
     for (const event of events) {
       const location = event.location;
       const showAddress = await this.attendances.mayReadRestricted(ctx, event);
-      const place = [location?.venue, showAddress ? location?.restrictedAddressLine : null, location?.city, location?.postcode, location?.country].filter(Boolean);
+      const exact = showAddress ? location?.restricted : null;
+      const place = [location?.venue, exact?.addressLine, location?.city, exact?.postcode, location?.country].filter(Boolean);
       calendar.createEvent({
         id: `${event.id}@marea`,
         start: DateTime.fromJSDate(event.startsAt, { zone: event.timeZone }),

@@ -1,4 +1,4 @@
-import { Field, Float, GraphQLISODateTime, ID, Int, ObjectType } from '@nestjs/graphql';
+import { Field, GraphQLISODateTime, ID, Int, ObjectType } from '@nestjs/graphql';
 import { type Visibility, VisibilityEnum } from '../../common/access/visibility';
 import { graphqlEnum } from '../../common/graphql/enum';
 import { ConnectionType } from '../../common/pagination/connection';
@@ -6,17 +6,17 @@ import { EVENT_STATUSES, EventStatus, type EventEntity } from './event.entity';
 
 export const EventStatusEnum = graphqlEnum('EventStatus', EVENT_STATUSES);
 
-/** Where an event of a chapter is; `addressLine` is resolved behind a check. */
+/**
+ * Where an event of a chapter is. What locates the place itself (street address, postcode, exact
+ * coordinates) is resolved by EventLocationResolver behind a check.
+ */
 @ObjectType('EventLocation')
 export class EventLocation {
   @Field(() => String, { nullable: true }) venue: string | null;
   @Field(() => String, { nullable: true }) city: string | null;
-  @Field(() => String, { nullable: true }) postcode: string | null;
   @Field(() => String, { nullable: true }) country: string | null;
-  @Field(() => Float, { nullable: true }) latitude: number | null;
-  @Field(() => Float, { nullable: true }) longitude: number | null;
-  /** Resolved by EventLocation.addressLine once the caller is known to be allowed. */
-  restrictedAddressLine: string | null;
+  /** The exact place, for those allowed to read it. */
+  restricted: { addressLine: string | null; postcode: string | null; latitude: number | null; longitude: number | null };
   /** The event it belongs to, for that check. */
   event: Event;
 }
@@ -74,8 +74,8 @@ export function toEvent(e: EventEntity, publicUrl: string): Event {
     location: null,
   };
   if (hasLocation) {
-    const { venue, city, postcode, country, latitude, longitude, addressLine } = e;
-    event.location = { venue, city, postcode, country, latitude, longitude, restrictedAddressLine: addressLine, event };
+    const { venue, city, country, addressLine, postcode, latitude, longitude } = e;
+    event.location = { venue, city, country, restricted: { addressLine, postcode, latitude, longitude }, event };
   }
   return event;
 }

@@ -1,4 +1,4 @@
-import { Args, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { Args, Float, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { Allow, PersonalData, Public } from '../../common/auth/access.decorators';
 import { Ctx } from '../../common/graphql/ctx.decorator';
 import type { RequestContext } from '../../common/graphql/request-context';
@@ -11,6 +11,7 @@ import { AttendancesService } from './attendances.service';
 import { CancelEventArgs, CreateEventInput, EventsArgs, UpdateEventInput } from './dto/event.inputs';
 import { AttendeesArgs } from './dto/rsvp.inputs';
 import { Event, EventConnection, EventLocation } from './event.model';
+import { roundCoordinate } from './events-access';
 import { EventsService } from './events.service';
 
 @Resolver(() => Event)
@@ -88,16 +89,48 @@ export class EventsResolver {
   }
 }
 
+const EXACT_PLACE = 'GOING attendees, organisers, admins and EVENTS_WRITE keys; null (coordinates rounded) for everyone else';
+
 @Resolver(() => EventLocation)
 export class EventLocationResolver {
   constructor(private readonly attendances: AttendancesService) {}
 
   @Public()
-  @PersonalData('GOING attendees, organisers, admins and EVENTS_WRITE keys; null for everyone else')
+  @PersonalData(EXACT_PLACE)
   @ResolveField(() => String, { nullable: true, description: 'Shown only to GOING attendees, organisers and admins; null for everyone else.' })
   async addressLine(location: EventLocation, _args: unknown, ctx: RequestContext): Promise<string | null> {
-    if (location.restrictedAddressLine === null) return null;
-    return (await this.attendances.mayReadRestricted(ctx, location.event)) ? location.restrictedAddressLine : null;
+    if (location.restricted.addressLine === null) return null;
+    return (await this.attendances.mayReadRestricted(ctx, location.event)) ? location.restricted.addressLine : null;
+  }
+
+  @Public()
+  @PersonalData(EXACT_PLACE)
+  @ResolveField(() => String, { nullable: true, description: 'As addressLine.' })
+  async postcode(location: EventLocation, _args: unknown, ctx: RequestContext): Promise<string | null> {
+    if (location.restricted.postcode === null) return null;
+    return (await this.attendances.mayReadRestricted(ctx, location.event)) ? location.restricted.postcode : null;
+  }
+
+  @Public()
+  @PersonalData(EXACT_PLACE)
+  @ResolveField(() => Float, {
+    nullable: true,
+    description: 'Exact for GOING attendees, organisers and admins; for everyone else rounded to 2 decimal places (about 1 km).',
+  })
+  latitude(location: EventLocation, _args: unknown, ctx: RequestContext): Promise<number | null> {
+    return this.coordinate(ctx, location, location.restricted.latitude);
+  }
+
+  @Public()
+  @PersonalData(EXACT_PLACE)
+  @ResolveField(() => Float, { nullable: true, description: 'As latitude.' })
+  longitude(location: EventLocation, _args: unknown, ctx: RequestContext): Promise<number | null> {
+    return this.coordinate(ctx, location, location.restricted.longitude);
+  }
+
+  private async coordinate(ctx: RequestContext, location: EventLocation, exact: number | null): Promise<number | null> {
+    if (exact === null) return null;
+    return (await this.attendances.mayReadRestricted(ctx, location.event)) ? exact : roundCoordinate(exact);
   }
 }
 

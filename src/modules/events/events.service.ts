@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { DataSource, Repository, SelectQueryBuilder } from 'typeorm';
-import type { Grants } from '../../common/access/grants';
-import { KeyScopes, whereVisibleTo } from '../../common/access/visibility-sql';
+import { whereVisibleTo } from '../../common/access/visibility-sql';
+import type { Actor } from '../../common/auth/actor';
 import { Settings } from '../../common/config/settings';
 import { prefixQuery } from '../../common/database/full-text';
 import { findByIds } from '../../common/database/raw-reads';
@@ -15,28 +15,12 @@ import { ChaptersService } from '../organisations/chapters.service';
 import { CreateEventInput, EventFilter, EventLocationInput, EventsArgs, UpdateEventInput } from './dto/event.inputs';
 import { EventEntity } from './event.entity';
 import { Event, toEvent } from './event.model';
+import { EVENT_KEY_SCOPES, exactPlaceSql, mayManageEvent, mayReadEvent, ROUNDED_COORDINATE_SQL } from './events-access';
 import { fromViewerJson, VIEWER_ATTENDANCE_SELECT, viewerAttendances } from './viewer-attendance';
 import { lockEvent, promoteWaitlisted } from './waitlist';
 
 /** The most events a calendar feed carries. */
 const FEED_LIMIT = 500;
-
-/** The SQL form of mayReadEvent's key rules. */
-const EVENT_KEY_SCOPES: KeyScopes = { manage: 'EVENTS_WRITE', read: ['EVENTS_READ', 'ATTENDEES_READ'] };
-
-type EventScope = Pick<Event, 'chapterId' | 'organisationId' | 'visibility' | 'status'>;
-
-/** Organisers of the chapter, admins of its organisation and EVENTS_WRITE keys of it manage an event. */
-export function mayManageEvent(grants: Grants, event: Pick<Event, 'chapterId' | 'organisationId'>): boolean {
-  return grants.isOrganiser({ id: event.chapterId, organisationId: event.organisationId }) || grants.keyHas(event.organisationId, 'EVENTS_WRITE');
-}
-
-/** DRAFT events only for those who manage them; the rest as visibility says, plus the organisation's reading keys. */
-export function mayReadEvent(grants: Grants, event: EventScope): boolean {
-  if (mayManageEvent(grants, event)) return true;
-  if (event.status === 'DRAFT') return false;
-  return grants.mayRead(event) || grants.keyHas(event.organisationId, 'EVENTS_READ') || grants.keyHas(event.organisationId, 'ATTENDEES_READ');
-}
 
 @Injectable()
 export class EventsService {
@@ -76,7 +60,7 @@ export class EventsService {
   async feed(ctx: RequestContext, chapterId: string): Promise<Event[]> {
     const qb = this.events.createQueryBuilder('e').where(`e.status <> 'DRAFT'`);
     whereVisibleTo(qb, 'e', ctx.actor, EVENT_KEY_SCOPES);
-    this.whereMatches(qb, { chapterId });
+    this.whereMatches(qb, { chapterId }, ctx.actor);
     const rows = await qb.orderBy('e.startsAt', 'ASC').addOrderBy('e.id', 'ASC').take(FEED_LIMIT).getMany();
     return rows.map(this.toModel);
   }
@@ -85,7 +69,7 @@ export class EventsService {
   async list(ctx: RequestContext, args: EventsArgs, chapterId?: string): Promise<Connection<Event>> {
     const qb = this.events.createQueryBuilder('e');
     whereVisibleTo(qb, 'e', ctx.actor, EVENT_KEY_SCOPES);
-    this.whereMatches(qb, { ...args.filter, ...(chapterId ? { chapterId } : {}) });
+    this.whereMatches(qb, { ...args.filter, ...(chapterId ? { chapterId } : {}) }, ctx.actor);
     let toNode = this.toModel;
     if (ctx.actor.kind === 'user') {
       // The viewer's own attendances come with the page, so Event.viewerAttendance needs no statement of its own.
@@ -184,18 +168,23 @@ export class EventsService {
     return this.toModel(row);
   }
 
-  private whereMatches(qb: SelectQueryBuilder<EventEntity>, filter: EventFilter): void {
+  private whereMatches(qb: SelectQueryBuilder<EventEntity>, filter: EventFilter, actor: Actor): void {
     qb.andWhere('e.endsAt >= :from', { from: filter.from ?? new Date() });
     if (filter.to) qb.andWhere('e.startsAt < :to', { to: filter.to });
     if (filter.chapterId) qb.andWhere('e.chapterId = :chapterId', { chapterId: filter.chapterId });
     if (filter.organisationId) qb.andWhere('e.organisationId = :organisationId', { organisationId: filter.organisationId });
     if (filter.near) {
+      // Callers who may not read the exact place are matched on the rounded point they are shown, so
+      // shrinking the radius around guesses cannot locate the address more closely than that.
+      const exact = exactPlaceSql('e', actor);
+      const lat = `(CASE WHEN ${exact.sql} THEN e.latitude ELSE ${ROUNDED_COORDINATE_SQL('e.latitude')} END)`;
+      const lng = `(CASE WHEN ${exact.sql} THEN e.longitude ELSE ${ROUNDED_COORDINATE_SQL('e.longitude')} END)`;
       // Great-circle distance (haversine) on a 6,371 km sphere.
       qb.andWhere(
         `e.latitude IS NOT NULL AND e.longitude IS NOT NULL AND 2 * 6371 * asin(sqrt(
-           power(sin(radians(e.latitude - :lat) / 2), 2)
-           + cos(radians(:lat)) * cos(radians(e.latitude)) * power(sin(radians(e.longitude - :lng) / 2), 2))) <= :radius`,
-        { lat: filter.near.latitude, lng: filter.near.longitude, radius: filter.near.radiusKm },
+           power(sin(radians(${lat} - :lat) / 2), 2)
+           + cos(radians(:lat)) * cos(radians(${lat})) * power(sin(radians(${lng} - :lng) / 2), 2))) <= :radius`,
+        { lat: filter.near.latitude, lng: filter.near.longitude, radius: filter.near.radiusKm, ...exact.params },
       );
     }
     const query = filter.search ? prefixQuery(filter.search) : null;

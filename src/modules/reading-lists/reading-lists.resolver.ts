@@ -18,12 +18,16 @@ import {
 } from './dto/reading-list.inputs';
 import { ReadingList, ReadingListConnection, ReadingListItem, ReadingProgress, ReadingStatusEnum } from './reading-list.model';
 import type { ReadingStatus } from './reading-status.entity';
+import { ReadingListItemsService } from './reading-list-items.service';
 import { ReadingListsService } from './reading-lists.service';
+import { ReadingStatusesService } from './reading-statuses.service';
 
 @Resolver(() => ReadingList)
 export class ReadingListsResolver {
   constructor(
     private readonly lists: ReadingListsService,
+    private readonly listItems: ReadingListItemsService,
+    private readonly statuses: ReadingStatusesService,
     private readonly chapters: ChaptersService,
   ) {}
 
@@ -60,25 +64,25 @@ export class ReadingListsResolver {
   @Allow('USER', 'READING_LISTS_WRITE')
   @Mutation(() => ReadingListItem)
   addReadingListItem(@Args() { listId, input, position }: AddReadingListItemArgs, @Ctx() ctx: RequestContext): Promise<ReadingListItem> {
-    return this.lists.addItem(ctx, listId, input, position);
+    return this.listItems.add(ctx, listId, input, position);
   }
 
   @Allow('USER', 'READING_LISTS_WRITE')
   @Mutation(() => ReadingListItem)
   updateReadingListItem(@IdArg('itemId') itemId: string, @Args('input') input: UpdateReadingListItemInput, @Ctx() ctx: RequestContext): Promise<ReadingListItem> {
-    return this.lists.updateItem(ctx, itemId, input);
+    return this.listItems.update(ctx, itemId, input);
   }
 
   @Allow('USER', 'READING_LISTS_WRITE')
   @Mutation(() => Boolean)
   removeReadingListItem(@IdArg('itemId') itemId: string, @Ctx() ctx: RequestContext): Promise<boolean> {
-    return this.lists.removeItem(ctx, itemId);
+    return this.listItems.remove(ctx, itemId);
   }
 
   @Allow('USER', 'READING_LISTS_WRITE')
   @Mutation(() => ReadingList)
   moveReadingListItem(@Args() { itemId, position }: MoveReadingListItemArgs, @Ctx() ctx: RequestContext): Promise<ReadingList> {
-    return this.lists.moveItem(ctx, itemId, position);
+    return this.listItems.move(ctx, itemId, position);
   }
 
   @Allow('USER', 'READING_LISTS_WRITE')
@@ -102,7 +106,7 @@ export class ReadingListsResolver {
   @Allow('USER')
   @Mutation(() => ReadingListItem)
   setReadingStatus(@Args() { itemId, status }: SetReadingStatusArgs, @Ctx() ctx: RequestContext): Promise<ReadingListItem> {
-    return this.lists.setStatus(ctx, itemId, status ?? null);
+    return this.statuses.set(ctx, itemId, status ?? null);
   }
 
   @Public()
@@ -127,30 +131,30 @@ export class ReadingListsResolver {
   @Public()
   @ResolveField(() => [ReadingListItem], { description: 'In order of position.' })
   items(list: ReadingList, _args: unknown, ctx: RequestContext): Promise<ReadingListItem[]> {
-    return this.lists.itemsOf(ctx, list.id);
+    return this.listItems.itemsOf(ctx, list.id);
   }
 
   @Public()
   @ResolveField(() => ReadingProgress, { nullable: true, description: "The caller's own progress; null when not signed in." })
   viewerProgress(list: ReadingList, _args: unknown, ctx: RequestContext): Promise<ReadingProgress | null> {
-    return this.lists.viewerProgress(ctx, list);
+    return this.statuses.viewerProgress(ctx, list);
   }
 }
 
 @Resolver(() => ReadingListItem)
 export class ReadingListItemsResolver {
-  constructor(private readonly lists: ReadingListsService) {}
+  constructor(private readonly statuses: ReadingStatusesService) {}
 
   @Public()
   @ResolveField(() => ReadingStatusEnum, { nullable: true, description: "The caller's own status; null when not signed in or not set." })
   viewerStatus(item: ReadingListItem, _args: unknown, ctx: RequestContext): ReadingStatus | null | Promise<ReadingStatus | null> {
-    return this.lists.viewerStatus(ctx, item);
+    return this.statuses.viewerStatus(ctx, item);
   }
 
   @Public()
   @ResolveField(() => Int, { description: 'How many members have marked it READ.' })
   readCount(item: ReadingListItem, _args: unknown, ctx: RequestContext): number | Promise<number> {
-    return this.lists.readCount(ctx, item);
+    return this.statuses.readCount(ctx, item);
   }
 }
 

@@ -68,7 +68,7 @@ export class EventFilter {
   @IsOptional() @IsDate({ message: 'must be a date-time' }) from?: Date;
   @Field(() => GraphQLISODateTime, { nullable: true, description: 'Events that start before this instant.' })
   @IsOptional() @IsDate({ message: 'must be a date-time' }) to?: Date;
-  @Field(() => GeoRadiusInput, { nullable: true }) @IsOptional() @ValidateNested() @Type(() => GeoRadiusInput) near?: GeoRadiusInput;
+  @Field(() => GeoRadiusInput, { nullable: true, description: 'Matches on the rounded point for callers who may not see the exact one.' }) @IsOptional() @ValidateNested() @Type(() => GeoRadiusInput) near?: GeoRadiusInput;
   @Field(() => String, { nullable: true, description: 'Full-text search over title and description.' }) @OptionalText() search?: string;
 }
 
