@@ -800,30 +800,30 @@ describe('events', () => {
     let goer: TestUser;
     let waiter: TestUser;
     beforeAll(async () => {
-      event = await published(organiser, chapterA.id, { capacity: 1, location: { venue: 'Hall', addressLine: '1 Trafalgar Sq', ...exact } });
-      [goer, waiter] = [crowd[2], crowd[3]];
+      event = await published(w.organiser, w.chapterA.id, { capacity: 1, location: { venue: 'Hall', addressLine: '1 Trafalgar Sq', ...exact } });
+      [goer, waiter] = [w.crowd[2], w.crowd[3]];
       expect((await rsvp(event.id, goer)).status).toBe('GOING');
       expect((await rsvp(event.id, waiter)).status).toBe('WAITLISTED');
     });
 
     it('shows the postcode and exact coordinates only to GOING attendees, organisers, admins and EVENTS_WRITE keys; others get them rounded to 2 places', async () => {
-      const writeKey = await createApiKey(t, admin, org.id, ['EVENTS_WRITE']);
-      const readKey = await createApiKey(t, admin, org.id, ['EVENTS_READ', 'ATTENDEES_READ']);
+      const writeKey = await createApiKey(t, w.admin, w.org.id, ['EVENTS_WRITE']);
+      const readKey = await createApiKey(t, w.admin, w.org.id, ['EVENTS_READ', 'ATTENDEES_READ']);
       const seenBy = async (token?: string) => ok(await t.gql(PLACE, { id: event.id }, token)).event.location;
-      for (const token of [goer.token, organiser.token, admin.token, writeKey.secret]) expect(await seenBy(token)).toEqual(exact);
-      for (const token of [waiter.token, memberA.token, memberB.token, organiserB.token, stranger.token, readKey.secret, undefined]) {
+      for (const token of [goer.token, w.organiser.token, w.admin.token, writeKey.secret]) expect(await seenBy(token)).toEqual(exact);
+      for (const token of [waiter.token, w.memberA.token, w.memberB.token, w.organiserB.token, w.stranger.token, readKey.secret, undefined]) {
         expect(await seenBy(token)).toEqual(rounded);
       }
       // The same in lists.
       const listed = ok(
-        await t.gql(`query($f: EventFilter) { events(filter: $f, first: 100) { edges { node { id location { postcode latitude longitude } } } } }`, { f: { chapterId: chapterA.id } }, stranger.token),
+        await t.gql(`query($f: EventFilter) { events(filter: $f, first: 100) { edges { node { id location { postcode latitude longitude } } } } }`, { f: { chapterId: w.chapterA.id } }, w.stranger.token),
       ).events.edges.find((e: any) => e.node.id === event.id).node;
       expect(listed.location).toEqual({ postcode: null, latitude: rounded.latitude, longitude: rounded.longitude });
     });
 
     it('matches near on the rounded point for those who may not see the exact one, so small radii cannot locate the address', async () => {
       const matches = async (probe: { latitude: number; longitude: number }, radiusKm: number, token?: string) =>
-        (await listIds({ chapterId: chapterA.id, near: { latitude: probe.latitude, longitude: probe.longitude, radiusKm } }, token)).includes(event.id);
+        (await listIds({ chapterId: w.chapterA.id, near: { latitude: probe.latitude, longitude: probe.longitude, radiusKm } }, token)).includes(event.id);
       // Probes on and around the exact point and the rounded one, with radii from 10 m to 1 km.
       const probes = [exact, rounded, { latitude: 51.5074, longitude: -0.1278 }, { latitude: 51.508, longitude: -0.128 }, { latitude: 51.509, longitude: -0.129 }];
       const radii = [0.01, 0.05, 0.1, 0.2, 0.3, 0.4, 1];
@@ -831,21 +831,21 @@ describe('events', () => {
         for (const radiusKm of radii) {
           const toExact = km(probe, exact) <= radiusKm;
           const toRounded = km(probe, rounded) <= radiusKm;
-          for (const token of [stranger.token, waiter.token, memberA.token, undefined]) expect([probe, radiusKm, await matches(probe, radiusKm, token)]).toEqual([probe, radiusKm, toRounded]);
-          for (const token of [goer.token, organiser.token]) expect([probe, radiusKm, await matches(probe, radiusKm, token)]).toEqual([probe, radiusKm, toExact]);
+          for (const token of [w.stranger.token, waiter.token, w.memberA.token, undefined]) expect([probe, radiusKm, await matches(probe, radiusKm, token)]).toEqual([probe, radiusKm, toRounded]);
+          for (const token of [goer.token, w.organiser.token]) expect([probe, radiusKm, await matches(probe, radiusKm, token)]).toEqual([probe, radiusKm, toExact]);
         }
       }
       // In particular: 50 m around the exact address finds nothing for a stranger, and the rounded point is all they can find.
-      expect(await matches(exact, 0.05, stranger.token)).toBe(false);
+      expect(await matches(exact, 0.05, w.stranger.token)).toBe(false);
       expect(await matches(exact, 0.05, goer.token)).toBe(true);
-      expect(await matches(rounded, 0.01, stranger.token)).toBe(true);
-      expect(await matches(rounded, 0.01, organiser.token)).toBe(false);
+      expect(await matches(rounded, 0.01, w.stranger.token)).toBe(true);
+      expect(await matches(rounded, 0.01, w.organiser.token)).toBe(false);
     });
 
     it('leaves the postcode out of the calendar file for everyone else', async () => {
       const file = async (token?: string) => (await fetch(`${t.url}/calendar/events/${event.id}.ics`, { headers: token ? { authorization: `Bearer ${token}` } : {} })).text();
       expect(await file(goer.token)).toContain('WC2N 5DN');
-      expect(await file(stranger.token)).not.toContain('WC2N');
+      expect(await file(w.stranger.token)).not.toContain('WC2N');
       expect(await file()).not.toContain('WC2N');
     });
   });
@@ -962,17 +962,17 @@ describe('events', () => {
     });
     it('answers NOT_FOUND with the same message for a real attendance the caller may not read as for a random id', async () => {
       // A PUBLIC event of chapter A: everyone sees it, but only its organisers and admins see who attends.
-      const event = await published(organiser, chapterA.id);
-      const someone = await rsvp(event.id, crowd[4]);
-      const unknown = fails(await t.gql(CHECK_IN, { id: randomUUID() }, organiserB.token), 'NOT_FOUND');
-      for (const user of [organiserB, memberB, memberA, stranger, outsider]) {
+      const event = await published(w.organiser, w.chapterA.id);
+      const someone = await rsvp(event.id, w.crowd[4]);
+      const unknown = fails(await t.gql(CHECK_IN, { id: randomUUID() }, w.organiserB.token), 'NOT_FOUND');
+      for (const user of [w.organiserB, w.memberB, w.memberA, w.stranger, w.outsider]) {
         const res = fails(await t.gql(CHECK_IN, { id: someone.id }, user.token), 'NOT_FOUND');
         expect(res.message).toBe(unknown.message);
       }
       // Their own attendance they may see, but not check in.
-      fails(await t.gql(CHECK_IN, { id: someone.id }, crowd[4].token), 'FORBIDDEN');
+      fails(await t.gql(CHECK_IN, { id: someone.id }, w.crowd[4].token), 'FORBIDDEN');
       expect((await attendees(event.id)).attendees.edges[0].node.checkedInAt).toBeNull();
-      expect(ok(await t.gql(CHECK_IN, { id: someone.id }, organiser.token)).checkIn.checkedInAt).toEqual(expect.any(String));
+      expect(ok(await t.gql(CHECK_IN, { id: someone.id }, w.organiser.token)).checkIn.checkedInAt).toEqual(expect.any(String));
     });
   });
 

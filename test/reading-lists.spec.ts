@@ -11,6 +11,7 @@ import {
   TestUser,
 } from './support/factories';
 import { dbClient, DbClient } from './support/db';
+import { Client } from 'pg';
 import { GqlResponse, startTestApp, TestApp } from './support/test-app';
 import { badInput, fails, ok } from './support/expectations';
 
@@ -783,76 +784,76 @@ describe('reading lists', () => {
   });
 
   describe('readCount counts only people who may read the list now', () => {
-    const readCounts = async (listId: string) => (await itemsOf(listId, organiser.token)).map((i) => i.readCount);
+    const readCounts = async (listId: string) => (await itemsOf(listId, w.organiser.token)).map((i) => i.readCount);
     const markRead = async (who: TestUser, itemId: string) => ok(await t.gql(SET_STATUS, { itemId, status: 'READ' }, who.token));
 
     it('drops people who left the chapter, were removed, or whose membership is no longer ACTIVE; counts them again when they are back', async () => {
-      const list = await createReadingList(t, organiser, chapterA.id, { visibility: 'CHAPTER' });
-      const [first, second] = [await addReadingListItem(t, organiser, list.id), await addReadingListItem(t, organiser, list.id)];
+      const list = await createReadingList(t, w.organiser, w.chapterA.id, { visibility: 'CHAPTER' });
+      const [first, second] = [await addReadingListItem(t, w.organiser, list.id), await addReadingListItem(t, w.organiser, list.id)];
       const [leaver, removed, suspended, stayer] = await Promise.all(['Lia Leaves', 'Rita Removed', 'Sol Suspended', 'Santi Stays'].map((n) => registerUser(t, n)));
       const memberships = new Map<TestUser, string>();
       for (const who of [leaver, removed, suspended, stayer]) {
-        memberships.set(who, await joinChapter(t, who, chapterA.id));
+        memberships.set(who, await joinChapter(t, who, w.chapterA.id));
         await markRead(who, first.id);
       }
       await markRead(stayer, second.id);
       expect(await readCounts(list.id)).toEqual([4, 1]);
 
-      ok(await t.gql(`mutation($id: ID!) { leaveChapter(chapterId: $id) }`, { id: chapterA.id }, leaver.token));
-      ok(await t.gql(`mutation($id: ID!) { removeMembership(membershipId: $id) }`, { id: memberships.get(removed) }, organiser.token));
+      ok(await t.gql(`mutation($id: ID!) { leaveChapter(chapterId: $id) }`, { id: w.chapterA.id }, leaver.token));
+      ok(await t.gql(`mutation($id: ID!) { removeMembership(membershipId: $id) }`, { id: memberships.get(removed) }, w.organiser.token));
       // No longer ACTIVE (as a membership waiting for approval is).
       await db.query(`UPDATE memberships SET status = 'PENDING' WHERE id = $1`, [memberships.get(suspended)]);
       expect(await readCounts(list.id)).toEqual([1, 1]);
       // The same through a chapter's lists and through a mutation's item.
-      const viaChapter = ok(await t.gql(CHAPTER_LISTS, { id: chapterA.id, first: 100 }, memberA.token)).chapter.readingLists.edges;
+      const viaChapter = ok(await t.gql(CHAPTER_LISTS, { id: w.chapterA.id, first: 100 }, w.memberA.token)).chapter.readingLists.edges;
       expect(viaChapter.find((e: any) => e.node.id === list.id).node.items.map((i: any) => i.readCount)).toEqual([1, 1]);
-      const fromUpdate = ok(await t.gql(UPDATE_ITEM, { itemId: first.id, input: { note: 'Chapter one' } }, organiser.token)).updateReadingListItem;
+      const fromUpdate = ok(await t.gql(UPDATE_ITEM, { itemId: first.id, input: { note: 'Chapter one' } }, w.organiser.token)).updateReadingListItem;
       expect(fromUpdate.readCount).toBe(1);
       // Their rows stay (their own progress comes back with them); only the count leaves them out.
       expect((await db.query(`SELECT count(*)::int AS n FROM reading_statuses WHERE item_id = $1`, [first.id])).rows[0].n).toBe(4);
 
       await db.query(`UPDATE memberships SET status = 'ACTIVE' WHERE id = $1`, [memberships.get(suspended)]);
-      await joinChapter(t, leaver, chapterA.id);
+      await joinChapter(t, leaver, w.chapterA.id);
       expect(await readCounts(list.id)).toEqual([3, 1]);
     });
 
     it('counts members of chapters the list is shared with while it is shared, and organisation members only on lists they may read', async () => {
-      const list = await createReadingList(t, organiser, chapterA.id, { visibility: 'CHAPTER' });
-      const book = await addReadingListItem(t, organiser, list.id);
-      ok(await t.gql(SHARE, { listId: list.id, chapterId: chapterC.id }, organiser.token));
-      await markRead(memberC, book.id);
-      await markRead(memberA, book.id);
-      await markRead(admin, book.id); // admins may read every list of their organisation
+      const list = await createReadingList(t, w.organiser, w.chapterA.id, { visibility: 'CHAPTER' });
+      const book = await addReadingListItem(t, w.organiser, list.id);
+      ok(await t.gql(SHARE, { listId: list.id, chapterId: w.chapterC.id }, w.organiser.token));
+      await markRead(w.memberC, book.id);
+      await markRead(w.memberA, book.id);
+      await markRead(w.admin, book.id); // admins may read every list of their organisation
       expect(await readCounts(list.id)).toEqual([3]);
-      ok(await t.gql(UNSHARE, { listId: list.id, chapterId: chapterC.id }, organiser.token));
+      ok(await t.gql(UNSHARE, { listId: list.id, chapterId: w.chapterC.id }, w.organiser.token));
       expect(await readCounts(list.id)).toEqual([2]);
       // Made ORGANISATION-wide, every ACTIVE member of the organisation may read it: memberC counts again.
-      ok(await t.gql(UPDATE, { id: list.id, input: { visibility: 'ORGANISATION' } }, organiser.token));
+      ok(await t.gql(UPDATE, { id: list.id, input: { visibility: 'ORGANISATION' } }, w.organiser.token));
       expect(await readCounts(list.id)).toEqual([3]);
       // Back to CHAPTER: memberC (chapter C, not shared) may not read it, so does not count.
-      ok(await t.gql(UPDATE, { id: list.id, input: { visibility: 'CHAPTER' } }, organiser.token));
+      ok(await t.gql(UPDATE, { id: list.id, input: { visibility: 'CHAPTER' } }, w.organiser.token));
       expect(await readCounts(list.id)).toEqual([2]);
     });
 
     it('counts a shared PUBLIC list’s readers from another organisation only while they are members of a chapter it is shared with', async () => {
-      const list = await createReadingList(t, dual, chapterA.id, { visibility: 'PUBLIC' });
-      const book = await addReadingListItem(t, dual, list.id);
-      ok(await t.gql(SHARE, { listId: list.id, chapterId: otherChapter.id }, dual.token));
-      await markRead(outsiderMember, book.id);
+      const list = await createReadingList(t, w.dual, w.chapterA.id, { visibility: 'PUBLIC' });
+      const book = await addReadingListItem(t, w.dual, list.id);
+      ok(await t.gql(SHARE, { listId: list.id, chapterId: w.otherChapter.id }, w.dual.token));
+      await markRead(w.outsiderMember, book.id);
       expect(await readCounts(list.id)).toEqual([1]);
-      ok(await t.gql(UNSHARE, { listId: list.id, chapterId: otherChapter.id }, dual.token));
+      ok(await t.gql(UNSHARE, { listId: list.id, chapterId: w.otherChapter.id }, w.dual.token));
       expect(await readCounts(list.id)).toEqual([0]);
     });
 
     it('reads a list page with the same number of statements however long its lists are', async () => {
-      const short = await createReadingList(t, organiserB, chapterB.id, { visibility: 'PUBLIC', title: `Short ${unique()}` });
-      const long = await createReadingList(t, organiserB, chapterB.id, { visibility: 'PUBLIC', title: `Long ${unique()}` });
-      await addReadingListItem(t, organiserB, short.id);
-      for (let i = 0; i < 25; i++) await addReadingListItem(t, organiserB, long.id);
+      const short = await createReadingList(t, w.organiserB, w.chapterB.id, { visibility: 'PUBLIC', title: `Short ${unique()}` });
+      const long = await createReadingList(t, w.organiserB, w.chapterB.id, { visibility: 'PUBLIC', title: `Long ${unique()}` });
+      await addReadingListItem(t, w.organiserB, short.id);
+      for (let i = 0; i < 25; i++) await addReadingListItem(t, w.organiserB, long.id);
       const statements = async (listId: string) => {
         const spy = jest.spyOn(Client.prototype, 'query');
         try {
-          const items = await itemsOf(listId, memberB.token);
+          const items = await itemsOf(listId, w.memberB.token);
           return { n: spy.mock.calls.length, items: items.length };
         } finally {
           spy.mockRestore();

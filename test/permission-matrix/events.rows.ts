@@ -1,5 +1,5 @@
 import { PUBLISH_EVENT } from '../support/documents';
-import { ADDRESS_LINE, ATTENDEES, ATTENDEES_ROW, CREATE_EVENT, EVENT, eventInput, FORBID, gql, listedEvent, MANAGE_CHAPTER, MANAGE_DRAFT, MANAGE_EVENT, NAMES, newEvent, newGuest, NOTFND, NULL, OK, ONLINE_URL, ORGANISERS, OWN_ATTENDANCE, PUBLIC_ROW, RESTRICTED, RESTRICTED_GOING, RESTRICTED_WAIT, Row, RSVP, RSVP_PUBLIC, rsvpAs, SEE_CHAPTER, SEE_DRAFT, SEE_ORGANISATION, setupAs, UNAUTH, VIEWER_ATTENDANCE, w } from '../support/permission-matrix';
+import { ADDRESS_LINE, EXACT_POINT, PLACE, ATTENDEES, ATTENDEES_ROW, CREATE_EVENT, EVENT, eventInput, FORBID, gql, listedEvent, MANAGE_CHAPTER, MANAGE_DRAFT, MANAGE_EVENT, NAMES, newEvent, newGuest, NOTFND, NULL, OK, ONLINE_URL, ORGANISERS, OWN_ATTENDANCE, PUBLIC_ROW, RESTRICTED, RESTRICTED_GOING, RESTRICTED_WAIT, Row, RSVP, RSVP_PUBLIC, rsvpAs, SEE_CHAPTER, SEE_DRAFT, SEE_ORGANISATION, setupAs, UNAUTH, VIEWER_ATTENDANCE, w } from '../support/permission-matrix';
 
 /** The permission matrix rows of events: seeing, managing, attending, and the personal data of attendees. */
 export const eventRows: Row[] = [
@@ -179,7 +179,9 @@ export const eventRows: Row[] = [
         pick: (d) => d.checkIn.checkedInAt,
       };
     },
-    expected: ORGANISERS,
+    // Someone else's attendance is invisible (NOT_FOUND) to all who may not read the event's attendees; keys are refused by the operation guard.
+    //         anonymous user    member  organiser otherOrg admin otherAdmin keyScope keyNoScope revokedKey
+    expected: [UNAUTH, NOTFND, NOTFND, OK, NOTFND, OK, NOTFND, FORBID, FORBID, UNAUTH],
   },
   {
     name: "Mutation.checkIn (the bystander's attendance of a CHAPTER event)",
@@ -192,7 +194,7 @@ export const eventRows: Row[] = [
       };
     },
     //         anonymous user    member  organiser otherOrg admin otherAdmin keyScope keyNoScope revokedKey
-    expected: [UNAUTH, NOTFND, FORBID, OK, NOTFND, OK, NOTFND, FORBID, FORBID, UNAUTH],
+    expected: [UNAUTH, NOTFND, NOTFND, OK, NOTFND, OK, NOTFND, FORBID, FORBID, UNAUTH],
   },
 
   // ---------------------------------------------------------------- personal-data fields of events
@@ -321,6 +323,42 @@ export const eventRows: Row[] = [
     name: 'EventLocation.addressLine (a PUBLIC event where `member` is WAITLISTED)',
     covers: 'EventLocation.addressLine',
     perform: async (a) => ({ res: await gql(RESTRICTED, { id: w.ev.memberWaitlisted }, a), pick: (d) => d.event.location.addressLine }),
+    expected: RESTRICTED_WAIT,
+  },
+  {
+    name: 'EventLocation.postcode (a PUBLIC event where `member` is GOING)',
+    covers: 'EventLocation.postcode',
+    perform: async (a) => ({ res: await gql(PLACE, { id: w.ev.memberGoing }, a), pick: (d) => d.event.location.postcode }),
+    expected: RESTRICTED_GOING,
+  },
+  {
+    name: 'EventLocation.latitude exact (a PUBLIC event where `member` is GOING; everyone else gets it rounded)',
+    covers: 'EventLocation.latitude',
+    perform: async (a) => ({
+      res: await gql(PLACE, { id: w.ev.memberGoing }, a),
+      pick: (d) => {
+        expect([EXACT_POINT.latitude, 51.51]).toContain(d.event.location.latitude);
+        return d.event.location.latitude === EXACT_POINT.latitude ? d.event.location.latitude : null;
+      },
+    }),
+    expected: RESTRICTED_GOING,
+  },
+  {
+    name: 'EventLocation.longitude exact (a PUBLIC event where `member` is GOING; everyone else gets it rounded)',
+    covers: 'EventLocation.longitude',
+    perform: async (a) => ({
+      res: await gql(PLACE, { id: w.ev.memberGoing }, a),
+      pick: (d) => {
+        expect([EXACT_POINT.longitude, -0.13]).toContain(d.event.location.longitude);
+        return d.event.location.longitude === EXACT_POINT.longitude ? d.event.location.longitude : null;
+      },
+    }),
+    expected: RESTRICTED_GOING,
+  },
+  {
+    name: 'EventLocation.postcode (a PUBLIC event where `member` is WAITLISTED)',
+    covers: 'EventLocation.postcode',
+    perform: async (a) => ({ res: await gql(PLACE, { id: w.ev.memberWaitlisted }, a), pick: (d) => d.event.location.postcode }),
     expected: RESTRICTED_WAIT,
   },
 ];

@@ -206,6 +206,10 @@ export const LISTED = `query($f: EventFilter) { events(filter: $f, first: 100) {
 export const ATTENDEES = `query($id: ID!) { event(id: $id) { id attendees(first: 100) { totalCount edges { node { id name email user { id } } } } } }`;
 export const VIEWER_ATTENDANCE = `query($id: ID!) { event(id: $id) { id viewerAttendance { id status name email user { id } } } }`;
 export const RESTRICTED = `query($id: ID!) { event(id: $id) { id onlineUrl location { city addressLine } } }`;
+export const PLACE = `query($id: ID!) { event(id: $id) { id location { city postcode latitude longitude } } }`;
+export const POSTCODE = 'WC2N 5DN';
+/** Shown exactly to those who may read the place; everyone else gets 51.51, -0.13. */
+export const EXACT_POINT = { latitude: 51.50734, longitude: -0.12776 };
 
 /** The input of an event of A1 (or another chapter) a month from now, with a street address and an online link. */
 export function eventInput(extra: Record<string, unknown> = {}) {
@@ -216,7 +220,7 @@ export function eventInput(extra: Record<string, unknown> = {}) {
     startsAt: startsAt.toISOString(),
     endsAt: new Date(startsAt.getTime() + 2 * 3600_000).toISOString(),
     timeZone: 'America/La_Paz',
-    location: { venue: 'Casa Bolivia', addressLine: ADDRESS_LINE, city: 'London' },
+    location: { venue: 'Casa Bolivia', addressLine: ADDRESS_LINE, city: 'London', postcode: POSTCODE, ...EXACT_POINT },
     onlineUrl: ONLINE_URL,
     visibility: 'PUBLIC',
     ...extra,
