@@ -21,6 +21,7 @@ import { ANONYMOUS, Actor } from '../auth/actor';
 import { DomainError, UnauthenticatedError } from '../errors/domain-error';
 import { errorCode } from '../errors/format-error';
 import { RequestContext } from './request-context';
+import { operationCheckError } from './request-checks.plugin';
 
 /** Close codes sent when `connection_init` carries credentials that cannot be used (as in graphql-ws: 44xx client, 45xx server). */
 export const WS_CLOSE_UNAUTHORIZED = 4401;
@@ -77,8 +78,10 @@ export interface GraphQLWsSettings {
   path: string;
   production: boolean;
   maxTokens: number;
-  /** The same extra rules (depth, aliases, cost…) the HTTP endpoint validates with. */
+  /** The same extra rules (depth, aliases…) the HTTP endpoint validates with. */
   validationRules: ValidationRule[];
+  /** The served schema (known once the server has started), for the checks that need variables (text, cost). */
+  schema: () => GraphQLSchema | undefined;
   format: (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
 }
 
@@ -142,6 +145,12 @@ export function graphqlWsOptions(settings: GraphQLWsSettings): Partial<ServerOpt
             extensions: { code: 'GRAPHQL_VALIDATION_FAILED' },
           }),
         ];
+      }
+      // Well-formed text and the node count need the variables, which `validate` below does not get.
+      const schema = settings.schema();
+      if (operation && schema) {
+        const error = operationCheckError(schema, document, operation, payload.variables);
+        if (error) return [error];
       }
       // graphql-ws parses (now known to succeed) and validates with `validate` below.
       return undefined;
