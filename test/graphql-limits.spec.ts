@@ -1,6 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { GraphQLSchemaHost } from '@nestjs/graphql';
-import { parse } from 'graphql';
+import { buildSchema, GraphQLError, parse } from 'graphql';
+import { graphqlWsOptions } from '../src/common/graphql/graphql-ws';
 import { MAX_QUERY_NODES, queryCost } from '../src/common/graphql/query-cost';
 import { QUERY_LIMITS } from '../src/common/graphql/graphql.config';
 import { codeOf, createOrganisation, registerUser } from './support/factories';
@@ -177,6 +178,21 @@ describe('GraphQL limits', () => {
       expect(few.errors).toBeUndefined();
       const many = await t.gql(NESTED_BY_VARIABLE, { n: 100 });
       expectValidationFailed(many, /^Query cost/);
+    });
+
+    it('applies to subscriptions over graphql-ws, with their variables', async () => {
+      // The served subscriptions return a few scalars; a schema with a nested one shows the check wired into graphql-ws.
+      const schema = buildSchema(`type Query { ok: Boolean } type Subscription { items(first: Int = 20): ItemConnection }
+        type ItemConnection { edges: [ItemEdge] } type ItemEdge { node: Item } type Item { id: ID children(first: Int = 20): ItemConnection }`);
+      const options = graphqlWsOptions({ path: '/graphql', production: false, maxTokens: 2000, validationRules: [], schema: () => schema, format: (f) => f });
+      const subscribe = (variables: Record<string, unknown>) =>
+        options.onSubscribe!({} as never, 'id', {
+          query: 'subscription($n: Int) { items(first: $n) { edges { node { children(first: $n) { edges { node { children(first: $n) { edges { node { id } } } } } } } } } }',
+          variables,
+        }) as GraphQLError[] | undefined;
+      expect(subscribe({ n: 10 })).toBeUndefined();
+      const refused = subscribe({ n: 100 });
+      expect(refused?.map((e) => [e.message.slice(0, 10), e.extensions.code])).toEqual([['Query cost', 'GRAPHQL_VALIDATION_FAILED']]);
     });
 
     it('counts fragments and aliases like the fields they stand for', async () => {
