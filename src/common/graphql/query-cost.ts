@@ -1,5 +1,5 @@
 import { ComplexityEstimator, getComplexity } from 'graphql-query-complexity';
-import { DocumentNode, getNamedType, GraphQLError, GraphQLSchema, isCompositeType, isListType, isNonNullType, GraphQLOutputType } from 'graphql';
+import { DocumentNode, getNamedType, getOperationAST, GraphQLError, GraphQLSchema, isCompositeType, isListType, isNonNullType, GraphQLOutputType } from 'graphql';
 
 /** DESIGN.md: a document may return at most this many nodes (objects), counted as GitHub counts its node limit. */
 export const MAX_QUERY_NODES = 25_000;
@@ -15,8 +15,9 @@ export const DEFAULT_PAGE_SIZE = 20;
 export const LIST_SIZE_ESTIMATE = 100;
 
 /**
- * The graphql-query-complexity library walks the document (fragments, @skip/@include, variables);
- * this visitor's upper bound of its work keeps fragment fan-out from costing more CPU than the check saves.
+ * graphql-query-complexity walks the document with fragments expanded (and @skip/@include applied);
+ * a fragment spread many times multiplies that walk, so it stops after this many selections and the
+ * document is refused: the check itself must stay cheap.
  */
 const MAX_EVALUATED_SELECTIONS = 10_000;
 
@@ -48,6 +49,9 @@ export const nodeCountEstimator: ComplexityEstimator = ({ field, type, args, chi
   return 1 + childComplexity;
 };
 
+/** Costs of operations without variables, which cannot change: Apollo hands back the same parsed document for the same text. */
+const fixedCosts = new WeakMap<DocumentNode, Map<string, number>>();
+
 /** The number of nodes `document` (its operation `operationName`) can return with these variables. */
 export function queryCost(schema: GraphQLSchema, document: DocumentNode, variables: Record<string, unknown> | null | undefined, operationName?: string | null): number {
   return getComplexity({
@@ -58,6 +62,15 @@ export function queryCost(schema: GraphQLSchema, document: DocumentNode, variabl
     estimators: [nodeCountEstimator],
     maxQueryNodes: MAX_EVALUATED_SELECTIONS,
   });
+}
+
+function cachedCost(schema: GraphQLSchema, document: DocumentNode, variables: Record<string, unknown> | null | undefined, operationName?: string | null): number {
+  if (getOperationAST(document, operationName)?.variableDefinitions?.length) return queryCost(schema, document, variables, operationName);
+  let byOperation = fixedCosts.get(document);
+  if (!byOperation) fixedCosts.set(document, (byOperation = new Map()));
+  let cost = byOperation.get(operationName ?? '');
+  if (cost === undefined) byOperation.set(operationName ?? '', (cost = queryCost(schema, document, variables, operationName)));
+  return cost;
 }
 
 function costError(message: string): GraphQLError {
@@ -72,7 +85,7 @@ function costError(message: string): GraphQLError {
 export function queryCostError(schema: GraphQLSchema, document: DocumentNode, variables: Record<string, unknown> | null | undefined, operationName?: string | null): GraphQLError | undefined {
   let cost: number;
   try {
-    cost = queryCost(schema, document, variables, operationName);
+    cost = cachedCost(schema, document, variables, operationName);
   } catch (error) {
     if (error instanceof GraphQLError && /maximum allowed number of nodes/.test(error.message)) {
       return costError(`Query cost is over the limit of ${MAX_QUERY_NODES.toLocaleString('en')} nodes: too many selections to count`);
