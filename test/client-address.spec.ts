@@ -1,4 +1,6 @@
 import { clientAddress } from '../src/common/rate-limit/client-address';
+import { codeOf, createChapter, createOrganisation, createPetition, openPetition, registerUser } from './support/factories';
+import { startTestApp, TestApp } from './support/test-app';
 
 describe('clientAddress (the client per-IP rate limits count)', () => {
   it('keeps an IPv4 address as it is', () => {
@@ -27,5 +29,41 @@ describe('clientAddress (the client per-IP rate limits count)', () => {
 
   it('keeps what is not an address (no socket address known)', () => {
     expect(clientAddress('unknown')).toBe('unknown');
+  });
+});
+
+describe('per-IP limits other than login count clients the same way (signing)', () => {
+  let t: TestApp;
+  let petitionId: string;
+  beforeAll(async () => {
+    t = await startTestApp({ RATE_LIMIT_SIGN_PER_MINUTE: '2', TRUST_PROXY: 'true' });
+    const admin = await registerUser(t);
+    const org = await createOrganisation(t, admin);
+    const chapter = await createChapter(t, admin, org.id);
+    petitionId = (await createPetition(t, admin, org.id, chapter.id)).id;
+    await openPetition(t, admin, petitionId);
+  });
+  afterAll(() => t?.close());
+
+  let n = 0;
+  const signFrom = (ip: string) =>
+    t.gql(
+      'mutation($input: SignPetitionInput!) { signPetition(input: $input) { petition { id } } }',
+      { input: { petitionId, fullName: 'Ana Quispe', email: `signer-${n++}@example.org` } },
+      undefined,
+      { 'x-forwarded-for': ip },
+    );
+
+  it('refuses the third signature a minute from anywhere in one IPv6 /64, not from the next /64', async () => {
+    expect((await signFrom('2001:db8:5:6::1')).errors).toBeUndefined();
+    expect((await signFrom('2001:db8:5:6:aaaa::2')).errors).toBeUndefined();
+    expect(codeOf(await signFrom('2001:db8:5:6:ffff:ffff:ffff:ffff'))).toBe('RATE_LIMITED');
+    expect((await signFrom('2001:db8:5:7::1')).errors).toBeUndefined();
+  });
+
+  it('counts an IPv4-mapped address as its IPv4 address', async () => {
+    expect((await signFrom('198.51.100.77')).errors).toBeUndefined();
+    expect((await signFrom('::ffff:198.51.100.77')).errors).toBeUndefined();
+    expect(codeOf(await signFrom('::ffff:c633:644d'))).toBe('RATE_LIMITED');
   });
 });
