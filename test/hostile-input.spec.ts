@@ -33,7 +33,7 @@ const SEED = 0x6d617265; // "mare"
 /** For mutations anyone can call, signed in or not, with no role (register, signPetition, rsvp, joinChapter…). */
 const CASES_PER_PUBLIC_MUTATION = 300;
 /** For mutations whose work needs a role the caller can gain on their own (organiser, admin): fewer, to keep the file quick. */
-const CASES_PER_ROLE_MUTATION = 60;
+const CASES_PER_ROLE_MUTATION = 40;
 const CONCURRENCY = 8;
 
 /** DESIGN.md's error codes (BAD_REQUEST: a request no operation of the document matches). */

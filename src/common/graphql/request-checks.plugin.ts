@@ -4,8 +4,8 @@ import { malformedTextFields } from '../validation/well-formed-text';
 import { queryCostError } from './query-cost';
 
 /**
- * The checks every operation passes once its document is valid and before anything runs, over
- * HTTP and graphql-ws alike: every string argument is well-formed text (BAD_USER_INPUT naming the
+ * The checks every operation passes once it is known and before anything runs, over HTTP (after
+ * validation) and graphql-ws (before it) alike: every string argument is well-formed text (BAD_USER_INPUT naming the
  * field), and the document's node count is within the limit (GRAPHQL_VALIDATION_FAILED). Both
  * need the request's variables, which validation rules never see.
  */
