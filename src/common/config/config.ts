@@ -50,6 +50,10 @@ export class AppConfig {
   @Transform(toInt) @IsInt() @Min(1)
   RATE_LIMIT_LOGIN_PER_MINUTE = 10;
 
+  /** Wrong passwords per email per hour before that email's logins are refused until a password reset (or the hour ends). */
+  @Transform(toInt) @IsInt() @Min(1)
+  RATE_LIMIT_LOGIN_FAILURES_PER_HOUR = 100;
+
   @Transform(toInt) @IsInt() @Min(1)
   RATE_LIMIT_SIGN_PER_MINUTE = 60;
 

@@ -56,6 +56,25 @@ export class RateLimiterService implements OnModuleDestroy {
     if (spent > limit.points) throw new RateLimitedError(msBeforeReset / 1000);
   }
 
+  /**
+   * Throws RATE_LIMITED when `key` has already spent all points of `limit` in its window, without
+   * spending one: for limits that count only failures (spent later with `consume`).
+   */
+  async assertNotExhausted(limit: Limit, key: string): Promise<void> {
+    const { rows } = await this.pool.query<{ points: number; ms_left: number }>({
+      name: 'rate-limits-peek',
+      text: `SELECT points, (expire - ${NOW_MS})::int AS ms_left FROM rate_limits WHERE key = $1 AND expire > ${NOW_MS}`,
+      values: [`${limit.name}:${key}`],
+    });
+    const row = rows[0];
+    if (row && row.points >= limit.points) throw new RateLimitedError(Math.max(1, row.ms_left) / 1000);
+  }
+
+  /** Forgets what `key` has spent of `limit` (e.g. login failures after a password reset). */
+  async reset(limit: Pick<Limit, 'name'>, key: string): Promise<void> {
+    await this.pool.query({ name: 'rate-limits-reset', text: 'DELETE FROM rate_limits WHERE key = $1', values: [`${limit.name}:${key}`] });
+  }
+
   private async spend(hits: readonly Hit[]): Promise<Spent[]> {
     const batch = batchTotals(hits);
     const { rows } = await this.pool.query<{ key: string; points: number; ms_left: number }>({

@@ -5,9 +5,12 @@ import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager, Repository } from 'typeorm';
 import { randomSecret, sha256 } from '../../common/auth/secrets';
 import { Settings } from '../../common/config/settings';
+import { isUuid } from '../../common/validation/id';
+import { preparedQuery } from '../../common/database/raw-reads';
 import { isUniqueViolation, inTransaction } from '../../common/database/transaction';
-import { ConflictError, UnauthenticatedError } from '../../common/errors/domain-error';
-import { RateLimiterService } from '../../common/rate-limit/rate-limiter.service';
+import { ConflictError, RateLimitedError, UnauthenticatedError } from '../../common/errors/domain-error';
+import { Limit, RateLimiterService } from '../../common/rate-limit/rate-limiter.service';
+import { normaliseEmail } from '../../common/validation/email';
 import { UserEntity } from '../users/user.entity';
 import { toUser } from '../users/user.model';
 import { AuthPayload } from './dto/auth-payload.model';
@@ -41,15 +44,40 @@ export class AuthService {
     }
   }
 
-  /** One answer for an unknown email and a wrong password; limited per IP and per email. */
+  /**
+   * One answer for an unknown email and a wrong password. Limits (DESIGN.md): attempts per client
+   * and per (client, email) a minute, and wrong passwords per email an hour. The last is the only one
+   * strangers elsewhere can spend for an address, and only a password reset (clearLoginFailures) or
+   * the end of the hour lifts it, so guessing is slow while no one far away can lock the owner out for long.
+   */
   async login(input: LoginInput, ip: string): Promise<AuthPayload> {
-    const email = input.email.trim().toLowerCase();
-    const perMinute = this.settings.config.RATE_LIMIT_LOGIN_PER_MINUTE;
-    await this.rateLimiter.consume({ name: 'login-ip', points: perMinute, durationSeconds: 60 }, ip);
-    await this.rateLimiter.consume({ name: 'login-email', points: perMinute, durationSeconds: 60 }, sha256(email));
+    const email = normaliseEmail(input.email);
+    const config = this.settings.config;
+    const perMinute = config.RATE_LIMIT_LOGIN_PER_MINUTE;
+    await Promise.all([
+      this.rateLimiter.consume({ name: 'login-ip', points: perMinute, durationSeconds: 60 }, ip),
+      this.rateLimiter.consume({ name: 'login-ip-email', points: perMinute, durationSeconds: 60 }, sha256(`${ip} ${email}`)),
+    ]);
+    const failures = this.loginFailuresLimit();
+    await this.rateLimiter.assertNotExhausted(failures, sha256(email));
     const user = await this.users.findOneBy({ email });
-    if (!(await verifyPassword(user?.passwordHash, input.password)) || !user) throw new UnauthenticatedError(BAD_CREDENTIALS);
+    if (!(await verifyPassword(user?.passwordHash, input.password)) || !user) {
+      // Counted, never refused here: this attempt is answered as a wrong password whatever the count.
+      await this.rateLimiter.consume(failures, sha256(email)).catch((error: unknown) => {
+        if (!(error instanceof RateLimitedError)) throw error;
+      });
+      throw new UnauthenticatedError(BAD_CREDENTIALS);
+    }
     return this.startSession(this.dataSource.manager, user);
+  }
+
+  /** Forgets the wrong passwords counted against `email`: a password reset proves the owner, who may sign in at once. */
+  async clearLoginFailures(email: string): Promise<void> {
+    await this.rateLimiter.reset(this.loginFailuresLimit(), sha256(normaliseEmail(email)));
+  }
+
+  private loginFailuresLimit(): Limit {
+    return { name: 'login-failures', points: this.settings.config.RATE_LIMIT_LOGIN_FAILURES_PER_HOUR, durationSeconds: 3600 };
   }
 
   /**
@@ -84,11 +112,22 @@ export class AuthService {
   verifyAccessToken(token: string): string {
     try {
       const payload = this.jwt.verify<{ sub: string; typ?: string }>(token, { algorithms: ['HS256'] });
-      if (payload.typ !== 'access' || typeof payload.sub !== 'string') throw new Error('not an access token');
+      if (payload.typ !== 'access' || !isUuid(payload.sub)) throw new Error('not an access token');
       return payload.sub;
     } catch {
       throw new UnauthenticatedError('Invalid or expired access token');
     }
+  }
+
+  /**
+   * The user id in a valid access token whose user still exists: a token outlives the account it was
+   * issued for by up to 15 minutes, and it must not act for nobody (writes would fail on foreign keys).
+   */
+  async authenticateAccessToken(token: string): Promise<string> {
+    const userId = this.verifyAccessToken(token);
+    const rows = await preparedQuery(this.dataSource, 'SELECT 1 FROM users WHERE id = $1', [userId]);
+    if (rows.length === 0) throw new UnauthenticatedError('Invalid or expired access token');
+    return userId;
   }
 
   private async startSession(manager: EntityManager, user: UserEntity, familyId: string = randomUUID()): Promise<AuthPayload> {

@@ -58,14 +58,19 @@ export class MembershipsService {
     if (membership.status === 'PENDING') {
       await this.memberships.update({ id: membershipId, status: 'PENDING' }, { status: 'ACTIVE' });
     }
-    return toMembership(await this.memberships.findOneByOrFail({ id: membershipId }));
+    // Removed by a concurrent request since it was checked: as if it had never been there.
+    const approved = await this.memberships.findOneBy({ id: membershipId });
+    if (!approved) throw new NotFoundError('Membership');
+    return toMembership(approved);
   }
 
   /** Demoting the last ACTIVE organiser is refused. */
   async setRole(ctx: RequestContext, membershipId: string, role: ChapterRole): Promise<Membership> {
     await this.requireManaged(ctx, membershipId);
     const updated = await inTransaction(this.dataSource, async (manager) => {
-      const membership = (await this.lockMembership(manager, { id: membershipId }))!;
+      const membership = await this.lockMembership(manager, { id: membershipId });
+      // Removed by a concurrent request since requireManaged saw it.
+      if (!membership) throw new NotFoundError('Membership');
       if (membership.role === role) return membership;
       if (role === 'MEMBER') await this.keepAnOrganiser(manager, membership, 'The last organiser of a chapter cannot be demoted');
       await manager.update(MembershipEntity, { id: membershipId }, { role });
@@ -78,7 +83,9 @@ export class MembershipsService {
   async remove(ctx: RequestContext, membershipId: string): Promise<boolean> {
     await this.requireManaged(ctx, membershipId);
     await inTransaction(this.dataSource, async (manager) => {
-      const membership = (await this.lockMembership(manager, { id: membershipId }))!;
+      const membership = await this.lockMembership(manager, { id: membershipId });
+      // Removed by a concurrent request since requireManaged saw it.
+      if (!membership) throw new NotFoundError('Membership');
       await this.keepAnOrganiser(manager, membership, 'The last organiser of a chapter cannot be removed');
       await manager.delete(MembershipEntity, { id: membershipId });
     });
