@@ -71,6 +71,11 @@ export class RateLimiterService implements OnModuleDestroy {
     if (spent > limit.points) throw new RateLimitedError(msBeforeReset / 1000);
   }
 
+  /** Forgets what `key` spent of the limit named `name` (e.g. a password reset clears the per-email failures). */
+  async reset(name: string, key: string): Promise<void> {
+    await this.pool.query('DELETE FROM rate_limits WHERE key = $1', [`${name}:${key}`]);
+  }
+
   private async spend(hits: readonly Hit[]): Promise<Spent[]> {
     const rowKey = (hit: Hit) => `${hit.limit.name}:${hit.key}`;
     const totals = new Map<string, { points: number; duration: number }>();
