@@ -8,6 +8,7 @@ import {
   joinChapter,
   publishEvent,
   registerUser,
+  registerUserWithEmail,
   TestUser,
 } from './support/factories';
 import { startTestApp, TestApp } from './support/test-app';
@@ -51,7 +52,6 @@ const ATTENDEES = `query($id: ID!, $status: AttendanceStatus, $first: Int, $afte
 }`;
 const VIEWER_ATTENDANCE = `query($id: ID!) { event(id: $id) { id viewerAttendance { id status waitlistPosition name email checkedInAt } } }`;
 const RESTRICTED = `query($id: ID!) { event(id: $id) { id onlineUrl location { venue city addressLine } } }`;
-const REGISTER = `mutation($input: RegisterInput!) { register(input: $input) { accessToken refreshToken user { id email } } }`;
 
 
 const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i);
@@ -98,10 +98,7 @@ describe('events', () => {
     ok(await t.gql(ATTENDEES, { id: eventId, status, first: 100 }, token)).event;
   const listIds = async (filter: Record<string, unknown>, token?: string, first = 100) =>
     ok(await t.gql(EVENTS, { filter, first }, token)).events.edges.map((e: any) => e.node.id);
-  const registerWithEmail = async (email: string, displayName: string): Promise<TestUser> => {
-    const res = ok(await t.gql(REGISTER, { input: { email, password: 'correct horse battery', displayName } })).register;
-    return { id: res.user.id, email: res.user.email, token: res.accessToken, refreshToken: res.refreshToken };
-  };
+  const registerWithEmail = (email: string, displayName: string): Promise<TestUser> => registerUserWithEmail(t, email, displayName);
   /** The counts on the event row next to what its attendances say, straight from PostgreSQL. */
   const countsInDatabase = async (eventId: string) => {
     const { rows } = await db.query(

@@ -55,6 +55,7 @@ export class JobsService implements OnApplicationBootstrap, OnApplicationShutdow
     this.pool = new Pool({ connectionString: this.settings.databaseUrl, max: this.settings.config.JOBS_CONCURRENCY + 2, connectionTimeoutMillis: 10_000 });
     // Without a listener an idle connection dropped by a database restart would crash the process; graphile-worker reconnects by itself.
     this.pool.on('error', (error) => this.logger.warn(`job pool connection lost: ${error.message}`));
+    this.pool.on('connect', (client) => client.on('error', (error) => this.logger.warn(`job connection error: ${error.message}`)));
     this.runner = await run({
       pgPool: this.pool,
       taskList: this.tasks,
@@ -64,6 +65,11 @@ export class JobsService implements OnApplicationBootstrap, OnApplicationShutdow
       pollInterval: 2000,
       logger: this.workerLogger(),
     });
+  }
+
+  /** graphile-worker's events (job:complete, job:error, …) while the runner runs; for observation and tests. */
+  get events(): Runner['events'] | undefined {
+    return this.runner?.events;
   }
 
   /** Lets running jobs finish, then stops the workers and closes their pool. Safe to call twice. */

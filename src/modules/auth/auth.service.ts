@@ -5,19 +5,41 @@ import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager, Repository } from 'typeorm';
 import { randomSecret, sha256 } from '../../common/auth/secrets';
 import { Settings } from '../../common/config/settings';
-import { isUniqueViolation, inTransaction } from '../../common/database/transaction';
-import { ConflictError, UnauthenticatedError } from '../../common/errors/domain-error';
+import { inTransaction } from '../../common/database/transaction';
+import { BadInputError, UnauthenticatedError } from '../../common/errors/domain-error';
+import { enqueue } from '../../common/jobs/job';
+import { EmailTokensService } from '../../common/links/email-tokens.service';
 import { RateLimiterService } from '../../common/rate-limit/rate-limiter.service';
+import { normaliseEmail } from '../../common/validation/email';
 import { UserEntity } from '../users/user.entity';
 import { toUser } from '../users/user.model';
 import { AuthPayload } from './dto/auth-payload.model';
 import { LoginInput, RegisterInput } from './dto/auth.inputs';
 import { hashPassword, verifyPassword } from './passwords';
+import { sendEmailChangeMail } from './jobs/send-email-change-mail.job';
+import { sendEmailChangedNotice } from './jobs/send-email-changed-notice.job';
+import { sendPasswordResetMail } from './jobs/send-password-reset-mail.job';
+import { sendRegistrationMail } from './jobs/send-registration-mail.job';
+import { sendVerificationMail } from './jobs/send-verification-mail.job';
 import { RefreshTokenEntity } from './refresh-token.entity';
 
 export const ACCESS_TOKEN_SECONDS = 15 * 60;
 const REFRESH_TOKEN_DAYS = 30;
 const BAD_CREDENTIALS = 'Invalid email or password';
+
+/** The per-email password-failure limit a password reset clears (DESIGN.md: so nobody can lock an owner out). */
+export const PASSWORD_FAILURES_LIMIT = 'password-failures';
+
+/** One answer for a link token that is unknown, spent, expired or of another kind. */
+export class InvalidLinkError extends BadInputError {
+  constructor() {
+    super({ token: 'This link is invalid, has been used or has expired' });
+  }
+}
+
+export function validNewPassword(password: string): void {
+  if (typeof password !== 'string' || password.length < 10 || password.length > 200) throw new BadInputError({ password: 'must be 10–200 characters' });
+}
 
 @Injectable()
 export class AuthService {
@@ -28,28 +50,119 @@ export class AuthService {
     private readonly jwt: JwtService,
     private readonly rateLimiter: RateLimiterService,
     private readonly settings: Settings,
+    private readonly tokens: EmailTokensService,
   ) {}
 
-  async register(input: RegisterInput): Promise<AuthPayload> {
+  /**
+   * The same answer and the same work for every address (DESIGN.md's no-oracle rule): hash the
+   * password, add one job. The job looks at the address and mails its owner.
+   */
+  async register(input: RegisterInput, ip: string): Promise<boolean> {
+    await this.limitPublicForm('register', ip);
     const passwordHash = await hashPassword(input.password);
-    try {
-      const user = await this.users.save(this.users.create({ email: input.email, displayName: input.displayName, passwordHash }));
-      return this.startSession(this.dataSource.manager, user);
-    } catch (error) {
-      if (isUniqueViolation(error)) throw new ConflictError('An account with this email already exists');
-      throw error;
-    }
+    await inTransaction(this.dataSource, (manager) =>
+      enqueue(manager, sendRegistrationMail, { email: input.email, displayName: input.displayName, passwordHash }),
+    );
+    return true;
+  }
+
+  /** Spends a verification link: the address is verified, the registration it was sent for applied, and the owner signed in. */
+  async verifyEmail(token: string): Promise<AuthPayload> {
+    return inTransaction(this.dataSource, async (manager) => {
+      const link = await this.tokens.spend(manager, 'verify-email', token);
+      const user = link?.userId ? await manager.findOne(UserEntity, { where: { id: link.userId }, lock: { mode: 'pessimistic_write' } }) : null;
+      if (!link || !user || user.email !== link.email) throw new InvalidLinkError();
+      const registration = link.data as { displayName?: string; passwordHash?: string };
+      user.emailVerifiedAt ??= new Date();
+      if (registration.passwordHash) user.passwordHash = registration.passwordHash;
+      if (registration.displayName) user.displayName = registration.displayName;
+      await manager.update(UserEntity, { id: user.id }, { emailVerifiedAt: user.emailVerifiedAt, passwordHash: user.passwordHash, displayName: user.displayName });
+      await this.tokens.spendOthers(manager, 'verify-email', user.id);
+      return this.startSession(manager, user);
+    });
+  }
+
+  /** Always true; an account with the address gets a reset link (1 hour). */
+  async requestPasswordReset(email: string, ip: string): Promise<boolean> {
+    await this.limitPublicForm('password-reset', ip);
+    await inTransaction(this.dataSource, (manager) => enqueue(manager, sendPasswordResetMail, { email }));
+    return true;
+  }
+
+  /** Spends a reset link: new password, address verified (the link proved it), every session ended, failures forgotten. */
+  async resetPassword(token: string, password: string): Promise<AuthPayload> {
+    validNewPassword(password);
+    const passwordHash = await hashPassword(password);
+    const payload = await inTransaction(this.dataSource, async (manager) => {
+      const link = await this.tokens.spend(manager, 'reset-password', token);
+      const user = link?.userId ? await manager.findOne(UserEntity, { where: { id: link.userId }, lock: { mode: 'pessimistic_write' } }) : null;
+      if (!link || !user || user.email !== link.email) throw new InvalidLinkError();
+      user.passwordHash = passwordHash;
+      user.emailVerifiedAt ??= new Date();
+      await manager.update(UserEntity, { id: user.id }, { passwordHash, emailVerifiedAt: user.emailVerifiedAt });
+      await manager.query(`UPDATE refresh_tokens SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL`, [user.id]);
+      await this.tokens.spendOthers(manager, 'reset-password', user.id);
+      return this.startSession(manager, user);
+    });
+    await this.clearPasswordFailures(payload.user.privateEmail);
+    return payload;
+  }
+
+  /**
+   * Clears the per-email password-failure limit (DESIGN.md: a reset clears it, so nobody can lock an
+   * owner out). The limit itself is counted by login under PASSWORD_FAILURES_LIMIT.
+   */
+  async clearPasswordFailures(email: string): Promise<void> {
+    await this.rateLimiter.reset(PASSWORD_FAILURES_LIMIT, sha256(email));
+  }
+
+  /** Checks the password, then mails the new address a link; a taken address is handled by mail too. */
+  async requestEmailChange(userId: string, newEmail: string, password: string): Promise<boolean> {
+    const user = await this.users.findOneByOrFail({ id: userId });
+    if (!(await verifyPassword(user.passwordHash, password))) throw new BadInputError({ password: 'is not your current password' });
+    if (newEmail === user.email) return true;
+    await inTransaction(this.dataSource, (manager) => enqueue(manager, sendEmailChangeMail, { userId, newEmail }));
+    return true;
+  }
+
+  /** Spends a change link: the new address (proved by the link) replaces the old one, which is told. */
+  async confirmEmailChange(token: string): Promise<UserEntity> {
+    return inTransaction(this.dataSource, async (manager) => {
+      const link = await this.tokens.spend(manager, 'change-email', token);
+      const user = link?.userId ? await manager.findOne(UserEntity, { where: { id: link.userId }, lock: { mode: 'pessimistic_write' } }) : null;
+      if (!link || !user || (link.data as { previousEmail?: string }).previousEmail !== user.email) throw new InvalidLinkError();
+      // Taken since the link was sent: the same answer as any dead link, never a word about the address.
+      if (await manager.existsBy(UserEntity, { email: link.email })) throw new InvalidLinkError();
+      const oldEmail = user.email;
+      await manager.update(UserEntity, { id: user.id }, { email: link.email, emailVerifiedAt: new Date() });
+      await enqueue(manager, sendEmailChangedNotice, { oldEmail, displayName: user.displayName });
+      return { ...user, email: link.email, emailVerifiedAt: new Date() };
+    });
   }
 
   /** One answer for an unknown email and a wrong password; limited per IP and per email. */
   async login(input: LoginInput, ip: string): Promise<AuthPayload> {
-    const email = input.email.trim().toLowerCase();
+    const email = normaliseEmail(input.email);
     const perMinute = this.settings.config.RATE_LIMIT_LOGIN_PER_MINUTE;
     await this.rateLimiter.consume({ name: 'login-ip', points: perMinute, durationSeconds: 60 }, ip);
     await this.rateLimiter.consume({ name: 'login-email', points: perMinute, durationSeconds: 60 }, sha256(email));
     const user = await this.users.findOneBy({ email });
     if (!(await verifyPassword(user?.passwordHash, input.password)) || !user) throw new UnauthenticatedError(BAD_CREDENTIALS);
+    if (!user.emailVerifiedAt) {
+      // The owner (right password) of an unverified account: a new link goes to the address, the answer stays the same.
+      await inTransaction(this.dataSource, (manager) => enqueue(manager, sendVerificationMail, { userId: user.id }));
+      throw new UnauthenticatedError(BAD_CREDENTIALS);
+    }
     return this.startSession(this.dataSource.manager, user);
+  }
+
+  /** Public forms (register, requestPasswordReset) are limited per client IP like signing. */
+  private async limitPublicForm(name: string, ip: string): Promise<void> {
+    const { RATE_LIMIT_REGISTER_PER_MINUTE, RATE_LIMIT_REGISTER_PER_HOUR } = this.settings.config;
+    await Promise.all([
+      this.rateLimiter.consume({ name: `${name}-ip-minute`, points: RATE_LIMIT_REGISTER_PER_MINUTE, durationSeconds: 60 }, ip),
+      this.rateLimiter.consume({ name: `${name}-ip-hour`, points: RATE_LIMIT_REGISTER_PER_HOUR, durationSeconds: 3600 }, ip),
+    ]);
   }
 
   /**
@@ -91,7 +204,8 @@ export class AuthService {
     }
   }
 
-  private async startSession(manager: EntityManager, user: UserEntity, familyId: string = randomUUID()): Promise<AuthPayload> {
+  /** Signs `user` in (a new refresh-token family); for flows that proved the address themselves (invitation pages). */
+  async startSession(manager: EntityManager, user: UserEntity, familyId: string = randomUUID()): Promise<AuthPayload> {
     const refreshToken = randomSecret('mr_');
     await manager.insert(RefreshTokenEntity, {
       userId: user.id,

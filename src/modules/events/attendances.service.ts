@@ -172,7 +172,7 @@ export class AttendancesService {
       .innerJoin(UserEntity, 'u', 'u.id = :userId', { userId })
       .where('a.eventId = :eventId', { eventId })
       .andWhere(`a.status <> 'CANCELLED'`)
-      .andWhere('(a.userId = u.id OR a.email = u.email)')
+      .andWhere('(a.userId = u.id OR (a.email = u.email AND u.emailVerifiedAt IS NOT NULL))')
       .getOne();
   }
 }
