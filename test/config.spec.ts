@@ -19,6 +19,10 @@ describe('config (pure logic)', () => {
     [{ NODE_ENV: 'production' }, 'JWT_SECRET'],
     [{ TRUST_PROXY: 'maybe' }, 'TRUST_PROXY'],
     [{ RATE_LIMIT_SIGN_PER_MINUTE: '0' }, 'RATE_LIMIT_SIGN_PER_MINUTE'],
+    [{ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(40) }, 'SMTP_URL'],
+    [{ SMTP_URL: 'http://mail.example.org' }, 'SMTP_URL'],
+    [{ LINK_URL: 'https://example.org/links/{token}' }, 'LINK_URL'],
+    [{ JOBS_ENABLED: 'sometimes' }, 'JOBS_ENABLED'],
   ])('refuses %o with one line naming %s', (env, setting) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     try {
@@ -29,8 +33,10 @@ describe('config (pure logic)', () => {
   });
 
   it('reads production settings', () => {
-    const config = loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(40), TRUST_PROXY: 'true', PORT: '8080' });
+    const config = loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(40), TRUST_PROXY: 'true', PORT: '8080', SMTP_URL: 'smtps://u:p@mail.example.org:465' });
     expect(config.isProduction).toBe(true);
+    expect(config.SMTP_URL).toBe('smtps://u:p@mail.example.org:465');
+    expect(config.JOBS_ENABLED).toBe(true);
     expect(config.TRUST_PROXY).toBe(true);
     expect(config.PORT).toBe(8080);
   });

@@ -300,7 +300,7 @@ describe('production mode', () => {
   let prod: TestApp;
   let dev: TestApp;
   beforeAll(async () => {
-    [prod, dev] = await Promise.all([startTestApp({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(40) }), startTestApp()]);
+    [prod, dev] = await Promise.all([startTestApp({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(40), SMTP_URL: 'smtp://127.0.0.1:9' }), startTestApp()]);
   });
   afterAll(async () => {
     await prod?.close();
