@@ -14,6 +14,8 @@ import { OrganisationAdminEntity } from './organisation-admin.entity';
 import { OrganisationEntity } from './organisation.entity';
 import { OrganisationsResolver } from './organisations.resolver';
 import { OrganisationsService } from './organisations.service';
+import { SendInvitationMailJob } from './jobs/send-invitation-mail.job';
+import { InvitationPage } from './pages/invitation.page';
 
 /** Organisations, chapters, memberships and invitations, plus the user profile they point to. */
 @Module({
@@ -28,6 +30,8 @@ import { OrganisationsService } from './organisations.service';
     MembershipsResolver,
     InvitationsResolver,
     UsersResolver,
+    SendInvitationMailJob,
+    InvitationPage,
   ],
   exports: [OrganisationsService, ChaptersService, MembershipsService, UsersService],
 })
