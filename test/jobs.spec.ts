@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { inTransaction } from '../src/common/database/transaction';
 import { enqueue } from '../src/common/jobs/job';
@@ -90,6 +91,21 @@ describe('background jobs and mail', () => {
       [user.email],
     );
     expect(rows).toEqual([{ dropped: false, n: 5 }, { dropped: true, n: 3 }]);
+  });
+
+  it('workers survive their database connections being cut (as in a database restart) and keep sending', async () => {
+    const [user] = await users(1);
+    const admin = new Client({ connectionString: a.databaseUrl });
+    await admin.connect();
+    try {
+      const { rows } = await admin.query(`SELECT count(*)::int AS n FROM (SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()) t`);
+      expect(rows[0].n).toBeGreaterThan(0);
+      // Enqueued from outside the apps (their request pools are not what this is about): the workers must pick it up.
+      await admin.query(`SELECT graphile_worker.add_job($1, $2::json)`, [sendPasswordResetMail.name, JSON.stringify({ email: user.email })]);
+    } finally {
+      await admin.end();
+    }
+    expect((await mailbox.next(user.email, (m) => m.subject === RESET_SUBJECT, 30_000)).subject).toBe(RESET_SUBJECT);
   });
 
   it('installs the token sweep in graphile-worker’s cron', async () => {

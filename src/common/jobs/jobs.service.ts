@@ -1,4 +1,4 @@
-import { Injectable, Logger as NestLogger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { BeforeApplicationShutdown, Injectable, Logger as NestLogger, OnApplicationBootstrap } from '@nestjs/common';
 import type { INestApplicationContext } from '@nestjs/common';
 import { Logger as WorkerLogger, parseCronItems, run, Runner, type CronItem, type Task, type TaskList } from 'graphile-worker';
 import { Pool } from 'pg';
@@ -24,7 +24,7 @@ export type JobHandler<P> = (payload: P, context: JobContext) => Promise<void>;
  * is built in and fires once across instances; job keys give "at most one pending job per thing".
  */
 @Injectable()
-export class JobsService implements OnApplicationBootstrap, OnApplicationShutdown {
+export class JobsService implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new NestLogger('Jobs');
   private readonly tasks: TaskList = {};
   private readonly cron: CronItem[] = [];
@@ -81,7 +81,12 @@ export class JobsService implements OnApplicationBootstrap, OnApplicationShutdow
     return this.stopping;
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  /**
+   * app.close() stops the workers before Nest's shutdown hooks close the database pools, so running
+   * jobs finish on a live connection. Jobs requests enqueue afterwards wait in the queue for the next
+   * worker: nothing is lost.
+   */
+  async beforeApplicationShutdown(): Promise<void> {
     await this.stop();
   }
 
@@ -96,8 +101,8 @@ export class JobsService implements OnApplicationBootstrap, OnApplicationShutdow
 }
 
 /**
- * The shutdown hook for background jobs: call it after the HTTP server has drained (running jobs
- * finish first). app.close() calls it too, so calling it earlier only moves it.
+ * The shutdown hook for background jobs: call it after the HTTP server has drained and before
+ * app.close() (running jobs finish first). app.close() calls it too if it was not called.
  */
 export async function stopBackgroundJobs(app: INestApplicationContext): Promise<void> {
   await app.get(JobsService).stop();

@@ -1,4 +1,4 @@
-import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
+import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { sha256 } from '../auth/secrets';
 import { Settings } from '../config/settings';
@@ -42,7 +42,7 @@ const sweepSentEmails = defineJob<Record<string, never>>('mail:sweep-sent-emails
  * a crash between the SMTP answer and the commit is the one case that can send twice.
  */
 @Injectable()
-export class MailService implements OnModuleDestroy {
+export class MailService implements OnApplicationShutdown {
   private readonly logger = new Logger('Mail');
   private readonly transport: MailTransport;
   private readonly from: { name: string; address: string };
@@ -60,7 +60,8 @@ export class MailService implements OnModuleDestroy {
     jobs.schedule(sweepSentEmails, '23 3 * * *', {});
   }
 
-  onModuleDestroy(): void {
+  /** After the workers stopped (JobsService.beforeApplicationShutdown): nothing is sending any more. */
+  onApplicationShutdown(): void {
     this.transport.close();
   }
 
