@@ -33,7 +33,8 @@ export class EmailAndJobs1796032175230 implements MigrationInterface {
                 "cause" text NOT NULL,
                 "address_hash" text NOT NULL,
                 "sent_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(),
-                "dropped" boolean NOT NULL DEFAULT false,
+                "state" text NOT NULL,
+                CONSTRAINT "sent_emails_state_check" CHECK ("state" IN ('sending', 'sent', 'dropped')),
                 CONSTRAINT "PK_e9c355cb45179fc7446ea901474" PRIMARY KEY ("cause")
             )
         `);

@@ -2,7 +2,6 @@ import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { sha256 } from '../auth/secrets';
 import { Settings } from '../config/settings';
-import { inTransaction } from '../database/transaction';
 import { JobsService } from '../jobs/jobs.service';
 import { defineJob } from '../jobs/job';
 import { createMailTransport, MailTransport } from './mail-transport';
@@ -35,11 +34,13 @@ const sweepSentEmails = defineJob<Record<string, never>>('mail:sweep-sent-emails
  * Sends email from job handlers, at most once per cause and at most MAIL_PER_ADDRESS_PER_HOUR times
  * an hour per address.
  *
- * One transaction per message: the cause's marker row is inserted first (a second sender of the same
- * cause waits on it, then finds it), the address's hour is counted under an advisory lock on the
- * address, `compose` writes what the message needs (e.g. its link token), the message goes out, and
- * only then does it all commit. A failed send rolls everything back, so the job's retry starts clean;
- * a crash between the SMTP answer and the commit is the one case that can send twice.
+ * Per message, on one connection: a session advisory lock on the cause (a second sender of the same
+ * cause, e.g. on another instance, stands aside); then one transaction under a lock on the address
+ * counts the address's hour, lets `compose` write what the message needs (its link token, an
+ * account) and marks the cause `sending`, and commits, so the link works the moment the mail
+ * arrives; then the message goes out and the cause is marked `sent`. A refused send removes the
+ * mark and the job's retry starts over; a crash between the SMTP answer and the `sent` mark is the
+ * one case that can send twice (the queue delivers at least once).
  */
 @Injectable()
 export class MailService implements OnApplicationShutdown {
@@ -67,44 +68,86 @@ export class MailService implements OnApplicationShutdown {
 
   /**
    * Sends the message `compose` builds to `to`, once for `cause` (a string naming why, unique per
-   * reason to write: `verify-email:<job id>`, `reminder-24h:<attendance id>`). `compose` runs in the
-   * message's transaction and may return null to send nothing.
+   * reason to write: `registration:<job id>`, `reminder-24h:<attendance id>`). `compose` runs in a
+   * transaction that commits before the message leaves (what the mail links to must exist when the
+   * recipient clicks), and may return null to send nothing.
    */
   async send(cause: string, to: string, compose: (manager: EntityManager) => Promise<Message | null>): Promise<SendOutcome> {
     const address = to.trim().toLowerCase();
     const addressHash = sha256(address);
-    return inTransaction(this.dataSource, async (manager) => {
+    const runner = this.dataSource.createQueryRunner();
+    await runner.connect();
+    try {
+      // Held by this connection until the message is sent or given up: a second sender of the cause (another instance) stands aside.
+      const [{ locked }] = await runner.query(`SELECT pg_try_advisory_lock(hashtextextended($1, 7171)) AS locked`, [`mail-cause:${cause}`]);
+      if (!locked) return 'duplicate';
+      try {
+        const prepared = await this.prepare(runner.manager, cause, addressHash, compose);
+        if (typeof prepared === 'string') return prepared;
+        try {
+          await this.deliver(address, prepared);
+        } catch (error) {
+          // Not counted and not marked: the job's retry starts over.
+          await runner.query(`DELETE FROM sent_emails WHERE cause = $1 AND state = 'sending'`, [cause]);
+          throw error;
+        }
+        await runner.query(`UPDATE sent_emails SET state = 'sent' WHERE cause = $1`, [cause]);
+        return 'sent';
+      } finally {
+        await runner.query(`SELECT pg_advisory_unlock(hashtextextended($1, 7171))`, [`mail-cause:${cause}`]).catch(() => undefined);
+      }
+    } finally {
+      await runner.release();
+    }
+  }
+
+  /**
+   * In one transaction, under a lock on the address (so its hour is counted right): claims the cause
+   * (`sending`), counts the address's hour, and composes. A cause already sent or dropped is not sent
+   * again; one left `sending` by a crash mid-send is sent again (at least once).
+   */
+  private async prepare(
+    connection: EntityManager,
+    cause: string,
+    addressHash: string,
+    compose: (manager: EntityManager) => Promise<Message | null>,
+  ): Promise<Message | SendOutcome> {
+    return connection.transaction(async (manager) => {
       await manager.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 7171))`, [`mail:${addressHash}`]);
-      const inserted: unknown[] = await manager.query(
-        `INSERT INTO sent_emails (cause, address_hash) VALUES ($1, $2) ON CONFLICT (cause) DO NOTHING RETURNING cause`,
-        [cause, addressHash],
-      );
-      if (!inserted.length) return 'duplicate' as const;
+      const [existing] = await manager.query(`SELECT state FROM sent_emails WHERE cause = $1`, [cause]);
+      if (existing && existing.state !== 'sending') return 'duplicate' as const;
       const [{ count }] = await manager.query(
-        `SELECT count(*)::int AS count FROM sent_emails WHERE address_hash = $1 AND sent_at > now() - interval '1 hour' AND NOT dropped AND cause <> $2`,
+        `SELECT count(*)::int AS count FROM sent_emails WHERE address_hash = $1 AND sent_at > now() - interval '1 hour' AND state <> 'dropped' AND cause <> $2`,
         [addressHash, cause],
       );
       if (count >= this.settings.config.MAIL_PER_ADDRESS_PER_HOUR) {
-        await manager.query(`UPDATE sent_emails SET dropped = true WHERE cause = $1`, [cause]);
+        await manager.query(
+          `INSERT INTO sent_emails (cause, address_hash, state) VALUES ($1, $2, 'dropped') ON CONFLICT (cause) DO UPDATE SET state = 'dropped'`,
+          [cause, addressHash],
+        );
         // The address is personal data; the cause's kind is enough to see what is being capped.
         this.logger.warn(`mail dropped: over ${this.settings.config.MAIL_PER_ADDRESS_PER_HOUR} an hour for one address (${cause.split(':')[0]})`);
         return 'capped' as const;
       }
-      const outgoing = await compose(manager);
-      if (!outgoing) {
-        await manager.query(`DELETE FROM sent_emails WHERE cause = $1`, [cause]);
-        return 'nothing' as const;
-      }
-      const rendered = renderMail(outgoing.template, outgoing.data, outgoing.organisationName ?? null);
-      await this.transport.send({
-        from: { name: outgoing.organisationName ? `${outgoing.organisationName} (via Marea)` : this.from.name, address: this.from.address },
-        to: address,
-        subject: rendered.subject,
-        text: rendered.text,
-        html: rendered.html,
-        headers: { 'Auto-Submitted': 'auto-generated', ...outgoing.headers },
-      });
-      return 'sent' as const;
+      const message = await compose(manager);
+      if (!message) return 'nothing' as const;
+      await manager.query(
+        `INSERT INTO sent_emails (cause, address_hash, state) VALUES ($1, $2, 'sending') ON CONFLICT (cause) DO UPDATE SET sent_at = now()`,
+        [cause, addressHash],
+      );
+      return message;
+    });
+  }
+
+  private async deliver(address: string, message: Message): Promise<void> {
+    const rendered = renderMail(message.template, message.data, message.organisationName ?? null);
+    await this.transport.send({
+      from: { name: message.organisationName ? `${message.organisationName} (via Marea)` : this.from.name, address: this.from.address },
+      to: address,
+      subject: rendered.subject,
+      text: rendered.text,
+      html: rendered.html,
+      headers: { 'Auto-Submitted': 'auto-generated', ...message.headers },
     });
   }
 }

@@ -1,4 +1,4 @@
-import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+import { Check, Column, Entity, Index, PrimaryColumn } from 'typeorm';
 
 /**
  * One row per cause of an email (e.g. `verify-email:<job>`): the marker that keeps a cause from being
@@ -6,6 +6,7 @@ import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
  */
 @Entity('sent_emails')
 @Index(['addressHash', 'sentAt'])
+@Check('sent_emails_state_check', `"state" IN ('sending', 'sent', 'dropped')`)
 export class SentEmailEntity {
   @PrimaryColumn('text')
   cause: string;
@@ -17,7 +18,7 @@ export class SentEmailEntity {
   @Column('timestamptz', { default: () => 'now()' })
   sentAt: Date;
 
-  /** True when the cap stopped it: the cause counts as handled, nothing was sent. */
-  @Column('boolean', { default: false })
-  dropped: boolean;
+  /** `sending` while it goes out (or after a crash mid-send), `sent`, or `dropped` by the hourly cap (handled, nothing sent). */
+  @Column('text')
+  state: 'sending' | 'sent' | 'dropped';
 }
