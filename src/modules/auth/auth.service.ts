@@ -150,7 +150,10 @@ export class AuthService {
     if (!(await verifyPassword(user?.passwordHash, input.password)) || !user) throw new UnauthenticatedError(BAD_CREDENTIALS);
     if (!user.emailVerifiedAt) {
       // The owner (right password) of an unverified account: a new link goes to the address, the answer stays the same.
-      await inTransaction(this.dataSource, (manager) => enqueue(manager, sendVerificationMail, { userId: user.id }));
+      // One pending job per account however often it tries (a job key); the mail cap bounds the rest.
+      await inTransaction(this.dataSource, (manager) =>
+        enqueue(manager, sendVerificationMail, { userId: user.id }, { jobKey: `verification:${user.id}`, jobKeyMode: 'preserve_run_at' }),
+      );
       throw new UnauthenticatedError(BAD_CREDENTIALS);
     }
     return this.startSession(this.dataSource.manager, user);

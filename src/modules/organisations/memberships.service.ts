@@ -132,7 +132,7 @@ export class MembershipsService {
         expiresAt,
         createdById: grants.userId ?? null,
       });
-      await enqueue(manager, sendInvitationMail, { invitationId: saved.id });
+      await enqueue(manager, sendInvitationMail, { invitationId: saved.id }, { jobKey: `invitation:${saved.id}` });
       return saved;
     });
     return { invitation: { id: invitation.id, email: invitation.email, role: invitation.role, expiresAt, chapterId: chapter.id }, token };
