@@ -64,6 +64,7 @@ describe('link pages (/l/<kind>/<token>)', () => {
     expect(done.status).toBe(200);
     expect(await done.text()).toContain('Your address is confirmed');
     expect(await verifiedAt(email)).not.toBeNull();
+    expect((await sql.query(`SELECT count(*)::int AS n FROM refresh_tokens r JOIN users u ON u.id = r.user_id WHERE u.email = $1`, [email]))[0].n).toBe(0);
     ok(await t.gql(LOGIN, { input: { email, password: PASSWORD } }));
     // Spent: the same link now says so.
     expect((await get(path)).status).toBe(410);
@@ -84,6 +85,8 @@ describe('link pages (/l/<kind>/<token>)', () => {
     expect(await tooShort.text()).toContain('role="alert"');
     const done = await post(path, { password: 'chosen on the page' });
     expect(done.status).toBe(200);
+    // Every session ended, and the page (which keeps none) started none.
+    expect((await sql.query(`SELECT count(*)::int AS n FROM refresh_tokens WHERE user_id = $1 AND revoked_at IS NULL`, [user.id]))[0].n).toBe(0);
     fails(await t.gql(LOGIN, { input: { email: user.email, password: PASSWORD } }), 'UNAUTHENTICATED');
     ok(await t.gql(LOGIN, { input: { email: user.email, password: 'chosen on the page' } }));
   });

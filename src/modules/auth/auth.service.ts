@@ -68,18 +68,25 @@ export class AuthService {
 
   /** Spends a verification link: the address is verified, the registration it was sent for applied, and the owner signed in. */
   async verifyEmail(token: string): Promise<AuthPayload> {
-    return inTransaction(this.dataSource, async (manager) => {
-      const link = await this.tokens.spend(manager, 'verify-email', token);
-      const user = link?.userId ? await manager.findOne(UserEntity, { where: { id: link.userId }, lock: { mode: 'pessimistic_write' } }) : null;
-      if (!link || !user || user.email !== link.email) throw new InvalidLinkError();
-      const registration = link.data as { displayName?: string; passwordHash?: string };
-      user.emailVerifiedAt ??= new Date();
-      if (registration.passwordHash) user.passwordHash = registration.passwordHash;
-      if (registration.displayName) user.displayName = registration.displayName;
-      await manager.update(UserEntity, { id: user.id }, { emailVerifiedAt: user.emailVerifiedAt, passwordHash: user.passwordHash, displayName: user.displayName });
-      await this.tokens.spendOthers(manager, 'verify-email', user.id);
-      return this.startSession(manager, user);
-    });
+    return inTransaction(this.dataSource, async (manager) => this.startSession(manager, await this.spendVerification(manager, token)));
+  }
+
+  /** verifyEmail for the link page, which keeps no session: verifies without signing in. */
+  async verifyEmailWithoutSession(token: string): Promise<void> {
+    await inTransaction(this.dataSource, (manager) => this.spendVerification(manager, token));
+  }
+
+  private async spendVerification(manager: EntityManager, token: string): Promise<UserEntity> {
+    const link = await this.tokens.spend(manager, 'verify-email', token);
+    const user = link?.userId ? await manager.findOne(UserEntity, { where: { id: link.userId }, lock: { mode: 'pessimistic_write' } }) : null;
+    if (!link || !user || user.email !== link.email) throw new InvalidLinkError();
+    const registration = link.data as { displayName?: string; passwordHash?: string };
+    user.emailVerifiedAt ??= new Date();
+    if (registration.passwordHash) user.passwordHash = registration.passwordHash;
+    if (registration.displayName) user.displayName = registration.displayName;
+    await manager.update(UserEntity, { id: user.id }, { emailVerifiedAt: user.emailVerifiedAt, passwordHash: user.passwordHash, displayName: user.displayName });
+    await this.tokens.spendOthers(manager, 'verify-email', user.id);
+    return user;
   }
 
   /** Always true; an account with the address gets a reset link (1 hour). */
@@ -89,23 +96,33 @@ export class AuthService {
     return true;
   }
 
-  /** Spends a reset link: new password, address verified (the link proved it), every session ended, failures forgotten. */
+  /** Spends a reset link: new password, address verified (the link proved it), every session ended, failures forgotten; signs in. */
   async resetPassword(token: string, password: string): Promise<AuthPayload> {
     validNewPassword(password);
     const passwordHash = await hashPassword(password);
-    const payload = await inTransaction(this.dataSource, async (manager) => {
-      const link = await this.tokens.spend(manager, 'reset-password', token);
-      const user = link?.userId ? await manager.findOne(UserEntity, { where: { id: link.userId }, lock: { mode: 'pessimistic_write' } }) : null;
-      if (!link || !user || user.email !== link.email) throw new InvalidLinkError();
-      user.passwordHash = passwordHash;
-      user.emailVerifiedAt ??= new Date();
-      await manager.update(UserEntity, { id: user.id }, { passwordHash, emailVerifiedAt: user.emailVerifiedAt });
-      await manager.query(`UPDATE refresh_tokens SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL`, [user.id]);
-      await this.tokens.spendOthers(manager, 'reset-password', user.id);
-      return this.startSession(manager, user);
-    });
+    const payload = await inTransaction(this.dataSource, async (manager) => this.startSession(manager, await this.spendReset(manager, token, passwordHash)));
     await this.clearPasswordFailures(payload.user.privateEmail);
     return payload;
+  }
+
+  /** resetPassword for the link page, which keeps no session: everything but signing in. */
+  async resetPasswordWithoutSession(token: string, password: string): Promise<void> {
+    validNewPassword(password);
+    const passwordHash = await hashPassword(password);
+    const user = await inTransaction(this.dataSource, (manager) => this.spendReset(manager, token, passwordHash));
+    await this.clearPasswordFailures(user.email);
+  }
+
+  private async spendReset(manager: EntityManager, token: string, passwordHash: string): Promise<UserEntity> {
+    const link = await this.tokens.spend(manager, 'reset-password', token);
+    const user = link?.userId ? await manager.findOne(UserEntity, { where: { id: link.userId }, lock: { mode: 'pessimistic_write' } }) : null;
+    if (!link || !user || user.email !== link.email) throw new InvalidLinkError();
+    user.passwordHash = passwordHash;
+    user.emailVerifiedAt ??= new Date();
+    await manager.update(UserEntity, { id: user.id }, { passwordHash, emailVerifiedAt: user.emailVerifiedAt });
+    await manager.query(`UPDATE refresh_tokens SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL`, [user.id]);
+    await this.tokens.spendOthers(manager, 'reset-password', user.id);
+    return user;
   }
 
   /**
@@ -207,8 +224,7 @@ export class AuthService {
     }
   }
 
-  /** Signs `user` in (a new refresh-token family); for flows that proved the address themselves (invitation pages). */
-  async startSession(manager: EntityManager, user: UserEntity, familyId: string = randomUUID()): Promise<AuthPayload> {
+  private async startSession(manager: EntityManager, user: UserEntity, familyId: string = randomUUID()): Promise<AuthPayload> {
     const refreshToken = randomSecret('mr_');
     await manager.insert(RefreshTokenEntity, {
       userId: user.id,

@@ -31,7 +31,7 @@ export class ResetPasswordPage implements LinkPage {
 
   async act(token: string, form: Record<string, string>): Promise<PageView> {
     try {
-      await this.auth.resetPassword(token, form.password ?? '');
+      await this.auth.resetPasswordWithoutSession(token, form.password ?? '');
     } catch (error) {
       if (error instanceof InvalidLinkError) return expiredLinkView();
       if (error instanceof BadInputError) {

@@ -25,7 +25,7 @@ export class VerifyEmailPage implements LinkPage {
 
   async act(token: string): Promise<PageView> {
     try {
-      await this.auth.verifyEmail(token);
+      await this.auth.verifyEmailWithoutSession(token);
     } catch (error) {
       if (error instanceof InvalidLinkError) return expiredLinkView();
       throw error;
