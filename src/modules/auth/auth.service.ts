@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 import { InjectRepository } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
@@ -43,6 +43,8 @@ export function validNewPassword(password: string): void {
 
 @Injectable()
 export class AuthService {
+  private readonly logger = new Logger(AuthService.name);
+
   constructor(
     private readonly dataSource: DataSource,
     @InjectRepository(UserEntity) private readonly users: Repository<UserEntity>,
@@ -166,11 +168,12 @@ export class AuthService {
     const user = await this.users.findOneBy({ email });
     if (!(await verifyPassword(user?.passwordHash, input.password)) || !user) throw new UnauthenticatedError(BAD_CREDENTIALS);
     if (!user.emailVerifiedAt) {
-      // The owner (right password) of an unverified account: a new link goes to the address, the answer stays the same.
+      // The owner (right password) of an unverified account gets a new link; the answer is the same as
+      // a wrong password's and does not wait for the job's insert (its timing would tell the two apart).
       // One pending job per account however often it tries (a job key); the mail cap bounds the rest.
-      await inTransaction(this.dataSource, (manager) =>
+      void inTransaction(this.dataSource, (manager) =>
         enqueue(manager, sendVerificationMail, { userId: user.id }, { jobKey: `verification:${user.id}`, jobKeyMode: 'preserve_run_at' }),
-      );
+      ).catch((error: Error) => this.logger.warn(`verification resend not queued: ${error.message}`));
       throw new UnauthenticatedError(BAD_CREDENTIALS);
     }
     return this.startSession(this.dataSource.manager, user);
