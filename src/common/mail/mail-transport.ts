@@ -13,7 +13,8 @@ export interface MailTransport {
 
 export function createMailTransport(config: AppConfig): MailTransport {
   if (config.SMTP_URL) {
-    const smtp: Transporter = createTransport(config.SMTP_URL);
+    // Short timeouts: a sending job holds a database connection (and its cause's lock) until the server answers.
+    const smtp: Transporter = createTransport({ url: config.SMTP_URL, connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 30_000 });
     return { send: async (message) => void (await smtp.sendMail(message)), close: () => smtp.close() };
   }
   return new FileTransport(join(resolve(config.DATA_DIR), 'mail'));
