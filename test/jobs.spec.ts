@@ -110,6 +110,19 @@ describe('background jobs and mail', () => {
     expect((await mailbox.next(user.email, (m) => m.subject === RESET_SUBJECT, 30_000)).subject).toBe(RESET_SUBJECT);
   });
 
+  it('the token sweep deletes link tokens a day past expiry and keeps live ones', async () => {
+    const sql = a.app.get(DataSource);
+    const [stale, live] = [`stale-${randomBytes(4).toString('hex')}`, `live-${randomBytes(4).toString('hex')}`];
+    await sql.query(
+      `INSERT INTO email_tokens (kind, token_hash, email, expires_at) VALUES ('verify-email', $1, 'x@example.org', now() - interval '2 days'), ('verify-email', $2, 'x@example.org', now() + interval '1 hour')`,
+      [stale, live],
+    );
+    await sql.query(`SELECT graphile_worker.add_job('links:sweep-email-tokens', '{}'::json)`);
+    await jobsSettled([a, b]);
+    const rows = await sql.query(`SELECT token_hash FROM email_tokens WHERE token_hash = ANY($1)`, [[stale, live]]);
+    expect(rows).toEqual([{ token_hash: live }]);
+  });
+
   it('installs the token sweep in graphile-worker’s cron', async () => {
     const rows = await a.app.get(DataSource).query(`SELECT identifier FROM graphile_worker._private_known_crontabs ORDER BY identifier`);
     expect(rows.map((r: { identifier: string }) => r.identifier)).toEqual(expect.arrayContaining(['links:sweep-email-tokens', 'mail:sweep-sent-emails']));
