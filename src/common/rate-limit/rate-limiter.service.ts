@@ -41,6 +41,8 @@ export class RateLimiterService implements OnModuleDestroy {
 
   constructor(settings: Settings) {
     this.pool = new Pool({ connectionString: settings.databaseUrl, max: 4, options: '-c synchronous_commit=off' });
+    // An idle connection cut by a database restart emits 'error' on the pool: without a listener that ends the process. The pool replaces it.
+    this.pool.on('error', () => undefined);
     // Expired windows are forgotten now and then.
     this.sweeper = setInterval(() => void this.pool.query(`DELETE FROM rate_limits WHERE expire < ${NOW_MS} - 3600000`).catch(() => undefined), 600_000).unref();
   }
