@@ -6,15 +6,27 @@ import { AppConfig, ConfigError, loadConfig } from './common/config/config';
 import { resolveJwtSecret } from './common/config/jwt-secret';
 import { Settings } from './common/config/settings';
 import { EmbeddedPostgres, startEmbeddedPostgres } from './common/database/embedded-postgres';
+import { shutdown } from './common/lifecycle/lifecycle';
 import { ensureDatabase, migrate } from './database/migrate';
 
 const log = (message: string) => console.log(JSON.stringify({ level: 30, time: Date.now(), context: 'Bootstrap', msg: message }));
 
-/** Builds the app and listens; returns how to stop it. */
+/** Builds the app and listens; returns how to stop it: drain HTTP, stop background workers, close pools (see shutdown()). */
 async function serve(config: AppConfig, databaseUrl: string, jwtSecret: string): Promise<() => Promise<void>> {
   const app = await createApp(new Settings(config, databaseUrl, jwtSecret));
   await app.listen(config.PORT);
-  return () => app.close();
+  return () => shutdown(app, config.SHUTDOWN_TIMEOUT * 1000);
+}
+
+/** Past the drain timeout plus this, a shutdown that still hangs (a pool that will not end) exits anyway. */
+const SHUTDOWN_GRACE_MS = 5000;
+
+/** Exits with 1 if a shutdown takes longer than it may; the timer never keeps the process alive. */
+function exitIfStuck(config: AppConfig): void {
+  setTimeout(() => {
+    log('shutdown did not finish in time; exiting');
+    process.exit(1);
+  }, config.SHUTDOWN_TIMEOUT * 1000 + SHUTDOWN_GRACE_MS).unref();
 }
 
 /** The main process: database and migrations, then the app itself or WEB_CONCURRENCY workers sharing the port. */
@@ -23,7 +35,16 @@ async function main(): Promise<void> {
   const config = loadConfig();
   if (cluster.isWorker) {
     const stop = await serve(config, process.env.MAREA_DATABASE_URL!, process.env.MAREA_JWT_SECRET!);
-    process.once('SIGTERM', () => void stop().then(() => process.exit(0)));
+    let stopping = false;
+    const onSignal = () => {
+      if (stopping) return;
+      stopping = true;
+      exitIfStuck(config);
+      void stop().then(() => process.exit(0));
+    };
+    process.on('SIGTERM', onSignal);
+    // Ctrl-C reaches the whole process group; the worker drains instead of dying mid-request.
+    process.on('SIGINT', onSignal);
     return;
   }
 
@@ -35,6 +56,7 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     log(`${signal}: shutting down`);
+    exitIfStuck(config);
     await (stopServing ?? stopWorkers)();
     await embedded?.stop();
     process.exit(0);
@@ -60,21 +82,38 @@ async function main(): Promise<void> {
 
 let workersStopping = false;
 
-/** Stops every worker and waits for them to exit. */
+/** Restart delays for a worker that keeps dying: 0.25 s doubling to 30 s; back to the start once one has run a minute. */
+const RESTART_FIRST_MS = 250;
+const RESTART_MAX_MS = 30_000;
+const STABLE_AFTER_MS = 60_000;
+
+/** Stops every worker (each drains its requests) and waits for them to exit. */
 async function stopWorkers(): Promise<void> {
   workersStopping = true;
   const workers = Object.values(cluster.workers ?? {}).filter((w) => w !== undefined);
   await Promise.all(workers.map((w) => new Promise((resolve) => w.once('exit', resolve).process.kill('SIGTERM'))));
 }
 
-/** Forks workers, replaces any that dies, and resolves once all listen; the returned function stops them. */
+/**
+ * Forks workers and resolves once all listen; the returned function stops them. A worker that dies
+ * is replaced after a delay that doubles while replacements keep dying soon after starting, so a
+ * fault every worker shares (say, a bad deployment) does not become a fork loop.
+ */
 async function startWorkers(count: number, env: Record<string, string>): Promise<() => Promise<void>> {
-  const fork = () =>
-    cluster.fork(env).once('exit', (code, signal) => {
+  let failures = 0;
+  const fork = () => {
+    const startedAt = Date.now();
+    return cluster.fork(env).once('exit', (code, signal) => {
       if (workersStopping) return;
-      log(`worker exited (${signal ?? code}); starting another`);
-      fork();
+      if (Date.now() - startedAt >= STABLE_AFTER_MS) failures = 0;
+      const delay = Math.min(RESTART_FIRST_MS * 2 ** failures, RESTART_MAX_MS);
+      failures++;
+      log(`worker exited (${signal ?? code}); starting another in ${delay} ms`);
+      setTimeout(() => {
+        if (!workersStopping) fork();
+      }, delay);
     });
+  };
   await Promise.all(Array.from({ length: count }, () => new Promise((resolve) => fork().once('listening', resolve))));
   return stopWorkers;
 }

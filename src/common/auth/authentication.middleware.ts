@@ -1,6 +1,7 @@
 import { Injectable, NestMiddleware } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
 import passport from 'passport';
+import { isUnavailable } from '../database/database-status';
 import { DomainError, UnauthenticatedError } from '../errors/domain-error';
 import { ANONYMOUS, Actor } from './actor';
 
@@ -20,6 +21,8 @@ export class AuthenticationMiddleware implements NestMiddleware {
     req.actor = ANONYMOUS;
     if (!req.headers.authorization) return next();
     passport.authenticate('bearer', { session: false }, (error: unknown, actor: Actor | false) => {
+      // Credentials that could not be checked (database down) are not bad credentials: SERVICE_UNAVAILABLE.
+      if (error && isUnavailable(error)) return next(error);
       if (actor && !error) req.actor = actor;
       else req.authError = error instanceof DomainError ? error : new UnauthenticatedError('Invalid credentials');
       next();

@@ -9,6 +9,7 @@ import type { AccessService } from '../access/access.service';
 import type { AuthenticatedRequest } from '../auth/authentication.middleware';
 import type { Settings } from '../config/settings';
 import { errorCode, formatError, formatErrorWithoutSuggestions } from '../errors/format-error';
+import { serviceUnavailableStatus } from '../errors/service-unavailable.plugin';
 import { GraphQLWsContext, graphqlWsOptions, graphqlWsRequestContext, isGraphQLWsContext } from './graphql-ws';
 import { RequestContext } from './request-context';
 
@@ -77,6 +78,7 @@ export function graphqlConfig(settings: Settings, access: AccessService): Apollo
     plugins: [
       ...protection.plugins,
       unexpectedErrorLogger(),
+      serviceUnavailableStatus(),
       // No HTTP cache hints are used; without this plugin Apollo wraps every field resolver to compute them.
       ApolloServerPluginCacheControlDisabled(),
       production ? ApolloServerPluginLandingPageProductionDefault({ footer: false }) : ApolloServerPluginLandingPageLocalDefault({ footer: false }),

@@ -1,0 +1,35 @@
+import { Pool, PoolConfig } from 'pg';
+import type { AppConfig } from '../config/config';
+import { databaseStatus } from './database-status';
+
+/** Connection settings every request-serving pool shares: bounded waits, bounded statements, live sockets. */
+export function requestPoolOptions(config: AppConfig): PoolConfig {
+  return {
+    // Waiting for a connection (a free one, or a new one to open) ends after this; the request answers SERVICE_UNAVAILABLE.
+    connectionTimeoutMillis: config.DATABASE_ACQUIRE_TIMEOUT_MS,
+    statement_timeout: config.DATABASE_STATEMENT_TIMEOUT_MS,
+    // A transaction left open by a stuck request would hold locks (and its connection) forever.
+    idle_in_transaction_session_timeout: config.DATABASE_STATEMENT_TIMEOUT_MS * 2,
+    keepAlive: true,
+  };
+}
+
+/**
+ * Makes a pool safe to keep for the life of the process: an idle connection the server ends
+ * (PostgreSQL restarting) is dropped and noted as an outage instead of an unhandled 'error' event that
+ * would end the process; a new connection opening notes that the database is back.
+ */
+export function superviseDatabasePool(pool: Pool): Pool {
+  pool.on('error', (error) => void databaseStatus.failed(error));
+  pool.on('connect', (client) => {
+    databaseStatus.succeeded();
+    // A checked-out client's socket failing is reported to its query; this only keeps the event handled.
+    client.on('error', (error) => void databaseStatus.failed(error));
+  });
+  return pool;
+}
+
+/** A supervised pool of its own, e.g. the rate limiter's or the exports'. */
+export function createDatabasePool(options: PoolConfig): Pool {
+  return superviseDatabasePool(new Pool(options));
+}
