@@ -37,6 +37,11 @@ export class DatabasePools implements OnModuleInit, OnModuleDestroy {
     await this.exports.end();
   }
 
+  /** The exports' pool itself; for tests and diagnostics. */
+  get exportPool(): Pool {
+    return this.exports;
+  }
+
   /** A connection for one export; waits at most DATABASE_ACQUIRE_TIMEOUT_MS when all are taken. Release it when done. */
   exportConnection(): Promise<PoolClient> {
     return this.exports.connect();
