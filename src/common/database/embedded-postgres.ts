@@ -120,6 +120,11 @@ async function loadBinaries(): Promise<Binaries> {
   try {
     return (await import(name)) as Binaries;
   } catch {
+    // Module loaders that cannot import ES modules (Jest's) still find the package's binaries on disk.
+    for (const modules of require.resolve.paths(name) ?? []) {
+      const bin = join(modules, name, 'native', 'bin');
+      if (existsSync(join(bin, 'postgres'))) return { initdb: join(bin, 'initdb'), pg_ctl: join(bin, 'pg_ctl'), postgres: join(bin, 'postgres') };
+    }
     throw new Error(`No embedded PostgreSQL binaries for ${process.platform}-${process.arch} (${name}); set DATABASE_URL instead`);
   }
 }

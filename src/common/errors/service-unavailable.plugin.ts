@@ -10,6 +10,9 @@ export function serviceUnavailableStatus(): ApolloServerPlugin {
     async requestDidStart() {
       return {
         async willSendResponse({ response }) {
+          // Apollo starts every plugin's hook in one go; @nestjs/apollo's own plugin resets the status of any
+          // answer with `data` to 200 synchronously in its hook. Deciding after one microtask comes after it.
+          await null;
           if (response.body.kind !== 'single') return;
           const unavailable = response.body.singleResult.errors?.find((e) => e.extensions?.code === 'SERVICE_UNAVAILABLE');
           if (!unavailable) return;
