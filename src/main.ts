@@ -1,5 +1,6 @@
 import 'reflect-metadata';
-import cluster from 'node:cluster';
+import cluster, { Address } from 'node:cluster';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { createApp } from './app';
 import { AppConfig, ConfigError, loadConfig } from './common/config/config';
@@ -12,10 +13,11 @@ import { ensureDatabase, migrate } from './database/migrate';
 const log = (message: string) => console.log(JSON.stringify({ level: 30, time: Date.now(), context: 'Bootstrap', msg: message }));
 
 /** Builds the app and listens; returns how to stop it: drain HTTP, stop background workers, close pools (see shutdown()). */
-async function serve(config: AppConfig, databaseUrl: string, jwtSecret: string): Promise<() => Promise<void>> {
+async function serve(config: AppConfig, databaseUrl: string, jwtSecret: string): Promise<{ stop: () => Promise<void>; port: number }> {
   const app = await createApp(new Settings(config, databaseUrl, jwtSecret));
   await app.listen(config.PORT);
-  return () => shutdown(app, config.SHUTDOWN_TIMEOUT * 1000);
+  const { port } = app.getHttpServer().address() as AddressInfo;
+  return { stop: () => shutdown(app, config.SHUTDOWN_TIMEOUT * 1000), port };
 }
 
 /** Past the drain timeout plus this, a shutdown that still hangs (a pool that will not end) exits anyway. */
@@ -34,7 +36,7 @@ async function main(): Promise<void> {
   const startedAt = Date.now();
   const config = loadConfig();
   if (cluster.isWorker) {
-    const stop = await serve(config, process.env.MAREA_DATABASE_URL!, process.env.MAREA_JWT_SECRET!);
+    const { stop } = await serve(config, process.env.MAREA_DATABASE_URL!, process.env.MAREA_JWT_SECRET!);
     let stopping = false;
     const onSignal = () => {
       if (stopping) return;
@@ -73,11 +75,14 @@ async function main(): Promise<void> {
   if (applied.length) log(`applied migrations: ${applied.join(', ')}`);
   const jwtSecret = resolveJwtSecret(config);
 
-  stopServing =
+  const serving =
     config.WEB_CONCURRENCY === 1
       ? await serve(config, databaseUrl, jwtSecret)
       : await startWorkers(config.WEB_CONCURRENCY, { MAREA_DATABASE_URL: databaseUrl, MAREA_JWT_SECRET: jwtSecret });
-  log(`Marea listening on ${config.publicUrl}/graphql with ${config.WEB_CONCURRENCY} process(es) (started in ${Date.now() - startedAt} ms)`);
+  stopServing = serving.stop;
+  // PORT=0 takes any free port: the log names the one taken.
+  const url = config.PORT === 0 && !config.PUBLIC_URL ? `http://localhost:${serving.port}` : config.publicUrl;
+  log(`Marea listening on ${url}/graphql with ${config.WEB_CONCURRENCY} process(es) (started in ${Date.now() - startedAt} ms)`);
 }
 
 let workersStopping = false;
@@ -99,7 +104,7 @@ async function stopWorkers(): Promise<void> {
  * is replaced after a delay that doubles while replacements keep dying soon after starting, so a
  * fault every worker shares (say, a bad deployment) does not become a fork loop.
  */
-async function startWorkers(count: number, env: Record<string, string>): Promise<() => Promise<void>> {
+async function startWorkers(count: number, env: Record<string, string>): Promise<{ stop: () => Promise<void>; port: number }> {
   let failures = 0;
   const fork = () => {
     const startedAt = Date.now();
@@ -114,8 +119,8 @@ async function startWorkers(count: number, env: Record<string, string>): Promise
       }, delay);
     });
   };
-  await Promise.all(Array.from({ length: count }, () => new Promise((resolve) => fork().once('listening', resolve))));
-  return stopWorkers;
+  const addresses = await Promise.all(Array.from({ length: count }, () => new Promise<Address>((resolve) => fork().once('listening', resolve))));
+  return { stop: stopWorkers, port: addresses[0].port };
 }
 
 main().catch((error: Error) => {

@@ -95,14 +95,14 @@ export interface AppProcess {
  * the real ones. Resolves once /health/ready answers 200; rejects if the process exits before that.
  */
 export async function startAppProcess(env: Record<string, string>): Promise<AppProcess> {
-  const port = await freePort();
   const child = spawn(process.execPath, ['-r', join(ROOT, 'test', 'support', 'swc-register.js'), join(ROOT, 'src', 'main.ts')], {
     cwd: ROOT,
     env: {
       PATH: process.env.PATH,
       NODE_ENV: 'test',
       LOG_LEVEL: 'info',
-      PORT: String(port),
+      // Any free port, named in the start-up log (choosing one here would race the embedded PostgreSQL's choice).
+      PORT: '0',
       JWT_SECRET: 'test-secret-test-secret-test-secret-0123',
       RATE_LIMIT_LOGIN_PER_MINUTE: '100000',
       RATE_LIMIT_SIGN_PER_MINUTE: '100000',
@@ -135,19 +135,13 @@ export async function startAppProcess(env: Record<string, string>): Promise<AppP
       resolve({ code, signal });
     }),
   );
-  const url = `http://127.0.0.1:${port}`;
-  await waitFor(
-    'the app to be ready',
-    async () => {
-      if (exitedFlag) throw new Error(`app exited during start: ${logs.map((l) => l.msg).join('\n')}`);
-      return request(`${url}/health/ready`).then(
-        (r) => r.status === 200,
-        () => false,
-      );
-    },
-    45_000,
-    50,
-  );
+  const listening = () => logs.map((l) => /^Marea listening on http:\/\/localhost:(\d+)\//.exec(String(l.msg))).find(Boolean);
+  const failedStart = () => {
+    if (exitedFlag) throw new Error(`app exited during start: ${logs.map((l) => l.msg).join('\n')}`);
+  };
+  await waitFor('the app to listen', () => (failedStart(), !!listening()), 45_000, 50);
+  const url = `http://127.0.0.1:${listening()![1]}`;
+  await waitFor('the app to be ready', () => (failedStart(), request(`${url}/health/ready`).then((r) => r.status === 200, () => false)), 10_000, 50);
   return { child, url, logs, exited, hasExited: () => exitedFlag };
 }
 
