@@ -8,6 +8,7 @@ import { resolveJwtSecret } from './common/config/jwt-secret';
 import { Settings } from './common/config/settings';
 import { EmbeddedPostgres, startEmbeddedPostgres } from './common/database/embedded-postgres';
 import { shutdown } from './common/lifecycle/lifecycle';
+import { RestartBackoff } from './common/lifecycle/restart-backoff';
 import { ensureDatabase, migrate } from './database/migrate';
 
 const log = (message: string) => console.log(JSON.stringify({ level: 30, time: Date.now(), context: 'Bootstrap', msg: message }));
@@ -87,11 +88,6 @@ async function main(): Promise<void> {
 
 let workersStopping = false;
 
-/** Restart delays for a worker that keeps dying: 0.25 s doubling to 30 s; back to the start once one has run a minute. */
-const RESTART_FIRST_MS = 250;
-const RESTART_MAX_MS = 30_000;
-const STABLE_AFTER_MS = 60_000;
-
 /** Stops every worker (each drains its requests) and waits for them to exit. */
 async function stopWorkers(): Promise<void> {
   workersStopping = true;
@@ -105,14 +101,13 @@ async function stopWorkers(): Promise<void> {
  * fault every worker shares (say, a bad deployment) does not become a fork loop.
  */
 async function startWorkers(count: number, env: Record<string, string>): Promise<{ stop: () => Promise<void>; port: number }> {
-  let failures = 0;
+  // 0.25 s doubling to 30 s while replacements keep dying; back to 0.25 s once one has run a minute.
+  const backoff = new RestartBackoff();
   const fork = () => {
     const startedAt = Date.now();
     return cluster.fork(env).once('exit', (code, signal) => {
       if (workersStopping) return;
-      if (Date.now() - startedAt >= STABLE_AFTER_MS) failures = 0;
-      const delay = Math.min(RESTART_FIRST_MS * 2 ** failures, RESTART_MAX_MS);
-      failures++;
+      const delay = backoff.next(Date.now() - startedAt);
       log(`worker exited (${signal ?? code}); starting another in ${delay} ms`);
       setTimeout(() => {
         if (!workersStopping) fork();
