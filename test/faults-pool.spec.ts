@@ -106,6 +106,11 @@ describe('faults: pool exhaustion', () => {
       expect(read.errors![0].extensions.code).toBe('SERVICE_UNAVAILABLE');
       expect(Date.now() - startedAt).toBeLessThan(ACQUIRE_MS + 1500);
 
+      // Credentials that cannot be checked are not bad credentials: an API key's lookup fails as SERVICE_UNAVAILABLE too.
+      const withKey = await t.gql(PETITION, { id: petitionId }, exportKey);
+      expect(withKey.status).toBe(503);
+      expect(withKey.errors![0].extensions.code).toBe('SERVICE_UNAVAILABLE');
+
       startedAt = Date.now();
       expect((await request(`${t.url}/health/ready`)).status).toBe(503);
       expect(Date.now() - startedAt).toBeLessThan(1500);

@@ -98,6 +98,10 @@ describe('faults: a PostgreSQL restart under signing load', () => {
         await pause(20);
       }
     };
+    const stillRunning = () => {
+      if (app.hasExited()) throw new Error(`the app exited: ${app.logs.map((l) => l.msg).join('\n')}`);
+      return true;
+    };
     const load = [
       ...Array.from({ length: 8 }, signer),
       poll('/health/ready', readiness),
@@ -113,12 +117,12 @@ describe('faults: a PostgreSQL restart under signing load', () => {
       process.kill(postmaster, 'SIGINT');
       await waitFor('PostgreSQL to stop', () => !processAlive(postmaster), 20_000);
       const goneAt = Date.now();
-      await waitFor('readiness to turn 503', () => readiness.some((r) => r.at >= stoppedAt && r.status === 503), 3000);
+      await waitFor('readiness to turn 503', () => stillRunning() && readiness.some((r) => r.at >= stoppedAt && r.status === 503), 3000);
       const first503 = readiness.find((r) => r.at >= stoppedAt && r.status === 503)!;
       expect(first503.at - goneAt).toBeLessThan(1000);
 
       // The outage lasts until requests have been refused for a while on both paths.
-      await waitFor('SERVICE_UNAVAILABLE answers during the outage', () => outcomes.filter((o) => o.at > goneAt && o.status === 503).length >= 20, 20_000);
+      await waitFor('SERVICE_UNAVAILABLE answers during the outage', () => stillRunning() && outcomes.filter((o) => o.at > goneAt && o.status === 503).length >= 20, 20_000);
       await waitFor('a plain HTTP 503 during the outage', () => exportsSeen.some((e) => e.at > goneAt && e.status === 503), 10_000);
       expect(app.hasExited()).toBe(false);
 
@@ -131,7 +135,6 @@ describe('faults: a PostgreSQL restart under signing load', () => {
       await waitFor('readiness back to 200', () => readiness.some((r) => r.at > backAt && r.status === 200), 5000);
       await waitFor('signatures after the return', () => outcomes.filter((o) => o.ok && o.sentAt >= backAt).length >= 30);
     } finally {
-      if (process.env.DEBUG_FAULTS) console.log(JSON.stringify(outcomes.slice(-40)), JSON.stringify(app.logs.slice(-30)));
       running = false;
       await Promise.all(load);
       agent.destroy();
