@@ -43,7 +43,13 @@ async function main(): Promise<void> {
       if (stopping) return;
       stopping = true;
       exitIfStuck(config);
-      void stop().then(() => process.exit(0));
+      stop().then(
+        () => process.exit(0),
+        (error: Error) => {
+          log(`shutdown failed: ${error.message}`);
+          process.exit(1);
+        },
+      );
     };
     process.on('SIGTERM', onSignal);
     // Ctrl-C reaches the whole process group; the worker drains instead of dying mid-request.
@@ -60,9 +66,16 @@ async function main(): Promise<void> {
     stopping = true;
     log(`${signal}: shutting down`);
     exitIfStuck(config);
-    await (stopServing ?? stopWorkers)();
+    let code = 0;
+    try {
+      await (stopServing ?? stopWorkers)();
+    } catch (error) {
+      log(`shutdown failed: ${(error as Error).message}`);
+      code = 1;
+    }
+    // The embedded server stops even when the app did not stop cleanly.
     await embedded?.stop();
-    process.exit(0);
+    process.exit(code);
   };
   process.once('SIGTERM', () => void stop('SIGTERM'));
   process.once('SIGINT', () => void stop('SIGINT'));
