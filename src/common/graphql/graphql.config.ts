@@ -11,6 +11,7 @@ import type { Settings } from '../config/settings';
 import { errorCode, formatError, formatErrorWithoutSuggestions } from '../errors/format-error';
 import { serviceUnavailableStatus } from '../errors/service-unavailable.plugin';
 import { GraphQLWsContext, graphqlWsOptions, graphqlWsRequestContext, isGraphQLWsContext } from './graphql-ws';
+import { deadlineOf } from '../request/request-deadline';
 import { RequestContext } from './request-context';
 
 /** Query limits: generous for real clients, small enough that no document can be made expensive. */
@@ -102,7 +103,9 @@ export function graphqlConfig(settings: Settings, access: AccessService): Apollo
       if (req.authError) {
         throw new GraphQLError(req.authError.message, { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
       }
-      return new RequestContext(req.actor, String(req.id ?? ''), req.ip ?? 'unknown', (actor) => access.grantsFor(actor));
+      const ctx = new RequestContext(req.actor, String(req.id ?? ''), req.ip ?? 'unknown', (actor) => access.grantsFor(actor));
+      ctx.deadline = deadlineOf(req);
+      return ctx;
     },
   };
 }

@@ -1,11 +1,14 @@
 import DataLoader from 'dataloader';
 import type { Grants } from '../access/grants';
 import type { Actor } from '../auth/actor';
+import type { RequestDeadline } from '../request/request-deadline';
 
 /** Per-request state handed to every resolver: the actor, its grants and fresh DataLoaders. */
 export class RequestContext {
   private readonly loaders = new Map<string, DataLoader<unknown, unknown>>();
   private grantsPromise?: Promise<Grants>;
+  /** The HTTP request's deadline (none over websockets): work not started by then is not started. */
+  deadline?: RequestDeadline;
 
   constructor(
     readonly actor: Actor,

@@ -5,7 +5,7 @@ import { DataSource } from 'typeorm';
 import { isConnectionError } from '../../common/database/database-status';
 import { requestPool, statementName } from '../../common/database/raw-reads';
 import { ServiceUnavailableError } from '../../common/errors/domain-error';
-import { currentDeadline, RequestDeadline } from '../../common/request/request-deadline';
+import type { RequestDeadline } from '../../common/request/request-deadline';
 import { groupByKey } from '../../common/graphql/request-context';
 import { COUNT_SHARDS } from './signature-count.entity';
 
@@ -88,9 +88,9 @@ export class SignatureBatcher {
 
   constructor(private readonly dataSource: DataSource) {}
 
-  /** Resolves once committed: `open` false when the petition no longer takes signatures, `added` false for a repeat. */
-  add(signature: NewSignature): Promise<Outcome> {
-    return this.loader.load({ signature, deadline: currentDeadline() });
+  /** Resolves once committed (unless `deadline` expires before a connection is held: SERVICE_UNAVAILABLE): `open` false when the petition no longer takes signatures, `added` false for a repeat. */
+  add(signature: NewSignature, deadline?: RequestDeadline): Promise<Outcome> {
+    return this.loader.load({ signature, deadline });
   }
 
   private async write(pending: readonly Pending[]): Promise<Array<Outcome | Error>> {
