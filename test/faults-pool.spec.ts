@@ -92,6 +92,16 @@ describe('faults: pool exhaustion', () => {
     await waitFor('the export connections to be let go', () => exportPool.totalCount - exportPool.idleCount === 0);
   });
 
+  it('runs request statements under the statement timeout, and export connections without one', async () => {
+    expect(await t.app.get(DataSource).query('SHOW statement_timeout')).toEqual([{ statement_timeout: '10s' }]);
+    const exportConnection = await t.app.get(DatabasePools).exportConnection();
+    try {
+      expect((await exportConnection.query('SHOW statement_timeout')).rows).toEqual([{ statement_timeout: '0' }]);
+    } finally {
+      exportConnection.release();
+    }
+  });
+
   it('with every request connection held, requests answer SERVICE_UNAVAILABLE within the acquire timeout, and work again once released', async () => {
     const pool = requestPool(t.app.get(DataSource));
     const held = await holdAll(pool);
