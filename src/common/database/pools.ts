@@ -1,4 +1,4 @@
-import { Pool, PoolConfig } from 'pg';
+import { Pool, PoolClient, PoolConfig } from 'pg';
 import type { AppConfig } from '../config/config';
 import { databaseStatus } from './database-status';
 
@@ -21,9 +21,14 @@ export function requestPoolOptions(config: AppConfig): PoolConfig {
  */
 export function superviseDatabasePool(pool: Pool): Pool {
   pool.on('error', (error) => void databaseStatus.failed(error));
-  pool.on('connect', (client) => {
-    databaseStatus.succeeded();
-    // A checked-out client's socket failing is reported to its query; this only keeps the event handled.
+  pool.on('connect', () => databaseStatus.succeeded());
+  // pg-pool listens for errors only on idle clients: a checked-out client whose connection dies
+  // between statements would emit an unhandled 'error'. Its next query fails anyway; this keeps the
+  // event handled (once per client, including those opened before the pool was supervised).
+  const handled = new WeakSet<PoolClient>();
+  pool.on('acquire', (client) => {
+    if (handled.has(client)) return;
+    handled.add(client);
     client.on('error', (error) => void databaseStatus.failed(error));
   });
   return pool;
