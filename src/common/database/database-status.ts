@@ -5,13 +5,12 @@ import { ServiceUnavailableError } from '../errors/domain-error';
 export const RETRY_AFTER_SECONDS = 2;
 
 /** node-postgres and socket errors that mean "no usable connection to the server". */
-const CONNECTION_ERRNOS = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOENT', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN', 'ENOTFOUND']);
+const CONNECTION_ERRNOS = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN', 'ENOTFOUND']);
 /** SQLSTATEs: admin_shutdown, crash_shutdown, cannot_connect_now, too_many_connections. Class 08 is checked by prefix. */
 const CONNECTION_SQLSTATES = new Set(['57P01', '57P02', '57P03', '53300']);
-/** Messages node-postgres and pg-pool use for lost connections and acquire timeouts (they carry no code). */
+/** Messages node-postgres and pg-pool use for lost connections (they carry no code). */
 const CONNECTION_MESSAGES = [
   /connection terminated/i,
-  /timeout exceeded when trying to connect/i,
   /connection (?:is )?(?:closed|ended)/i,
   /client has encountered a connection error/i,
   /cannot use a pool after calling end/i,
@@ -19,9 +18,15 @@ const CONNECTION_MESSAGES = [
 ];
 
 /** The error and what it wraps: TypeORM's driverError, GraphQL's originalError, a `cause` chain. */
-function causes(error: unknown): Array<{ code?: unknown; message?: unknown }> {
-  const found: Array<{ code?: unknown; message?: unknown }> = [];
-  let current = error as { driverError?: unknown; originalError?: unknown; cause?: unknown; code?: unknown; message?: unknown } | undefined;
+interface Cause {
+  code?: unknown;
+  message?: unknown;
+  syscall?: unknown;
+}
+
+function causes(error: unknown): Cause[] {
+  const found: Cause[] = [];
+  let current = error as (Cause & { driverError?: unknown; originalError?: unknown; cause?: unknown }) | undefined;
   for (let depth = 0; current && typeof current === 'object' && depth < 5; depth++) {
     found.push(current);
     current = (current.driverError ?? current.originalError ?? current.cause) as typeof current;
@@ -29,12 +34,23 @@ function causes(error: unknown): Array<{ code?: unknown; message?: unknown }> {
   return found;
 }
 
-/** True when `error` means the database cannot be reached (refused, reset, terminated, shutting down, acquire timeout). */
+/** True when `error` means the database cannot be reached (refused, reset, terminated, shutting down, socket missing). */
 export function isConnectionError(error: unknown): boolean {
-  return causes(error).some(({ code, message }) => {
+  return causes(error).some(({ code, message, syscall }) => {
+    // The Unix socket of a stopped server is gone; other ENOENTs (files) are not the database's.
+    if (code === 'ENOENT') return syscall === 'connect';
     if (typeof code === 'string' && (CONNECTION_ERRNOS.has(code) || CONNECTION_SQLSTATES.has(code) || /^08/.test(code))) return true;
     return typeof message === 'string' && CONNECTION_MESSAGES.some((pattern) => pattern.test(message));
   });
+}
+
+/**
+ * No connection within the acquire timeout (pg-pool's message, no code): the pool is exhausted, or
+ * new connections hang. Answered SERVICE_UNAVAILABLE, but not an outage by itself: a busy pool is not
+ * a database that went away.
+ */
+export function isAcquireTimeout(error: unknown): boolean {
+  return causes(error).some(({ message }) => typeof message === 'string' && /timeout exceeded when trying to connect/i.test(message));
 }
 
 /** A statement cancelled by `statement_timeout` (57014): the database is too busy for this request right now. */
@@ -44,8 +60,11 @@ export function isStatementTimeout(error: unknown): boolean {
 
 /** Errors a client should see as SERVICE_UNAVAILABLE rather than INTERNAL_SERVER_ERROR. */
 export function isUnavailable(error: unknown): boolean {
-  return error instanceof ServiceUnavailableError || isConnectionError(error) || isStatementTimeout(error);
+  return error instanceof ServiceUnavailableError || isConnectionError(error) || isAcquireTimeout(error) || isStatementTimeout(error);
 }
+
+/** Timeouts are logged at most this often, however many requests they refuse. */
+const BUSY_LOG_INTERVAL_MS = 60_000;
 
 /**
  * Whether this process currently believes the database is down. An outage is logged once when the
@@ -54,6 +73,7 @@ export function isUnavailable(error: unknown): boolean {
 class DatabaseStatus {
   private readonly logger = new Logger('Database');
   private downSince?: number;
+  private busyLoggedAt = -Infinity;
 
   get down(): boolean {
     return this.downSince !== undefined;
@@ -67,6 +87,13 @@ class DatabaseStatus {
       this.logger.warn({ error: (error as Error)?.message }, 'database unreachable; answering SERVICE_UNAVAILABLE until it is back');
     }
     return true;
+  }
+
+  /** Notes an acquire or statement timeout: logged at most once a minute, never per request. */
+  busy(error: unknown): void {
+    if (this.down || Date.now() - this.busyLoggedAt < BUSY_LOG_INTERVAL_MS) return;
+    this.busyLoggedAt = Date.now();
+    this.logger.warn({ error: (error as Error)?.message }, 'database busy: requests wait longer than the acquire or statement timeout and answer SERVICE_UNAVAILABLE');
   }
 
   /** A connection or statement succeeded: closes the outage (logged once). */
@@ -83,6 +110,10 @@ export const databaseStatus = new DatabaseStatus();
 /** The error a client sees for `error` when it is an outage or timeout (noting the outage), else `error` itself. */
 export function asServiceUnavailable(error: unknown): unknown {
   if (error instanceof ServiceUnavailableError) return error;
-  if (databaseStatus.failed(error) || isStatementTimeout(error)) return new ServiceUnavailableError(undefined, RETRY_AFTER_SECONDS);
+  if (databaseStatus.failed(error)) return new ServiceUnavailableError(undefined, RETRY_AFTER_SECONDS);
+  if (isAcquireTimeout(error) || isStatementTimeout(error)) {
+    databaseStatus.busy(error);
+    return new ServiceUnavailableError(undefined, RETRY_AFTER_SECONDS);
+  }
   return error;
 }
