@@ -20,6 +20,8 @@ export class HttpFailure extends Error {
   constructor(
     readonly code: string,
     message: string,
+    /** Set when the answer had begun (status line and headers received) and its body was cut. */
+    readonly status?: number,
     readonly at = Date.now(),
   ) {
     super(message);
@@ -36,7 +38,7 @@ export function request(
       const chunks: Buffer[] = [];
       res.on('data', (chunk: Buffer) => chunks.push(chunk));
       res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body: Buffer.concat(chunks).toString('utf8'), at: Date.now() }));
-      res.on('error', (error: NodeJS.ErrnoException) => reject(new HttpFailure(error.code ?? 'RESPONSE_ERROR', error.message)));
+      res.on('error', (error: NodeJS.ErrnoException) => reject(new HttpFailure(error.code ?? 'RESPONSE_ERROR', error.message, res.statusCode)));
     });
     req.on('error', (error: NodeJS.ErrnoException) => reject(new HttpFailure(error.code ?? 'REQUEST_ERROR', error.message)));
     req.end(options.body);

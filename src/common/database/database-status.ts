@@ -63,6 +63,9 @@ export function isUnavailable(error: unknown): boolean {
   return error instanceof ServiceUnavailableError || isConnectionError(error) || isAcquireTimeout(error) || isStatementTimeout(error);
 }
 
+/** An outage ends with a success this long after the last connection failure. */
+const STABLE_MS = 1000;
+
 /** Timeouts are logged at most this often, however many requests they refuse. */
 const BUSY_LOG_INTERVAL_MS = 60_000;
 
@@ -73,6 +76,7 @@ const BUSY_LOG_INTERVAL_MS = 60_000;
 class DatabaseStatus {
   private readonly logger = new Logger('Database');
   private downSince?: number;
+  private lastFailureAt = -Infinity;
   private busyLoggedAt = -Infinity;
 
   get down(): boolean {
@@ -82,6 +86,7 @@ class DatabaseStatus {
   /** Notes an error; connection errors open an outage (logged once). Returns whether it was one. */
   failed(error: unknown): boolean {
     if (!isConnectionError(error)) return false;
+    this.lastFailureAt = Date.now();
     if (this.downSince === undefined) {
       this.downSince = Date.now();
       this.logger.warn({ error: (error as Error)?.message }, 'database unreachable; answering SERVICE_UNAVAILABLE until it is back');
@@ -96,9 +101,13 @@ class DatabaseStatus {
     this.logger.warn({ error: (error as Error)?.message }, 'database busy: requests wait longer than the acquire or statement timeout and answer SERVICE_UNAVAILABLE');
   }
 
-  /** A connection or statement succeeded: closes the outage (logged once). */
+  /**
+   * A connection or statement succeeded: closes the outage (logged once), provided nothing failed in
+   * the last STABLE_MS. A server shutting down or starting up lets a connection through now and then;
+   * that is not yet its return.
+   */
   succeeded(): void {
-    if (this.downSince === undefined) return;
+    if (this.downSince === undefined || Date.now() - this.lastFailureAt < STABLE_MS) return;
     const ms = Date.now() - this.downSince;
     this.downSince = undefined;
     this.logger.log({ downForMs: ms }, 'database reachable again');
