@@ -26,10 +26,13 @@ const SHUTDOWN_GRACE_MS = 5000;
 
 /** Exits with 1 if a shutdown takes longer than it may; the timer never keeps the process alive. */
 function exitIfStuck(config: AppConfig): void {
-  setTimeout(() => {
-    log('shutdown did not finish in time; exiting');
-    process.exit(1);
-  }, config.SHUTDOWN_TIMEOUT * 1000 + SHUTDOWN_GRACE_MS).unref();
+  setTimeout(
+    () => {
+      log('shutdown did not finish in time; exiting');
+      process.exit(1);
+    },
+    config.SHUTDOWN_TIMEOUT * 1000 + SHUTDOWN_GRACE_MS,
+  ).unref();
 }
 
 /** The main process: database and migrations, then the app itself or WEB_CONCURRENCY workers sharing the port. */

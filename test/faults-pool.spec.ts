@@ -40,7 +40,10 @@ describe('faults: pool exhaustion', () => {
 
   beforeAll(async () => {
     t = await startTestApp({ DATABASE_POOL_SIZE: '2', EXPORT_CONNECTIONS: '2', DATABASE_ACQUIRE_TIMEOUT_MS: String(ACQUIRE_MS) });
-    ({ petitionIds: [petitionId], exportKey } = await petitionWorld(t));
+    ({
+      petitionIds: [petitionId],
+      exportKey,
+    } = await petitionWorld(t));
     db = new Client({ connectionString: t.databaseUrl });
     await db.connect();
     // Big enough that a download nobody reads fills the socket buffers and holds its cursor open.
@@ -128,7 +131,9 @@ describe('faults: pool exhaustion', () => {
       for (const client of held) client.release();
     }
     expect((await sign(t, petitionId, 'after-held@example.org')).status).toBe(200);
-    const { rows } = await db.query('SELECT email FROM signatures WHERE email = ANY($1) ORDER BY email', [['after-held@example.org', 'while-held@example.org']]);
+    const { rows } = await db.query('SELECT email FROM signatures WHERE email = ANY($1) ORDER BY email', [
+      ['after-held@example.org', 'while-held@example.org'],
+    ]);
     expect(rows).toEqual([{ email: 'after-held@example.org' }]);
   });
 });
@@ -142,7 +147,9 @@ describe('faults: request deadlines', () => {
   beforeAll(async () => {
     // Waiting for a connection may take longer than a request may: the deadline decides.
     t = await startTestApp({ DATABASE_POOL_SIZE: '2', DATABASE_ACQUIRE_TIMEOUT_MS: '10000', REQUEST_TIMEOUT_MS: '1000' });
-    ({ petitionIds: [petitionId] } = await petitionWorld(t));
+    ({
+      petitionIds: [petitionId],
+    } = await petitionWorld(t));
     db = new Client({ connectionString: t.databaseUrl });
     await db.connect();
     pool = requestPool(t.app.get(DataSource));

@@ -5,7 +5,18 @@ import { join } from 'node:path';
 import { Client } from 'pg';
 import { EmbeddedPostgres, startEmbeddedPostgres } from '../src/common/database/embedded-postgres';
 import { ensureDatabase } from '../src/database/migrate';
-import { AppProcess, graphql, HttpFailure, petitionWorld, processAlive, remoteApp, request, SIGN_PETITION, startAppProcess, waitFor } from './support/app-process';
+import {
+  AppProcess,
+  graphql,
+  HttpFailure,
+  petitionWorld,
+  processAlive,
+  remoteApp,
+  request,
+  SIGN_PETITION,
+  startAppProcess,
+  waitFor,
+} from './support/app-process';
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -124,7 +135,11 @@ describe('faults: a PostgreSQL restart under signing load', () => {
       expect(first503.at - goneAt).toBeLessThan(1000);
 
       // The outage lasts until requests have been refused for a while on both paths.
-      await waitFor('SERVICE_UNAVAILABLE answers during the outage', () => stillRunning() && outcomes.filter((o) => o.at > goneAt && o.status === 503).length >= 20, 20_000);
+      await waitFor(
+        'SERVICE_UNAVAILABLE answers during the outage',
+        () => stillRunning() && outcomes.filter((o) => o.at > goneAt && o.status === 503).length >= 20,
+        20_000,
+      );
       await waitFor('a plain HTTP 503 during the outage', () => exportsSeen.some((e) => e.at > goneAt && e.status === 503), 10_000);
       expect(app.hasExited()).toBe(false);
 

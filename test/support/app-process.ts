@@ -143,7 +143,18 @@ export async function startAppProcess(env: Record<string, string>): Promise<AppP
   };
   await waitFor('the app to listen', () => (failedStart(), !!listening()), 45_000, 50);
   const url = `http://127.0.0.1:${listening()![1]}`;
-  await waitFor('the app to be ready', () => (failedStart(), request(`${url}/health/ready`).then((r) => r.status === 200, () => false)), 10_000, 50);
+  await waitFor(
+    'the app to be ready',
+    () => (
+      failedStart(),
+      request(`${url}/health/ready`).then(
+        (r) => r.status === 200,
+        () => false,
+      )
+    ),
+    10_000,
+    50,
+  );
   return { child, url, logs, exited, hasExited: () => exitedFlag };
 }
 

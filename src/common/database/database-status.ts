@@ -98,7 +98,10 @@ class DatabaseStatus {
   busy(error: unknown): void {
     if (this.down || Date.now() - this.busyLoggedAt < BUSY_LOG_INTERVAL_MS) return;
     this.busyLoggedAt = Date.now();
-    this.logger.warn({ error: (error as Error)?.message }, 'database busy: requests wait longer than the acquire or statement timeout and answer SERVICE_UNAVAILABLE');
+    this.logger.warn(
+      { error: (error as Error)?.message },
+      'database busy: requests wait longer than the acquire or statement timeout and answer SERVICE_UNAVAILABLE',
+    );
   }
 
   /**

@@ -41,6 +41,8 @@ export class ExceptionsFilter extends BaseExceptionFilter {
     res
       .status(503)
       .set('retry-after', String(retryAfterSeconds))
-      .json(req.path === '/graphql' ? { errors: [{ message: error.message, extensions: { code: error.code, retryAfterSeconds } }] } : { statusCode: 503, ...body });
+      .json(
+        req.path === '/graphql' ? { errors: [{ message: error.message, extensions: { code: error.code, retryAfterSeconds } }] } : { statusCode: 503, ...body },
+      );
   }
 }

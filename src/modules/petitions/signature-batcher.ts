@@ -115,7 +115,9 @@ export class SignatureBatcher {
         const added = new Set(results[0].added);
         for (const row of group) outcomes.set(row, { open: results[0].open, added: added.delete(row.email) });
       }
-      return pending.map((p) => outcomes.get(p.signature) ?? new ServiceUnavailableError('The request timed out before the signature was stored; nothing was stored'));
+      return pending.map(
+        (p) => outcomes.get(p.signature) ?? new ServiceUnavailableError('The request timed out before the signature was stored; nothing was stored'),
+      );
     } catch (error) {
       failure = error as Error;
       throw error;
