@@ -3,13 +3,17 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { GraphQLModule } from '@nestjs/graphql';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import type { PostgresDataSourceOptions } from 'typeorm/driver/postgres/PostgresDataSourceOptions';
 import { AccessService } from './common/access/access.service';
 import { AccessGuard } from './common/auth/access.guard';
+import { BearerAuthenticator } from './common/auth/bearer-authenticator';
 import { CommonModule } from './common/common.module';
 import { JobsModule } from './common/jobs/jobs.module';
 import { LinksModule } from './common/links/links.module';
 import { MailModule } from './common/mail/mail.module';
 import { Settings, SettingsModule } from './common/config/settings';
+import { databaseStatus } from './common/database/database-status';
+import { requestPoolOptions } from './common/database/pools';
 import { dataSourceOptions } from './database/data-source-options';
 import { ExceptionsFilter } from './common/errors/exceptions.filter';
 import { graphqlConfig } from './common/graphql/graphql.config';
@@ -29,14 +33,19 @@ export class AppModule {
       module: AppModule,
       imports: [
         SettingsModule.forRoot(settings),
-        TypeOrmModule.forRoot(dataSourceOptions(settings.databaseUrl, settings.config.DATABASE_POOL_SIZE)),
+        TypeOrmModule.forRoot({
+          ...(dataSourceOptions(settings.databaseUrl, settings.config.DATABASE_POOL_SIZE, requestPoolOptions(settings.config)) as PostgresDataSourceOptions),
+          // An idle connection ended by the server (PostgreSQL restarting) is an outage to note, never a crash.
+          poolErrorHandler: (error: unknown) => void databaseStatus.failed(error),
+        }),
         CommonModule,
         JobsModule,
         MailModule,
         LinksModule,
         GraphQLModule.forRootAsync<ApolloDriverConfig>({
           driver: ApolloDriver,
-          inject: [Settings, AccessService],
+          imports: [AuthModule],
+          inject: [Settings, AccessService, BearerAuthenticator],
           useFactory: graphqlConfig,
         }),
         AuthModule,

@@ -195,6 +195,7 @@ describe('GraphQL limits', () => {
         maxSubscriptionsPerSocket: 20,
         maxSocketsPerIp: 50,
         apiKeyRecheckMs: 5000,
+        authenticate: () => Promise.reject(new Error('not used')),
         liveApiKeys: async (ids) => new Set(ids),
       });
       const subscribe = (variables: Record<string, unknown>) =>

@@ -2,8 +2,8 @@ import { Readable, Writable } from 'node:stream';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { parse } from 'csv-parse';
 import { parse as parseSync } from 'csv-parse/sync';
-import type { Pool } from 'pg';
 import { DataSource } from 'typeorm';
+import { DatabasePools } from '../src/common/database/database-pools';
 import { SIGNATURE_EXPORT_COLUMNS, SignaturesExportService } from '../src/modules/petitions/signatures-export.service';
 import { SIGN_PETITION } from './support/documents';
 import { createApiKey, createChapter, createOrganisation, joinChapter, makeOrganiser, registerUser, TestUser } from './support/factories';
@@ -264,7 +264,8 @@ describe('signatures CSV export', () => {
       expect(previous).toBe(new Date(Date.parse('2026-01-01T00:00:00Z') + SIGNERS * 1000).toISOString());
     });
 
-    const pool = () => (db.driver as unknown as { master: Pool }).master;
+    // Exports run on their own pool, never the request pool.
+    const pool = () => t.app.get(DatabasePools).exportPool;
     const checkedOut = () => pool().totalCount - pool().idleCount;
 
     it('releases its database client when the writer goes away mid-stream', async () => {

@@ -1,5 +1,6 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import type { PoolConfig } from 'pg';
 import type { DataSourceOptions } from 'typeorm';
 import { ENTITIES } from './entities';
 import { SnakeNamingStrategy } from '../common/database/snake-naming.strategy';
@@ -14,8 +15,11 @@ export function loadMigrations(): Function[] {
     .map((file) => Object.values(require(join(MIGRATIONS_DIR, file)) as Record<string, Function>)[0]);
 }
 
-/** The one description of how Marea talks to PostgreSQL; `synchronize` is never on. */
-export function dataSourceOptions(url: string, poolSize = 10): DataSourceOptions {
+/**
+ * The one description of how Marea talks to PostgreSQL; `synchronize` is never on. `pool` adds
+ * node-postgres pool settings (the app's timeouts; migrations run without them).
+ */
+export function dataSourceOptions(url: string, poolSize = 10, pool: PoolConfig = {}): DataSourceOptions {
   return {
     type: 'postgres',
     url,
@@ -29,6 +33,6 @@ export function dataSourceOptions(url: string, poolSize = 10): DataSourceOptions
     uuidExtension: 'pgcrypto',
     installExtensions: false,
     logging: false,
-    extra: { max: poolSize, application_name: 'marea' },
+    extra: { ...pool, max: poolSize, application_name: 'marea' },
   };
 }

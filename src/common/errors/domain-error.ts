@@ -9,6 +9,7 @@ export type ErrorCode =
   | 'GRAPHQL_VALIDATION_FAILED'
   | 'BAD_REQUEST'
   | 'PERSISTED_QUERY_NOT_SUPPORTED'
+  | 'SERVICE_UNAVAILABLE'
   | 'INTERNAL_SERVER_ERROR';
 
 import { IntrinsicException } from '@nestjs/common';
@@ -62,5 +63,12 @@ export class BadInputError extends DomainError {
 export class RateLimitedError extends DomainError {
   constructor(retryAfterSeconds: number) {
     super('RATE_LIMITED', 'Too many requests, try again later', { retryAfterSeconds: Math.max(1, Math.ceil(retryAfterSeconds)) });
+  }
+}
+
+/** The database (or another part Marea needs) cannot be reached right now; HTTP 503. Never cached or retried by the server. */
+export class ServiceUnavailableError extends DomainError {
+  constructor(message = 'Service unavailable, try again shortly', retryAfterSeconds = 2) {
+    super('SERVICE_UNAVAILABLE', message, { retryAfterSeconds: Math.max(1, Math.ceil(retryAfterSeconds)) });
   }
 }

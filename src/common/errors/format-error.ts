@@ -1,5 +1,6 @@
 import { unwrapResolverError } from '@apollo/server/errors';
 import type { GraphQLFormattedError } from 'graphql';
+import { asServiceUnavailable, isUnavailable } from '../database/database-status';
 import { DomainError, ErrorCode } from './domain-error';
 
 /** Codes Apollo or graphql-js produce themselves that pass through as they are. */
@@ -9,6 +10,8 @@ const PASS_THROUGH = new Set(['GRAPHQL_VALIDATION_FAILED', 'BAD_USER_INPUT', 'UN
 export function errorCode(error: unknown): ErrorCode {
   const original = unwrapResolverError(error);
   if (original instanceof DomainError) return original.code;
+  // A database outage or timeout is the client's cue to retry, not a bug.
+  if (isUnavailable(original)) return 'SERVICE_UNAVAILABLE';
   const code = (error as { extensions?: { code?: string } })?.extensions?.code;
   // Unparsable documents and refused requests (batched, CSRF) are "invalid documents" in DESIGN.md's terms.
   if (code === 'GRAPHQL_PARSE_FAILED' || code === 'BAD_REQUEST') return 'GRAPHQL_VALIDATION_FAILED';
@@ -22,7 +25,8 @@ export function errorCode(error: unknown): ErrorCode {
 export function formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
   const code = errorCode(error);
   const base = { locations: formatted.locations, path: formatted.path };
-  const original = unwrapResolverError(error);
+  let original = unwrapResolverError(error);
+  if (code === 'SERVICE_UNAVAILABLE') original = asServiceUnavailable(original);
   if (original instanceof DomainError) {
     return { ...base, message: original.message, extensions: { code, ...original.extensions } };
   }

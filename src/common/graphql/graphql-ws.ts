@@ -15,7 +15,6 @@ import {
   ValidationRule,
 } from 'graphql';
 import type { Context, ServerOptions } from 'graphql-ws';
-import passport from 'passport';
 import type { WebSocket } from 'ws';
 import type { AccessService } from '../access/access.service';
 import { ANONYMOUS, Actor } from '../auth/actor';
@@ -45,21 +44,6 @@ export type GraphQLWsContext = Context<Record<string, unknown> | undefined, unkn
 
 export function isGraphQLWsContext(value: unknown): value is GraphQLWsContext {
   return typeof value === 'object' && value !== null && 'extra' in value && 'subscriptions' in value && 'connectionInitReceived' in value;
-}
-
-/**
- * Runs passport's bearer strategy, the one the HTTP middleware runs, on an `Authorization` value
- * that came some other way (graphql-ws `connectionParams`): the same parsing and the same checks.
- */
-export function authenticateBearer(authorization: string): Promise<Actor> {
-  return new Promise((resolve, reject) => {
-    const req = { headers: { authorization }, query: {}, body: {} };
-    passport.authenticate('bearer', { session: false }, (error: unknown, actor: Actor | false) => {
-      if (actor && !error) resolve(actor);
-      // A DomainError is an answer (bad token, revoked key); anything else is a failure to check (database down).
-      else reject(error ?? new UnauthenticatedError('Invalid credentials'));
-    })(req, {}, (error: unknown) => reject(error ?? new UnauthenticatedError('Invalid credentials')));
-  });
 }
 
 /** `connectionParams.authorization` (any capitalisation), like the HTTP header: absent or empty means anonymous. */
@@ -191,6 +175,8 @@ export interface GraphQLWsSettings {
   maxSocketsPerIp: number;
   /** WS_API_KEY_RECHECK_SECONDS, in ms. */
   apiKeyRecheckMs: number;
+  /** This app's check of a bearer credential (BearerAuthenticator), as the HTTP middleware runs it. */
+  authenticate: (authorization: string) => Promise<Actor>;
   /** Which of these API key ids still authenticate. */
   liveApiKeys: (ids: string[]) => Promise<Set<string>>;
 }
@@ -238,7 +224,7 @@ export function graphqlWsOptions(settings: GraphQLWsSettings): Partial<ServerOpt
       }
       try {
         if (typeof authorization !== 'string') throw new UnauthenticatedError('Invalid credentials');
-        const actor = await authenticateBearer(authorization);
+        const actor = await settings.authenticate(authorization);
         extra.actor = actor;
         if (actor.kind === 'apiKey') sockets.watchKey(extra.socket, actor.apiKeyId);
         const exp = actor.kind === 'user' ? expiryOf(authorization) : null;

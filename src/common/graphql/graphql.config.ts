@@ -7,10 +7,13 @@ import type { ApolloDriverConfig } from '@nestjs/apollo';
 import { GraphQLError, GraphQLSchema } from 'graphql';
 import type { AccessService } from '../access/access.service';
 import type { AuthenticatedRequest } from '../auth/authentication.middleware';
+import type { BearerAuthenticator } from '../auth/bearer-authenticator';
 import type { Settings } from '../config/settings';
 import { errorCode, formatError, formatErrorWithoutSuggestions } from '../errors/format-error';
+import { serviceUnavailableStatus } from '../errors/service-unavailable.plugin';
 import { GraphQLWsContext, graphqlWsOptions, graphqlWsRequestContext, isGraphQLWsContext } from './graphql-ws';
 import { MAX_QUERY_NODES } from './query-cost';
+import { deadlineOf } from '../request/request-deadline';
 import { RequestContext } from './request-context';
 import { requestChecksPlugin } from './request-checks.plugin';
 
@@ -57,7 +60,7 @@ function unexpectedErrorLogger(): ApolloServerPlugin<RequestContext> {
   };
 }
 
-export function graphqlConfig(settings: Settings, access: AccessService): ApolloDriverConfig {
+export function graphqlConfig(settings: Settings, access: AccessService, bearer: BearerAuthenticator): ApolloDriverConfig {
   const production = settings.config.isProduction;
   const protection = armor();
   // graphql-ws runs the same request checks and needs the schema, which exists only once Apollo starts.
@@ -85,6 +88,7 @@ export function graphqlConfig(settings: Settings, access: AccessService): Apollo
       requestChecksPlugin(),
       { serverWillStart: async ({ schema: built }) => void (schema.current = built) },
       unexpectedErrorLogger(),
+      serviceUnavailableStatus(),
       // No HTTP cache hints are used; without this plugin Apollo wraps every field resolver to compute them.
       ApolloServerPluginCacheControlDisabled(),
       production ? ApolloServerPluginLandingPageProductionDefault({ footer: false }) : ApolloServerPluginLandingPageLocalDefault({ footer: false }),
@@ -104,6 +108,7 @@ export function graphqlConfig(settings: Settings, access: AccessService): Apollo
         maxSubscriptionsPerSocket: settings.config.WS_MAX_SUBSCRIPTIONS_PER_SOCKET,
         maxSocketsPerIp: settings.config.WS_MAX_SOCKETS_PER_IP,
         apiKeyRecheckMs: settings.config.WS_API_KEY_RECHECK_SECONDS * 1000,
+        authenticate: (authorization) => bearer.authenticate(authorization),
         liveApiKeys: (ids) => access.liveApiKeyIds(ids),
       }),
     },
@@ -114,7 +119,9 @@ export function graphqlConfig(settings: Settings, access: AccessService): Apollo
       if (req.authError) {
         throw new GraphQLError(req.authError.message, { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
       }
-      return new RequestContext(req.actor, String(req.id ?? ''), req.ip ?? 'unknown', (actor) => access.grantsFor(actor));
+      const ctx = new RequestContext(req.actor, String(req.id ?? ''), req.ip ?? 'unknown', (actor) => access.grantsFor(actor));
+      ctx.deadline = deadlineOf(req);
+      return ctx;
     },
   };
 }

@@ -2,11 +2,14 @@ import DataLoader from 'dataloader';
 import type { Grants } from '../access/grants';
 import type { Actor } from '../auth/actor';
 import { clientAddress } from '../rate-limit/client-address';
+import type { RequestDeadline } from '../request/request-deadline';
 
 /** Per-request state handed to every resolver: the actor, its grants and fresh DataLoaders. */
 export class RequestContext {
   private readonly loaders = new Map<string, DataLoader<unknown, unknown>>();
   private grantsPromise?: Promise<Grants>;
+  /** The HTTP request's deadline (none over websockets): work not started by then is not started. */
+  deadline?: RequestDeadline;
 
   /**
    * The client as per-IP rate limits count it: an IPv4 address, or an IPv6 client's /64 (IPv4-mapped

@@ -1,8 +1,10 @@
 import { BeforeApplicationShutdown, Injectable, Logger as NestLogger, OnApplicationBootstrap } from '@nestjs/common';
 import type { INestApplicationContext } from '@nestjs/common';
 import { Logger as WorkerLogger, parseCronItems, run, Runner, type CronItem, type Task, type TaskList } from 'graphile-worker';
-import { Pool } from 'pg';
+import type { Pool } from 'pg';
 import { Settings } from '../config/settings';
+import { createDatabasePool } from '../database/pools';
+import { Lifecycle } from '../lifecycle/lifecycle';
 import type { JobDefinition } from './job';
 
 /** What a job's handler receives besides its payload. */
@@ -32,7 +34,10 @@ export class JobsService implements OnApplicationBootstrap, BeforeApplicationShu
   private pool?: Pool;
   private stopping?: Promise<void>;
 
-  constructor(private readonly settings: Settings) {}
+  constructor(
+    private readonly settings: Settings,
+    private readonly lifecycle: Lifecycle,
+  ) {}
 
   /** Registers the handler of `job`; once per job name. */
   register<P extends object>(job: JobDefinition<P>, handler: JobHandler<P>): void {
@@ -51,11 +56,16 @@ export class JobsService implements OnApplicationBootstrap, BeforeApplicationShu
 
   async onApplicationBootstrap(): Promise<void> {
     if (!this.settings.config.JOBS_ENABLED) return;
-    // A pool of its own: long-running jobs never hold the request pool's connections.
-    this.pool = new Pool({ connectionString: this.settings.databaseUrl, max: this.settings.config.JOBS_CONCURRENCY + 2, connectionTimeoutMillis: 10_000 });
-    // Without a listener an idle connection dropped by a database restart would crash the process; graphile-worker reconnects by itself.
-    this.pool.on('error', (error) => this.logger.warn(`job pool connection lost: ${error.message}`));
-    this.pool.on('connect', (client) => client.on('error', (error) => this.logger.warn(`job connection error: ${error.message}`)));
+    // A supervised pool of its own: long-running jobs never hold the request pool's connections, and a
+    // database restart drops its connections without ending the process (graphile-worker reconnects).
+    this.pool = createDatabasePool({
+      connectionString: this.settings.databaseUrl,
+      application_name: 'marea-jobs',
+      max: this.settings.config.JOBS_CONCURRENCY + 2,
+      connectionTimeoutMillis: 10_000,
+    });
+    // Shutdown stops the workers after the HTTP drain and before the pools close.
+    this.lifecycle.registerBackgroundWorker('jobs', () => this.stop());
     this.runner = await run({
       pgPool: this.pool,
       taskList: this.tasks,
@@ -98,12 +108,4 @@ export class JobsService implements OnApplicationBootstrap, BeforeApplicationShu
       else this.logger.debug(line);
     });
   }
-}
-
-/**
- * The shutdown hook for background jobs: call it after the HTTP server has drained and before
- * app.close() (running jobs finish first). app.close() calls it too if it was not called.
- */
-export async function stopBackgroundJobs(app: INestApplicationContext): Promise<void> {
-  await app.get(JobsService).stop();
 }

@@ -1,7 +1,8 @@
 import { Injectable, OnModuleDestroy } from '@nestjs/common';
 import DataLoader from 'dataloader';
-import { Pool } from 'pg';
+import type { Pool } from 'pg';
 import { Settings } from '../config/settings';
+import { createDatabasePool, requestPoolOptions } from '../database/pools';
 import { RateLimitedError } from '../errors/domain-error';
 import { batchTotals, Hit, Limit, Spent, spentPerHit } from './rate-limit-batch';
 
@@ -40,9 +41,14 @@ export class RateLimiterService implements OnModuleDestroy {
   private readonly sweeper: NodeJS.Timeout;
 
   constructor(settings: Settings) {
-    this.pool = new Pool({ connectionString: settings.databaseUrl, max: 4, options: '-c synchronous_commit=off' });
-    // An idle connection cut by a database restart emits 'error' on the pool: without a listener that ends the process. The pool replaces it.
-    this.pool.on('error', () => undefined);
+    // Supervised like every pool: a PostgreSQL restart ends its idle connections without ending the process.
+    this.pool = createDatabasePool({
+      ...requestPoolOptions(settings.config),
+      connectionString: settings.databaseUrl,
+      application_name: 'marea-rate-limit',
+      max: 4,
+      options: '-c synchronous_commit=off',
+    });
     // Expired windows are forgotten now and then.
     this.sweeper = setInterval(() => void this.pool.query(`DELETE FROM rate_limits WHERE expire < ${NOW_MS} - 3600000`).catch(() => undefined), 600_000).unref();
   }

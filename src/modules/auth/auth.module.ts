@@ -9,7 +9,8 @@ import { ApiKeysModule } from '../api-keys/api-keys.module';
 import { UserEntity } from '../users/user.entity';
 import { AuthResolver } from './auth.resolver';
 import { AuthService } from './auth.service';
-import { BearerStrategy } from './bearer.strategy';
+import { BearerAuthenticator } from '../../common/auth/bearer-authenticator';
+import { BearerStrategy, BearerStrategyAuthenticator } from './bearer.strategy';
 import { SendEmailChangeMailJob } from './jobs/send-email-change-mail.job';
 import { SendEmailChangedNoticeJob } from './jobs/send-email-changed-notice.job';
 import { SendPasswordResetMailJob } from './jobs/send-password-reset-mail.job';
@@ -39,6 +40,7 @@ import { RefreshTokenEntity } from './refresh-token.entity';
     AuthService,
     AuthResolver,
     BearerStrategy,
+    { provide: BearerAuthenticator, useClass: BearerStrategyAuthenticator },
     SendRegistrationMailJob,
     SendVerificationMailJob,
     SendPasswordResetMailJob,
@@ -48,7 +50,7 @@ import { RefreshTokenEntity } from './refresh-token.entity';
     ResetPasswordPage,
     ChangeEmailPage,
   ],
-  exports: [AuthService],
+  exports: [AuthService, BearerAuthenticator],
 })
 export class AuthModule implements NestModule {
   configure(consumer: MiddlewareConsumer): void {

@@ -2,7 +2,10 @@ import { randomInt } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import DataLoader from 'dataloader';
 import { DataSource } from 'typeorm';
-import { preparedQuery } from '../../common/database/raw-reads';
+import { isConnectionError } from '../../common/database/database-status';
+import { requestPool, statementName } from '../../common/database/raw-reads';
+import { ServiceUnavailableError } from '../../common/errors/domain-error';
+import type { RequestDeadline } from '../../common/request/request-deadline';
 import { groupByKey } from '../../common/graphql/request-context';
 import { COUNT_SHARDS } from './signature-count.entity';
 
@@ -60,14 +63,24 @@ export function signParameters(petitionId: string, rows: readonly NewSignature[]
   ];
 }
 
+/** A signature waiting for its batch, with the deadline of the request that brought it. */
+interface Pending {
+  signature: NewSignature;
+  deadline?: RequestDeadline;
+}
+
+type Outcome = { open: boolean; added: boolean };
+
 /**
  * Signatures that arrive together are written together: the signPetition calls of one turn of the
  * event loop (across requests) go to PostgreSQL as one statement per petition. Each caller waits for
- * that statement's commit, so nothing is acknowledged before it is stored.
+ * that statement's commit, so nothing is acknowledged before it is stored. A signature whose request
+ * has given up (client gone, deadline passed) by the time a connection is held is not written: its
+ * caller gets SERVICE_UNAVAILABLE, so nothing is stored that nobody was told about.
  */
 @Injectable()
 export class SignatureBatcher {
-  private readonly loader = new DataLoader<NewSignature, { open: boolean; added: boolean }>((rows) => this.write(rows), {
+  private readonly loader = new DataLoader<Pending, Outcome>((rows) => this.write(rows), {
     cache: false,
     maxBatchSize: 500,
     batchScheduleFn: (flush) => setImmediate(flush),
@@ -75,25 +88,42 @@ export class SignatureBatcher {
 
   constructor(private readonly dataSource: DataSource) {}
 
-  /** Resolves once committed: `open` false when the petition no longer takes signatures, `added` false for a repeat. */
-  add(signature: NewSignature): Promise<{ open: boolean; added: boolean }> {
-    return this.loader.load(signature);
+  /** Resolves once committed (unless `deadline` expires before a connection is held: SERVICE_UNAVAILABLE): `open` false when the petition no longer takes signatures, `added` false for a repeat. */
+  add(signature: NewSignature, deadline?: RequestDeadline): Promise<Outcome> {
+    return this.loader.load({ signature, deadline });
   }
 
-  private async write(rows: readonly NewSignature[]): Promise<Array<{ open: boolean; added: boolean }>> {
-    const petitionIds = [...new Set(rows.map((r) => r.petitionId))];
-    const outcomes = new Map<NewSignature, { open: boolean; added: boolean }>();
-    await Promise.all(
-      groupByKey(petitionIds, [...rows], (r) => r.petitionId).map(async (group, i) => {
+  private async write(pending: readonly Pending[]): Promise<Array<Outcome | Error>> {
+    const client = await requestPool(this.dataSource).connect();
+    let failure: Error | undefined;
+    try {
+      // Decided with the connection in hand: nothing later than this check can delay the write.
+      const live = pending.filter((p) => !p.deadline?.expired);
+      const rows = live.map((p) => p.signature);
+      const petitionIds = [...new Set(rows.map((r) => r.petitionId))];
+      const outcomes = new Map<NewSignature, Outcome>();
+      // One connection: the petitions' statements run one after another (each its own implicit transaction).
+      const groups = groupByKey(petitionIds, rows, (r) => r.petitionId);
+      for (const [i, group] of groups.entries()) {
         // The first of several identical emails in one batch is the one inserted.
         const unique = [...new Map(group.map((r) => [r.email, r])).values()];
-        const [result] = await preparedQuery<{ open: boolean; added: string[] }>(this.dataSource, SIGN_STATEMENT, signParameters(petitionIds[i], unique));
-        const added = new Set(result.added);
-        for (const row of group) {
-          outcomes.set(row, { open: result.open, added: added.delete(row.email) });
-        }
-      }),
-    );
-    return rows.map((row) => outcomes.get(row)!);
+        const { rows: results } = await client.query<{ open: boolean; added: string[] }>({
+          name: statementName(SIGN_STATEMENT),
+          text: SIGN_STATEMENT,
+          values: signParameters(petitionIds[i], unique),
+        });
+        const added = new Set(results[0].added);
+        for (const row of group) outcomes.set(row, { open: results[0].open, added: added.delete(row.email) });
+      }
+      return pending.map(
+        (p) => outcomes.get(p.signature) ?? new ServiceUnavailableError('The request timed out before the signature was stored; nothing was stored'),
+      );
+    } catch (error) {
+      failure = error as Error;
+      throw error;
+    } finally {
+      // A failed connection is discarded rather than handed to the next request.
+      client.release(failure && isConnectionError(failure) ? failure : undefined);
+    }
   }
 }

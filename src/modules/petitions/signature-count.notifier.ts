@@ -269,7 +269,10 @@ export class SignatureCountNotifier implements OnModuleInit, OnModuleDestroy {
     // After an error the socket may still be open; after 'end' there is nothing left to close.
     if (error !== undefined) client.end().catch(() => undefined);
     if (this.closed) return;
-    this.logger.warn({ error: (error as Error | undefined)?.message, retryInMs: this.reconnectDelay }, 'signature count listener disconnected');
+    // Once per lost connection; the retries that follow during an outage are debug noise.
+    const details = { error: (error as Error | undefined)?.message, retryInMs: this.reconnectDelay };
+    if (this.reconnectDelay === RECONNECT_FIRST_MS) this.logger.warn(details, 'signature count listener disconnected');
+    else this.logger.debug(details, 'signature count listener still disconnected');
     this.reconnectTimer = setTimeout(() => void this.listen(), this.reconnectDelay);
     this.reconnectDelay = Math.min(this.reconnectDelay * 2, RECONNECT_MAX_MS);
   }

@@ -1,11 +1,10 @@
 import { Transform, Writable, pipeline } from 'node:stream';
 import { Injectable, Logger } from '@nestjs/common';
 import { stringify } from 'csv-stringify';
-import type { Pool } from 'pg';
 import QueryStream from 'pg-query-stream';
-import { DataSource } from 'typeorm';
 import { AccessService } from '../../common/access/access.service';
 import type { Actor } from '../../common/auth/actor';
+import { DatabasePools } from '../../common/database/database-pools';
 import { ForbiddenError } from '../../common/errors/domain-error';
 import { RequestContext } from '../../common/graphql/request-context';
 import { mayReadSignatures } from './petition-access';
@@ -81,7 +80,7 @@ export function signatureRecord(row: SignatureExportRow): string[] {
 
 /**
  * The signatures CSV of a petition, streamed from PostgreSQL with constant memory: a server-side
- * cursor on a dedicated pool client, piped through the CSV stringifier into the response, each stage
+ * cursor on a connection of the exports' own pool (never the request pool), piped through the CSV stringifier into the response, each stage
  * waiting for the next (backpressure). The client goes back to the pool when the stream ends, and is
  * discarded (its connection closed) when anything fails or the downloader goes away.
  */
@@ -90,9 +89,9 @@ export class SignaturesExportService {
   private readonly logger = new Logger('SignaturesExport');
 
   constructor(
-    private readonly dataSource: DataSource,
     private readonly access: AccessService,
     private readonly petitions: PetitionsService,
+    private readonly pools: DatabasePools,
   ) {}
 
   /**
@@ -114,8 +113,7 @@ export class SignaturesExportService {
    * the query failed (then `out` is destroyed, so the download is visibly cut short) or `out` closed early.
    */
   async writeCsv(petitionId: string, out: Writable, ready: () => void = () => undefined): Promise<void> {
-    const pool = (this.dataSource.driver as unknown as { master: Pool }).master;
-    const client = await pool.connect();
+    const client = await this.pools.exportConnection();
     return new Promise<void>((resolve) => {
       let released = false;
       const release = (error?: Error) => {

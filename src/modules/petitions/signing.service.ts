@@ -28,7 +28,7 @@ export class SigningService {
     if (ctx.actor.kind === 'apiKey' && ctx.actor.organisationId !== petition.organisationId) {
       throw new ForbiddenError("An API key signs only its organisation's petitions");
     }
-    const result = await this.batcher.add({
+    const signature = {
       petitionId: petition.id,
       fullName: input.fullName,
       email: input.email,
@@ -38,7 +38,8 @@ export class SigningService {
       displayPublicly: input.displayPublicly,
       contactConsent: input.contactConsent,
       source: input.source || null,
-    });
+    };
+    const result = await this.batcher.add(signature, ctx.deadline);
     if (!result.open) throw new ConflictError('This petition is not open for signatures');
     if (result.added) this.countNotifier.changed(petition.id);
     return { petition, added: result.added };
