@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { JOIN_CHAPTER, OPEN_PETITION, PUBLISH_EVENT, REGISTER, REVOKE_API_KEY } from './documents';
-import { DataSource } from 'typeorm';
 import { hashPassword } from '../../src/modules/auth/passwords';
+import { withDb } from './db';
 import { linkIn } from './mailbox';
 import type { TestApp } from './test-app';
 
@@ -49,10 +49,13 @@ let passwordHash: Promise<string> | undefined;
 /** Test-only shortcut: the account `register` would have made, already verified, written in SQL. */
 export async function markVerifiedForTests(t: TestApp, email: string, name: string): Promise<void> {
   passwordHash ??= hashPassword(PASSWORD);
-  await t.app.get(DataSource).query(
-    `INSERT INTO users (email, display_name, password_hash, email_verified_at) VALUES ($1, $2, $3, now())
-     ON CONFLICT (email) DO UPDATE SET email_verified_at = now()`,
-    [email, name, await passwordHash],
+  const hash = await passwordHash;
+  await withDb(t.databaseUrl, (db) =>
+    db.query(
+      `INSERT INTO users (email, display_name, password_hash, email_verified_at) VALUES ($1, $2, $3, now())
+       ON CONFLICT (email) DO UPDATE SET email_verified_at = now()`,
+      [email, name, hash],
+    ),
   );
 }
 
