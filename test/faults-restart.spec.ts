@@ -63,7 +63,7 @@ describe('faults: a PostgreSQL restart under signing load', () => {
   });
 
   it('loses no acknowledged signature, answers every request (SERVICE_UNAVAILABLE during the outage), and comes back by itself', async () => {
-    const t = remoteApp(app.url);
+    const t = remoteApp(app.url, { databaseUrl });
     const { petitionIds, exportKey } = await petitionWorld(t);
     const [petitionId] = petitionIds;
     const agent = new http.Agent({ keepAlive: true, maxSockets: 16 });

@@ -18,6 +18,7 @@ import {
 } from './support/app-process';
 import { cloneTemplateDatabase } from './support/database';
 import { createOrganisation, registerUser } from './support/factories';
+import { Mailbox } from './support/mailbox';
 
 /** ECONNREFUSED means nothing was sent (the listener is closed); any other failure is a request left unanswered. */
 const NOT_SENT = 'ECONNREFUSED';
@@ -43,7 +44,7 @@ describe('faults: shutdown', () => {
     });
 
     it('turns readiness 503 at once, answers every request in flight or arriving on kept-alive connections, then exits 0', async () => {
-      const t = remoteApp(app.url);
+      const t = remoteApp(app.url, { databaseUrl });
       const { petitionIds } = await petitionWorld(t, 2);
       const [held, busy] = petitionIds;
       const db = new Client({ connectionString: databaseUrl });
@@ -146,8 +147,10 @@ describe('faults: shutdown', () => {
   describe('kill -9 in embedded mode', () => {
     let dataDir: string;
     let app: AppProcess | undefined;
+    let mailbox: Mailbox;
 
-    beforeAll(() => {
+    beforeAll(async () => {
+      mailbox = await Mailbox.start();
       dataDir = mkdtempSync(join(tmpdir(), 'marea-kill-'));
       // Run as root, the server runs as `postgres`, which must reach the folder (else the data moves elsewhere).
       chmodSync(dataDir, 0o755);
@@ -159,11 +162,13 @@ describe('faults: shutdown', () => {
         await app.exited;
       }
       rmSync(dataDir, { recursive: true, force: true });
+      await mailbox.close();
     });
 
     it('stops the orphaned PostgreSQL, and the next start serves from the same data', async () => {
-      app = await startAppProcess({ DATA_DIR: dataDir });
-      const first = await registerUser(remoteApp(app.url));
+      // New accounts are verified through the mail the child sends to this process's SMTP server.
+      app = await startAppProcess({ DATA_DIR: dataDir, SMTP_URL: mailbox.url });
+      const first = await registerUser(remoteApp(app.url, { mailbox }));
       const pidFile = join(dataDir, 'postgres', 'pg', 'postmaster.pid');
       const postmaster = Number(readFileSync(pidFile, 'utf8').split('\n')[0]);
       expect(processAlive(postmaster)).toBe(true);
@@ -174,8 +179,8 @@ describe('faults: shutdown', () => {
       await waitFor('PostgreSQL to remove its pid file', () => !existsSync(pidFile), 5000);
 
       // The next start finds the cluster and its data: the first user's token still names a stored user.
-      app = await startAppProcess({ DATA_DIR: dataDir });
-      const t = remoteApp(app.url);
+      app = await startAppProcess({ DATA_DIR: dataDir, SMTP_URL: mailbox.url });
+      const t = remoteApp(app.url, { mailbox });
       const organisation = await createOrganisation(t, first);
       expect(organisation.id).toBeTruthy();
       await registerUser(t);

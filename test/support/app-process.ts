@@ -3,6 +3,7 @@ import http from 'node:http';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { createApiKey, createChapter, createOrganisation, createPetition, openPetition, registerUser, TestUser } from './factories';
+import type { Mailbox } from './mailbox';
 import type { TestApp } from './test-app';
 
 const ROOT = join(__dirname, '..', '..');
@@ -168,10 +169,14 @@ export function processAlive(pid: number): boolean {
   }
 }
 
-/** The factories' view of an app running in another process (they only call gql). */
-export function remoteApp(url: string): TestApp {
+/**
+ * The factories' view of an app running in another process: they call gql, and verify new accounts
+ * through its database (`databaseUrl`) or through the mail it sends (`mailbox`, its SMTP_URL).
+ */
+export function remoteApp(url: string, reach: { databaseUrl?: string; mailbox?: Mailbox }): TestApp {
   return {
     url,
+    ...reach,
     async gql(query: string, variables?: Record<string, unknown>, token?: string) {
       const { status, json } = await graphql(url, query, variables, { token });
       return { status, ...json };
