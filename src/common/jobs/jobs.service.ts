@@ -5,6 +5,7 @@ import type { Pool } from 'pg';
 import { Settings } from '../config/settings';
 import { createDatabasePool } from '../database/pools';
 import { Lifecycle } from '../lifecycle/lifecycle';
+import { RestartBackoff } from '../lifecycle/restart-backoff';
 import type { JobDefinition } from './job';
 
 /** What a job's handler receives besides its payload. */
@@ -33,6 +34,8 @@ export class JobsService implements OnApplicationBootstrap, BeforeApplicationShu
   private runner?: Runner;
   private pool?: Pool;
   private stopping?: Promise<void>;
+  private restarts = 0;
+  private readonly backoff = new RestartBackoff(1000, 30_000);
 
   constructor(
     private readonly settings: Settings,
@@ -66,15 +69,42 @@ export class JobsService implements OnApplicationBootstrap, BeforeApplicationShu
     });
     // Shutdown stops the workers after the HTTP drain and before the pools close.
     this.lifecycle.registerBackgroundWorker('jobs', () => this.stop());
-    this.runner = await run({
-      pgPool: this.pool,
-      taskList: this.tasks,
-      parsedCronItems: parseCronItems(this.cron),
-      concurrency: this.settings.config.JOBS_CONCURRENCY,
-      noHandleSignals: true,
-      pollInterval: 2000,
-      logger: this.workerLogger(),
-    });
+    await this.startRunner();
+  }
+
+  /**
+   * graphile-worker stops its pool for good when it cannot record a job's outcome (a database outage
+   * longer than its retries); the runner is then started again, with backoff, until the app stops —
+   * so jobs resume by themselves once the database is back, and the failure is never unhandled.
+   */
+  private async startRunner(): Promise<void> {
+    const startedAt = Date.now();
+    try {
+      this.runner = await run({
+        pgPool: this.pool,
+        taskList: this.tasks,
+        parsedCronItems: parseCronItems(this.cron),
+        concurrency: this.settings.config.JOBS_CONCURRENCY,
+        noHandleSignals: true,
+        pollInterval: 2000,
+        logger: this.workerLogger(),
+      });
+    } catch (error) {
+      if (!this.stopping && this.restarts > 0) return this.restartRunner(error, startedAt);
+      throw error;
+    }
+    this.runner.promise.then(
+      () => this.restartRunner(new Error('the job runner stopped'), startedAt),
+      (error: unknown) => this.restartRunner(error, startedAt),
+    );
+  }
+
+  private restartRunner(error: unknown, startedAt: number): void {
+    if (this.stopping) return;
+    const delay = this.backoff.next(Date.now() - startedAt);
+    this.restarts++;
+    this.logger.warn(`job runner failed (${(error as Error).message ?? String(error)}); starting it again in ${delay} ms`);
+    setTimeout(() => void this.startRunner(), delay).unref();
   }
 
   /** graphile-worker's events (job:complete, job:error, …) while the runner runs; for observation and tests. */
