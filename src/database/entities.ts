@@ -19,6 +19,8 @@ import { ReadingListEntity } from '../modules/reading-lists/reading-list.entity'
 import { ReadingStatusEntity } from '../modules/reading-lists/reading-status.entity';
 import { UserEntity } from '../modules/users/user.entity';
 import { RateLimitEntity } from '../common/database/rate-limit.entity';
+import { IdempotencyKeyEntity } from '../common/database/idempotency-key.entity';
+import { TombstoneEntity } from '../modules/sync/tombstone.entity';
 
 /** Every entity, listed once: the app, the migration CLI and the tests share this list. */
 export const ENTITIES = [
@@ -43,4 +45,6 @@ export const ENTITIES = [
   ReadingListShareEntity,
   ReadingStatusEntity,
   RateLimitEntity,
+  IdempotencyKeyEntity,
+  TombstoneEntity,
 ];
