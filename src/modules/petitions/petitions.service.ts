@@ -8,7 +8,7 @@ import { findByIds, preparedQuery } from '../../common/database/raw-reads';
 import { inTransaction } from '../../common/database/transaction';
 import { ConflictError, ForbiddenError, NotFoundError } from '../../common/errors/domain-error';
 import { byKey, groupByKey, RequestContext } from '../../common/graphql/request-context';
-import { Connection, PageArgs } from '../../common/pagination/connection';
+import { Connection } from '../../common/pagination/connection';
 import { ChangesPageArgs, changesFirst } from '../../common/pagination/changes';
 import { paginate } from '../../common/pagination/paginate';
 import { insertWithSlug, slugify, uniqueSlug } from '../../common/validation/slug';
