@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { IdempotencyStore } from '../src/common/idempotency/idempotency.store';
 import { dbClient, DbClient } from './support/db';
 import { createApiKey, createPetition, openPetition } from './support/factories';
 import { startTestApp, TestApp } from './support/test-app';
@@ -15,13 +16,15 @@ interface Raw {
 
 describe('Idempotency-Key', () => {
   let t: TestApp;
+  /** A second instance on the same database: claims must hold across instances. */
+  let t2: TestApp;
   let db: DbClient;
   let world: World;
   let petitionId: string;
 
   /** POST /graphql with an Idempotency-Key; the answer as bytes (text), status and headers. */
-  async function post(query: string, variables: Record<string, unknown>, key: string | undefined, opts: { token?: string; ip?: string } = {}): Promise<Raw> {
-    const response = await fetch(`${t.url}/graphql`, {
+  async function post(query: string, variables: Record<string, unknown>, key: string | undefined, opts: { token?: string; ip?: string; app?: TestApp } = {}): Promise<Raw> {
+    const response = await fetch(`${(opts.app ?? t).url}/graphql`, {
       method: 'POST',
       headers: {
         'content-type': 'application/json',
@@ -46,6 +49,7 @@ describe('Idempotency-Key', () => {
   beforeAll(async () => {
     // Trusting X-Forwarded-For lets one test play several anonymous clients; sign limits low enough to reach.
     t = await startTestApp({ TRUST_PROXY: 'true', RATE_LIMIT_SIGN_PER_MINUTE: '3' });
+    t2 = await startTestApp({ TRUST_PROXY: 'true', RATE_LIMIT_SIGN_PER_MINUTE: '3' }, { databaseUrl: t.databaseUrl });
     db = await dbClient(t.databaseUrl);
     world = await createWorld(t);
     petitionId = (await createPetition(t, world.organiser, world.org.id, world.chapterA.id)).id;
@@ -53,12 +57,14 @@ describe('Idempotency-Key', () => {
   });
   afterAll(async () => {
     await db?.end();
+    await t2?.close();
     await t?.close();
   });
 
   /** 50 copies of one request at once: one runs, the others replay its answer or (only while it runs) get CONFLICT. */
-  async function fifty(send: () => Promise<Raw>): Promise<{ successes: Raw[]; conflicts: Raw[] }> {
-    const answers = await Promise.all(Array.from({ length: 50 }, send));
+  async function fifty(send: (app: TestApp) => Promise<Raw>): Promise<{ successes: Raw[]; conflicts: Raw[] }> {
+    // Spread over both instances.
+    const answers = await Promise.all(Array.from({ length: 50 }, (_, i) => send(i % 2 ? t2 : t)));
     const successes = answers.filter((a) => a.status === 200);
     const conflicts = answers.filter((a) => a.status !== 200);
     for (const c of conflicts) {
@@ -68,7 +74,7 @@ describe('Idempotency-Key', () => {
     expect(successes.length).toBeGreaterThanOrEqual(1);
     for (const s of successes) expect(s.text).toBe(successes[0].text);
     // Once the first has answered, a retry is never CONFLICT: it replays the same bytes.
-    const after = await send();
+    const after = await send(t2);
     expect(after.status).toBe(200);
     expect(after.text).toBe(successes[0].text);
     expect(after.headers.get('content-type')).toBe(successes[0].headers.get('content-type'));
@@ -76,19 +82,19 @@ describe('Idempotency-Key', () => {
     return { successes, conflicts };
   }
 
-  it('50 concurrent retries of one createEvent create one event, and every success is byte-identical', async () => {
+  it('50 concurrent retries of one createEvent, on two instances, create one event, and every success is byte-identical', async () => {
     const title = `Vigil ${randomUUID()}`;
     const key = randomUUID();
     const input = eventInput(title);
-    const { successes } = await fifty(() => post(CREATE_EVENT, input, key, { token: world.organiser.token }));
+    const { successes } = await fifty((app) => post(CREATE_EVENT, input, key, { token: world.organiser.token, app }));
     expect(JSON.parse(successes[0].text).data.createEvent.title).toBe(title);
     expect(await eventsTitled(title)).toBe(1);
   });
 
-  it('50 concurrent retries of one signPetition add one signature, and every success is byte-identical', async () => {
+  it('50 concurrent retries of one signPetition, on two instances, add one signature, and every success is byte-identical', async () => {
     const email = `signer-${randomUUID()}@example.org`;
     const key = randomUUID();
-    await fifty(() => post(SIGN, { input: { petitionId, fullName: 'Ana Quispe', email } }, key, { ip: '198.51.100.1' }));
+    await fifty((app) => post(SIGN, { input: { petitionId, fullName: 'Ana Quispe', email } }, key, { ip: '198.51.100.1', app }));
     const { rows } = await db.query('SELECT count(*)::int AS n FROM signatures WHERE petition_id = $1 AND email = $2', [petitionId, email]);
     expect(rows[0].n).toBe(1);
     const [{ n: stored }] = (await db.query(`SELECT count(*)::int AS n FROM idempotency_keys WHERE key = $1 AND state = 'DONE'`, [key])).rows;
@@ -153,6 +159,23 @@ describe('Idempotency-Key', () => {
     const retaken = await post(CREATE_EVENT, crashedInput, crashedKey, { token: world.organiser.token });
     expect(retaken.status).toBe(200);
     expect(await eventsTitled(crashed)).toBe(2);
+  });
+
+  it('domain errors are kept and replayed like successes; the sweep forgets expired keys', async () => {
+    const key = randomUUID();
+    const input = eventInput(`Vigil ${randomUUID()}`);
+    input.input.startsAt = new Date(Date.now() - 3600_000).toISOString();
+    const first = await post(CREATE_EVENT, input, key, { token: world.organiser.token });
+    expect(codeOf(first)).toBe('BAD_USER_INPUT');
+    const again = await post(CREATE_EVENT, input, key, { token: world.organiser.token });
+    expect(again.headers.get('idempotent-replayed')).toBe('true');
+    expect(again.status).toBe(first.status);
+    expect(again.text).toBe(first.text);
+
+    await db.query(`UPDATE idempotency_keys SET expires_at = now() - interval '1 second' WHERE key = $1`, [key]);
+    await t.app.get(IdempotencyStore).sweep();
+    expect((await db.query('SELECT 1 FROM idempotency_keys WHERE key = $1', [key])).rowCount).toBe(0);
+    expect((await db.query('SELECT count(*)::int AS n FROM idempotency_keys WHERE expires_at > now()')).rows[0].n).toBeGreaterThan(0);
   });
 
   it('RATE_LIMITED answers are not kept: the key stays free for a retry', async () => {
