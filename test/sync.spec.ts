@@ -1,7 +1,7 @@
 import { randomInt, randomUUID } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
 import { dbClient, DbClient } from './support/db';
-import { createEvent, createPetition, openPetition, publishEvent, registerUser, TestUser } from './support/factories';
+import { createEvent, createPetition, joinChapter, openPetition, publishEvent, registerUser, TestUser } from './support/factories';
 import { startTestApp, TestApp } from './support/test-app';
 import { createWorld, World } from './support/world';
 
@@ -130,6 +130,17 @@ describe('incremental sync', () => {
     );
     expect(feeds.data.petitions.edges.map((e: { node: { id: string } }) => e.node.id)).toContain(petition.id);
     expect(feeds.data.event.attendees.edges).toHaveLength(1);
+  });
+
+  it('Membership.updatedAt moves when the membership changes', async () => {
+    const person = await registerUser(t, 'Mona Member');
+    const membershipId = await joinChapter(t, person, world.chapterA.id);
+    const [{ updated_at: before }] = (await db.query('SELECT updated_at FROM memberships WHERE id = $1', [membershipId])).rows;
+    const res = await t.gql(`mutation($id: ID!) { setMembershipRole(membershipId: $id, role: ORGANISER) { role createdAt updatedAt } }`, { id: membershipId }, world.admin.token);
+    expect(res.data.setMembershipRole.role).toBe('ORGANISER');
+    expect(new Date(res.data.setMembershipRole.updatedAt).getTime()).toBeGreaterThan(before.getTime());
+    const [{ updated_at: after }] = (await db.query('SELECT updated_at FROM memberships WHERE id = $1', [membershipId])).rows;
+    expect(res.data.setMembershipRole.updatedAt).toBe(after.toISOString());
   });
 
   it('updatedSince lists oldest change first and leaves out older changes; events include past ones', async () => {

@@ -71,7 +71,8 @@ export class MembershipsService {
       if (membership.role === role) return membership;
       if (role === 'MEMBER') await this.keepAnOrganiser(manager, membership, 'The last organiser of a chapter cannot be demoted');
       await manager.update(MembershipEntity, { id: membershipId }, { role });
-      return { ...membership, role };
+      // Read back: the trigger has moved updatedAt.
+      return manager.findOneByOrFail(MembershipEntity, { id: membershipId });
     });
     ctx.refreshGrants();
     return toMembership(updated);
