@@ -1,6 +1,6 @@
 import { GraphQLObjectType } from 'graphql';
 import { GraphQLSchemaHost } from '@nestjs/graphql';
-import { BenchServer, benchProcesses, countStatements, printLoad, runLoad, startServerProcess } from './support';
+import { BenchServer, benchProcesses, signUp, countStatements, printLoad, runLoad, startServerProcess } from './support';
 
 const CHAPTERS = 50;
 const EVENTS_PER_CHAPTER = 40;
@@ -16,10 +16,7 @@ export const pageQuery = (withPetitions: boolean) => `query ChapterPage($id: ID!
 
 /** Seeds 50 chapters × 40 events (half upcoming) with 0–150 attendances each; the member belongs to every chapter. */
 export async function seed(s: BenchServer): Promise<{ token: string; chapterIds: string[] }> {
-  const register = (email: string) =>
-    s.gql(`mutation($input: RegisterInput!) { register(input: $input) { accessToken user { id } } }`, {
-      input: { email, password: 'correct horse battery', displayName: email.split('@')[0] },
-    });
+  const register = (email: string) => signUp(s, email);
   const admin = await register('bench-admin@example.org');
   const member = await register('bench-member@example.org');
   const org = (await s.gql(`mutation { createOrganisation(input: { name: "Friends of Bolivia" }) { id } }`, {}, admin.register.accessToken)).createOrganisation;

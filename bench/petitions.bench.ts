@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { Pool } from 'pg';
 import { signParameters, SIGN_STATEMENT } from '../src/modules/petitions/signature-batcher';
-import { BenchServer, printLoad, runLoad, startServerProcess } from './support';
+import { BenchServer, printLoad, signUp, runLoad, startServerProcess } from './support';
 
 const CLIENTS = 64;
 const SIGN = `mutation Sign($input: SignPetitionInput!) { signPetition(input: $input) { petition { id } } }`;
@@ -10,9 +10,7 @@ const UNLIMITED = { RATE_LIMIT_SIGN_PER_MINUTE: '1000000000', RATE_LIMIT_SIGN_PE
 
 /** An organisation, a chapter and `count` OPEN petitions; returns their ids and the admin's token. */
 async function seedPetitions(s: BenchServer, count: number): Promise<{ token: string; petitionIds: string[] }> {
-  const admin = await s.gql(`mutation($input: RegisterInput!) { register(input: $input) { accessToken } }`, {
-    input: { email: 'petitions-admin@example.org', password: 'correct horse battery', displayName: 'Admin' },
-  });
+  const admin = await signUp(s, 'petitions-admin@example.org');
   const token = admin.register.accessToken;
   const org = (await s.gql(`mutation { createOrganisation(input: { name: "Friends of Bolivia" }) { id } }`, {}, token)).createOrganisation;
   const chapter = (

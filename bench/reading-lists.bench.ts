@@ -1,4 +1,4 @@
-import { BenchServer, countStatements, printLoad, runLoad, startServerProcess } from './support';
+import { BenchServer, countStatements, signUp, printLoad, runLoad, startServerProcess } from './support';
 
 const READ = `query ReadingList($id: ID!) {
   readingList(id: $id) { title itemCount viewerProgress { read reading total } items { position title authors viewerStatus readCount } }
@@ -6,10 +6,7 @@ const READ = `query ReadingList($id: ID!) {
 
 /** A chapter with a member and other readers, and one list per size whose items some readers have marked. */
 async function seed(s: BenchServer, sizes: number[]): Promise<{ token: string; listIds: string[] }> {
-  const register = (email: string) =>
-    s.gql(`mutation($input: RegisterInput!) { register(input: $input) { accessToken user { id } } }`, {
-      input: { email, password: 'correct horse battery', displayName: email.split('@')[0] },
-    });
+  const register = (email: string) => signUp(s, email);
   const admin = await register('lists-admin@example.org');
   const member = await register('lists-member@example.org');
   const token = admin.register.accessToken;

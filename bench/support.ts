@@ -12,7 +12,24 @@ import { loadConfig } from '../src/common/config/config';
 import { Settings } from '../src/common/config/settings';
 import { EmbeddedPostgres, startEmbeddedPostgres } from '../src/common/database/embedded-postgres';
 import { migrate } from '../src/database/migrate';
+import { hashPassword } from '../src/modules/auth/passwords';
 import type { LoadOptions, LoadResult } from './load-worker';
+
+const BENCH_MAIL_ENV = { JOBS_ENABLED: 'false', SMTP_URL: 'smtp://127.0.0.1:9' };
+
+/**
+ * A verified, signed-in account for seeding: what register plus its emailed link would make, written
+ * in SQL (jobs are off in benchmarks), then a real login. Answers in register's former shape.
+ */
+export async function signUp(s: BenchServer, email: string): Promise<{ register: { accessToken: string; user: { id: string } } }> {
+  await s.sql.query(`INSERT INTO users (email, display_name, password_hash, email_verified_at) VALUES ($1, $2, $3, now())`, [
+    email,
+    email.split('@')[0],
+    await hashPassword('correct horse battery'),
+  ]);
+  const { login } = await s.gql(`mutation($input: LoginInput!) { login(input: $input) { accessToken user { id } } }`, { input: { email, password: 'correct horse battery' } });
+  return { register: login };
+}
 
 export interface BenchServer {
   app: NestExpressApplication;
@@ -47,7 +64,8 @@ export async function startBenchServer(): Promise<BenchServer> {
   await migrate(databaseUrl);
 
   const jwtSecret = 'bench-secret-bench-secret-bench-secret-0';
-  const config = loadConfig({ NODE_ENV: 'production', LOG_LEVEL: 'warn', JWT_SECRET: jwtSecret, DATABASE_POOL_SIZE: process.env.DATABASE_POOL_SIZE ?? '10' });
+  // Jobs off and a placeholder SMTP server: the benchmarks measure the request path; their users are made verified in SQL (signUp).
+  const config = loadConfig({ ...BENCH_MAIL_ENV, NODE_ENV: 'production', LOG_LEVEL: 'warn', JWT_SECRET: jwtSecret, DATABASE_POOL_SIZE: process.env.DATABASE_POOL_SIZE ?? '10' });
   const app = await createApp(new Settings(config, databaseUrl, jwtSecret));
   await app.listen(0, '127.0.0.1');
   const appUrl = (await app.getUrl()).replace('[::1]', '127.0.0.1');
@@ -143,7 +161,7 @@ export async function startServerProcess(
   // BENCH_SERVER_NODE_ARGS passes flags to the server's node, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof".
   const nodeArgs = process.env.BENCH_SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
   const child = spawn(process.execPath, [...nodeArgs, join(__dirname, '..', 'src', 'main.js')], {
-    env: { ...process.env, NODE_ENV: 'production', LOG_LEVEL: 'warn', DATABASE_URL: s.databaseUrl, JWT_SECRET: s.jwtSecret, PORT: String(port), WEB_CONCURRENCY: String(processes), ...env },
+    env: { ...process.env, ...BENCH_MAIL_ENV, NODE_ENV: 'production', LOG_LEVEL: 'warn', DATABASE_URL: s.databaseUrl, JWT_SECRET: s.jwtSecret, PORT: String(port), WEB_CONCURRENCY: String(processes), ...env },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   const url = `http://127.0.0.1:${port}`;

@@ -6,6 +6,9 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { AccessService } from './common/access/access.service';
 import { AccessGuard } from './common/auth/access.guard';
 import { CommonModule } from './common/common.module';
+import { JobsModule } from './common/jobs/jobs.module';
+import { LinksModule } from './common/links/links.module';
+import { MailModule } from './common/mail/mail.module';
 import { Settings, SettingsModule } from './common/config/settings';
 import { dataSourceOptions } from './database/data-source-options';
 import { ExceptionsFilter } from './common/errors/exceptions.filter';
@@ -29,6 +32,9 @@ export class AppModule {
         SettingsModule.forRoot(settings),
         TypeOrmModule.forRoot(dataSourceOptions(settings.databaseUrl, settings.config.DATABASE_POOL_SIZE)),
         CommonModule,
+        JobsModule,
+        MailModule,
+        LinksModule,
         GraphQLModule.forRootAsync<ApolloDriverConfig>({
           driver: ApolloDriver,
           inject: [Settings, AccessService],

@@ -24,6 +24,10 @@ describe('config (pure logic)', () => {
     [{ WS_MAX_SOCKETS_PER_IP: 'many' }, 'WS_MAX_SOCKETS_PER_IP'],
     [{ WS_API_KEY_RECHECK_SECONDS: '0' }, 'WS_API_KEY_RECHECK_SECONDS'],
     [{ WS_API_KEY_RECHECK_SECONDS: '3600' }, 'WS_API_KEY_RECHECK_SECONDS'],
+    [{ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(40) }, 'SMTP_URL'],
+    [{ SMTP_URL: 'http://mail.example.org' }, 'SMTP_URL'],
+    [{ LINK_URL: 'https://example.org/links/{token}' }, 'LINK_URL'],
+    [{ JOBS_ENABLED: 'sometimes' }, 'JOBS_ENABLED'],
   ])('refuses %o with one line naming %s', (env, setting) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     try {
@@ -34,8 +38,10 @@ describe('config (pure logic)', () => {
   });
 
   it('reads production settings', () => {
-    const config = loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(40), TRUST_PROXY: 'true', PORT: '8080' });
+    const config = loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(40), TRUST_PROXY: 'true', PORT: '8080', SMTP_URL: 'smtps://u:p@mail.example.org:465' });
     expect(config.isProduction).toBe(true);
+    expect(config.SMTP_URL).toBe('smtps://u:p@mail.example.org:465');
+    expect(config.JOBS_ENABLED).toBe(true);
     expect(config.TRUST_PROXY).toBe(true);
     expect(config.PORT).toBe(8080);
   });

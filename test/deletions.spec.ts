@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { DeletionsService } from '../src/modules/sync/deletions.service';
 import { dbClient, DbClient } from './support/db';
+import { syncHorizonPassed } from './support/sync-horizon';
 import { codeOf, createApiKey, createReadingList, joinChapter, registerUser } from './support/factories';
 import { LEAVE_CHAPTER } from './support/documents';
 import { startTestApp, TestApp } from './support/test-app';
@@ -39,6 +40,7 @@ describe('Query.deletions', () => {
     const readingList = await createReadingList(t, world.organiser, world.chapterA.id);
     expect((await t.gql(`mutation($id: ID!) { deleteReadingList(id: $id) }`, { id: readingList.id }, world.organiser.token)).errors).toBeUndefined();
     made.push({ kind: 'READING_LIST', id: readingList.id });
+    await syncHorizonPassed(db);
   });
   afterAll(async () => {
     await db?.end();

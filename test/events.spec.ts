@@ -7,6 +7,7 @@ import {
   joinChapter,
   publishEvent,
   registerUser,
+  registerUserWithEmail,
   TestUser,
 } from './support/factories';
 import { dbClient, DbClient } from './support/db';
@@ -89,10 +90,7 @@ describe('events', () => {
     ok(await t.gql(ATTENDEES, { id: eventId, status, first: 100 }, token)).event;
   const listIds = async (filter: Record<string, unknown>, token?: string, first = 100) =>
     ok(await t.gql(EVENTS, { filter, first }, token)).events.edges.map((e: any) => e.node.id);
-  const registerWithEmail = async (email: string, displayName: string): Promise<TestUser> => {
-    const res = ok(await t.gql(REGISTER, { input: { email, password: 'correct horse battery', displayName } })).register;
-    return { id: res.user.id, email: res.user.email, token: res.accessToken, refreshToken: res.refreshToken };
-  };
+  const registerWithEmail = (email: string, displayName: string): Promise<TestUser> => registerUserWithEmail(t, email, displayName);
   /** The counts on the event row next to what its attendances say, straight from PostgreSQL. */
   const countsInDatabase = async (eventId: string) => {
     const { rows } = await db.query(

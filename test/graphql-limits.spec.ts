@@ -1,4 +1,8 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
+import { GraphQLSchemaHost } from '@nestjs/graphql';
+import { buildSchema, GraphQLError, parse } from 'graphql';
+import { graphqlWsOptions } from '../src/common/graphql/graphql-ws';
+import { MAX_QUERY_NODES, queryCost } from '../src/common/graphql/query-cost';
 import { PUBLIC_QUERY } from './support/documents';
 import { QUERY_LIMITS } from '../src/common/graphql/graphql.config';
 import { codeOf, createOrganisation, registerUser } from './support/factories';
@@ -122,6 +126,130 @@ describe('GraphQL limits', () => {
     });
   });
 
+  describe('query cost (nodes a document can return)', () => {
+    const ATTENDEES = `query($id: ID!) { event(id: $id) { id title attendees(first: 100) { totalCount edges { cursor node {
+      id name email status waitlistPosition checkedInAt createdAt user { id displayName } } } pageInfo { hasNextPage endCursor } } } }`;
+    const MEMBERS = `query($id: ID!) { chapter(id: $id) { id members(first: 100) { totalCount edges { node {
+      id role status createdAt user { id displayName email createdAt } } } } } }`;
+    const SIGNATURES = `query($id: ID!) { petition(id: $id) { id title signatureCount signatures(first: 100) { totalCount edges { cursor node {
+      id fullName email postcode country comment displayPublicly contactConsent source createdAt } } pageInfo { hasNextPage endCursor } } } }`;
+    const CHAPTER_PAGE = `query($id: ID!) { chapter(id: $id) { id name slug city description timeZone memberCount organisation { id name slug }
+      events(first: 20) { totalCount edges { node { id title description startsAt endsAt timeZone status visibility capacity goingCount waitlistCount spotsLeft
+        location { venue city country latitude longitude } chapter { id name slug organisation { id name } } } } }
+      petitions(first: 5) { totalCount edges { node { id title slug target status signatureCount goal closesAt } } } } }`;
+    /** Four nested connections of 100, asking only counts at the bottom: within depth, aliases and tokens. */
+    const FOUR_NESTED = `{ organisations(first: 100) { edges { node { chapters(first: 100) { edges { node {
+      events(first: 100) { edges { node { attendees(first: 100) { totalCount } } } } } } } } } } }`;
+    const NESTED_BY_VARIABLE = `query($n: Int) { organisations(first: $n) { edges { node { chapters(first: $n) { edges { node {
+      events(first: $n) { edges { node { id } } } } } } } } } }`;
+
+    for (const [what, query] of [
+      ['an organiser’s page of 100 attendees with every field and their user', ATTENDEES],
+      ['a chapter’s 100 members with their users', MEMBERS],
+      ['a petition’s page of 100 signatures with every field', SIGNATURES],
+      ['a chapter page with 20 events (with their chapter) and 5 petitions', CHAPTER_PAGE],
+    ] as const) {
+      it(`allows ${what}`, async () => {
+        const res = await t.gql(query, { id: randomUUID() });
+        expect(res.status).toBe(200);
+        expect(res.errors).toBeUndefined();
+        expect(Object.values(res.data)).toEqual([null]);
+      });
+    }
+
+    it('counts nodes: each connection by its first, each object once, scalars free', () => {
+      const schema = t.app.get(GraphQLSchemaHost).schema;
+      // event (1) + attendees (1 + 100 × (node 1 + user 1)).
+      expect(queryCost(schema, parse(ATTENDEES), { id: randomUUID() })).toBe(1 + 1 + 100 * 2);
+      // Without first, a connection counts its default page of 20.
+      expect(queryCost(schema, parse('{ organisations { edges { node { id } } } }'), {})).toBe(1 + 20);
+      expect(queryCost(schema, parse(NESTED_BY_VARIABLE), { n: 100 })).toBeGreaterThan(MAX_QUERY_NODES);
+    });
+
+    it('refuses four nested first: 100 connections with HTTP 400 GRAPHQL_VALIDATION_FAILED saying "Query cost"', async () => {
+      const res = await t.gql(FOUR_NESTED);
+      expectValidationFailed(res, /^Query cost [\d,]+ is over the limit of 25,000 nodes/);
+      expect(res.errors![0].message).not.toMatch(/Syntax Error/);
+    });
+
+    it('measures first given in variables', async () => {
+      const few = await t.gql(NESTED_BY_VARIABLE, { n: 10 });
+      expect(few.status).toBe(200);
+      expect(few.errors).toBeUndefined();
+      const many = await t.gql(NESTED_BY_VARIABLE, { n: 100 });
+      expectValidationFailed(many, /^Query cost/);
+    });
+
+    it('applies to subscriptions over graphql-ws, with their variables', async () => {
+      // The served subscriptions return a few scalars; a schema with a nested one shows the check wired into graphql-ws.
+      const schema = buildSchema(`type Query { ok: Boolean } type Subscription { items(first: Int = 20): ItemConnection }
+        type ItemConnection { edges: [ItemEdge] } type ItemEdge { node: Item } type Item { id: ID children(first: Int = 20): ItemConnection }`);
+      const options = graphqlWsOptions({
+        path: '/graphql',
+        production: false,
+        maxTokens: 2000,
+        validationRules: [],
+        schema: () => schema,
+        format: (f) => f,
+        trustProxy: false,
+        maxSubscriptionsPerSocket: 20,
+        maxSocketsPerIp: 50,
+        apiKeyRecheckMs: 5000,
+        liveApiKeys: async (ids) => new Set(ids),
+      });
+      const subscribe = (variables: Record<string, unknown>) =>
+        options.onSubscribe!({ subscriptions: {} } as never, 'id', {
+          query: 'subscription($n: Int) { items(first: $n) { edges { node { children(first: $n) { edges { node { children(first: $n) { edges { node { id } } } } } } } } } }',
+          variables,
+        }) as GraphQLError[] | undefined;
+      expect(subscribe({ n: 10 })).toBeUndefined();
+      const refused = subscribe({ n: 100 });
+      expect(refused?.map((e) => [e.message.slice(0, 10), e.extensions.code])).toEqual([['Query cost', 'GRAPHQL_VALIDATION_FAILED']]);
+    });
+
+    it('counts fragments and aliases like the fields they stand for', async () => {
+      const query = `{ a: organisations(first: 100) { ...Deep } b: organisations(first: 100) { ...Deep } }
+        fragment Deep on OrganisationConnection { edges { node { chapters(first: 100) { edges { node { events(first: 100) { totalCount edges { node { id } } } } } } } } }`;
+      expectValidationFailed(await t.gql(query), /^Query cost/);
+    });
+  });
+
+  describe('request errors', () => {
+    it('answers an operationName that names no operation with HTTP 400 BAD_REQUEST', async () => {
+      const res = await raw(t, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query: 'query A { __typename } query B { __typename }', operationName: 'C' }),
+      });
+      expect(res.status).toBe(400);
+      expect(res.json.errors[0].extensions.code).toBe('BAD_REQUEST');
+      expect(res.json.errors[0].message).toMatch(/C/);
+      expect(res.json.data).toBeUndefined();
+      expectNoInternals(res.text);
+      // Several operations and none named is the same mistake; naming one works (control).
+      const unnamed = await raw(t, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: 'query A { __typename } query B { __typename }' }) });
+      expect(unnamed.status).toBe(400);
+      expect(unnamed.json.errors[0].extensions.code).toBe('BAD_REQUEST');
+      const named = await raw(t, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: 'query A { __typename } query B { __typename }', operationName: 'B' }) });
+      expect(named.json).toEqual({ data: { __typename: 'Query' } });
+    });
+
+    it('answers any persisted-query hash with HTTP 400 PERSISTED_QUERY_NOT_SUPPORTED', async () => {
+      const sha256Hash = createHash('sha256').update(PUBLIC_QUERY).digest('hex');
+      for (const body of [
+        { extensions: { persistedQuery: { version: 1, sha256Hash } } },
+        { query: PUBLIC_QUERY, extensions: { persistedQuery: { version: 1, sha256Hash } } },
+        { query: PUBLIC_QUERY, extensions: { persistedQuery: { version: 2, sha256Hash: 'nonsense' } } },
+      ]) {
+        const res = await raw(t, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+        expect(res.status).toBe(400);
+        expect(res.json.errors[0].extensions.code).toBe('PERSISTED_QUERY_NOT_SUPPORTED');
+        expect(res.json.data).toBeUndefined();
+        expectNoInternals(res.text);
+      }
+    });
+  });
+
   describe('HTTP transport', () => {
     it('refuses a batched request body', async () => {
       const res = await raw(t, {
@@ -223,7 +351,7 @@ describe('GraphQL limits', () => {
         await t.gql('query($after: String) { organisations(after: $after) { totalCount } }', { after: cursorOf(['x', 'y']) }),
         await t.gql('query($id: ID!) { chapter(id: $id) { id } }', { id: 'not-a-uuid' }),
         await t.gql('query($id: ID!) { chapter(id: $id) { id } }', { id: { $ne: null } }),
-        await t.gql('mutation($input: RegisterInput!) { register(input: $input) { accessToken } }', { input: { email: 'x', password: 'y', displayName: '' } }),
+        await t.gql('mutation($input: RegisterInput!) { register(input: $input) }', { input: { email: 'x', password: 'y', displayName: '' } }),
         await t.gql(PUBLIC_QUERY, {}, 'garbage-token'),
         await t.gql(PUBLIC_QUERY, {}, 'mk_garbage'),
         (await raw(t, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query": ' })).text,
@@ -300,7 +428,7 @@ describe('production mode', () => {
   let prod: TestApp;
   let dev: TestApp;
   beforeAll(async () => {
-    [prod, dev] = await Promise.all([startTestApp({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(40) }), startTestApp()]);
+    [prod, dev] = await Promise.all([startTestApp({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(40), SMTP_URL: 'smtp://127.0.0.1:9' }), startTestApp()]);
   });
   afterAll(async () => {
     await prod?.close();
@@ -335,7 +463,7 @@ describe('production mode', () => {
     const cases: Array<[string, Record<string, unknown>?]> = [
       ['{ organisations(frist: 1) { totalCount } }'],
       [
-        'mutation($input: RegisterInput!) { register(input: $input) { accessToken } }',
+        'mutation($input: RegisterInput!) { register(input: $input) }',
         { input: { emial: 'a@example.org', email: 'a@example.org', password: 'long enough password', displayName: 'X' } },
       ],
       [

@@ -23,7 +23,6 @@ const PERSONAL_DATA_FIELDS = [
  */
 const PENDING: Record<string, string[]> = {
   'issue 10': [
-    'User.emailVerified',
     'GuestRsvpInput',
     'GuestRsvpPayload',
     'GuestInput.contactConsent',
@@ -31,16 +30,10 @@ const PENDING: Record<string, string[]> = {
     'Signature.consentWording',
     'Signature.confirmedAt',
     'SignPetitionInput.consentWordingId',
-    'Mutation.verifyEmail',
-    'Mutation.requestPasswordReset',
-    'Mutation.resetPassword',
-    'Mutation.requestEmailChange',
-    'Mutation.confirmEmailChange',
     'Mutation.rsvpAsGuest',
     'Mutation.confirmGuestRsvp',
     'Mutation.cancelGuestRsvp',
     'Mutation.confirmSignature',
-    'Mutation.register',
   ],
   'issues 11-14': [
     'EventSeries',

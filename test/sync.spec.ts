@@ -1,6 +1,7 @@
 import { randomInt, randomUUID } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
 import { dbClient, DbClient } from './support/db';
+import { syncHorizonPassed } from './support/sync-horizon';
 import { createEvent, createPetition, joinChapter, openPetition, publishEvent, registerUser, TestUser } from './support/factories';
 import { startTestApp, TestApp } from './support/test-app';
 import { createWorld, World } from './support/world';
@@ -120,6 +121,7 @@ describe('incremental sync', () => {
     expect(await petitionRow()).toEqual(rowBefore);
 
     // The petition comes back in its feed after the signature, and the attendance in the event's attendees.
+    await syncHorizonPassed(db);
     const feeds = await t.gql(
       `query($o: ID!, $e: ID!, $since: DateTime!) {
         petitions(filter: { organisationId: $o, updatedSince: $since }) { edges { node { id } } }
@@ -148,6 +150,7 @@ describe('incremental sync', () => {
     const [a, b] = [await createEvent(t, world.organiser, world.chapterA.id), await createEvent(t, world.organiser, world.chapterA.id)];
     await db.query(`UPDATE events SET ends_at = now() - interval '1 day', starts_at = now() - interval '2 days' WHERE id = $1`, [b.id]);
     await publishEvent(t, world.organiser, a.id);
+    await syncHorizonPassed(db);
     const res = await t.gql(
       `query($o: ID!, $since: DateTime!) { events(filter: { organisationId: $o, updatedSince: $since }) { edges { node { id } } } }`,
       { o: world.org.id, since },
@@ -231,7 +234,8 @@ describe('incremental sync', () => {
       await Promise.all(clients.map((c) => c.end()));
     }
     await polling;
-    // Every writer has committed: one more round brings the copy up to date.
+    // Every writer has committed: once no older transaction runs anywhere, one more round brings the copy up to date.
+    await syncHorizonPassed(db);
     await poller.catchUp();
 
     const serverEvents = (await db.query(`SELECT id, title, going_count FROM events WHERE organisation_id = $1`, [world.org.id])).rows;

@@ -21,6 +21,8 @@ import { UserEntity } from '../modules/users/user.entity';
 import { RateLimitEntity } from '../common/database/rate-limit.entity';
 import { IdempotencyKeyEntity } from '../common/database/idempotency-key.entity';
 import { TombstoneEntity } from '../modules/sync/tombstone.entity';
+import { EmailTokenEntity } from '../common/links/email-token.entity';
+import { SentEmailEntity } from '../common/mail/sent-email.entity';
 
 /** Every entity, listed once: the app, the migration CLI and the tests share this list. */
 export const ENTITIES = [
@@ -47,4 +49,6 @@ export const ENTITIES = [
   RateLimitEntity,
   IdempotencyKeyEntity,
   TombstoneEntity,
+  EmailTokenEntity,
+  SentEmailEntity,
 ];

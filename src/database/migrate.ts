@@ -1,12 +1,17 @@
+import { Logger as JobLogger, runMigrations as runJobMigrations } from 'graphile-worker';
 import { DataSource } from 'typeorm';
 import { dataSourceOptions } from './data-source-options';
 
-/** Applies pending migrations; an advisory lock lets several instances start at once. */
+/**
+ * Applies pending migrations, then installs or upgrades graphile-worker's schema (`graphile_worker`),
+ * which that library versions itself; an advisory lock lets several instances start at once.
+ */
 export async function migrate(url: string): Promise<string[]> {
   const dataSource = await new DataSource({ ...dataSourceOptions(url, 1) }).initialize();
   try {
     await dataSource.query('SELECT pg_advisory_lock(7171001)');
     const applied = await dataSource.runMigrations({ transaction: 'each' });
+    await runJobMigrations({ connectionString: url, logger: quietJobLogger });
     return applied.map((m) => m.name);
   } finally {
     await dataSource.query('SELECT pg_advisory_unlock(7171001)').catch(() => undefined);
@@ -29,3 +34,6 @@ export async function ensureDatabase(url: string, name: string): Promise<string>
   target.pathname = `/${name}`;
   return target.toString();
 }
+
+/** graphile-worker's migration chatter stays out of the start-up log; errors still throw. */
+const quietJobLogger = new JobLogger(() => () => undefined);

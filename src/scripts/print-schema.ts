@@ -10,7 +10,7 @@ import { printServedSchema } from '../common/graphql/schema-printer';
 
 /** `npm run schema:generate`: writes the served schema to schema.gql (boots the app on the development database). */
 async function main(): Promise<void> {
-  const config = loadConfig({ ...process.env, LOG_LEVEL: 'error' });
+  const config = loadConfig({ ...process.env, LOG_LEVEL: 'error', JOBS_ENABLED: 'false' });
   const embedded = config.DATABASE_URL ? undefined : await startEmbeddedPostgres({ dir: join(config.DATA_DIR, 'postgres') });
   try {
     const url = config.DATABASE_URL ?? (await ensureDatabase(embedded!.url, 'marea'));

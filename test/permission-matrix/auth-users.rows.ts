@@ -1,4 +1,6 @@
-import { ANY_USER, gql, login, NULL, OK, PASSWORD, PUBLIC_ROW, Row, setup, UNAUTH, unique, w } from '../support/permission-matrix';
+import { Actor, ANY_USER, gql, login, NULL, OK, PASSWORD, PUBLIC_ROW, Row, setup, UNAUTH, unique, w } from '../support/permission-matrix';
+
+const BAD = 'BAD_USER_INPUT' as const;
 
 /** The permission matrix rows of signing up and in, sessions, the caller's own account and calendar tokens. */
 export const authUserRows: Row[] = [
@@ -15,10 +17,38 @@ export const authUserRows: Row[] = [
     name: 'Mutation.register',
     covers: 'Mutation.register',
     perform: async (a) => ({
-      res: await gql(`mutation($input: RegisterInput!) { register(input: $input) { accessToken user { id } } }`, { input: { email: `matrix-${unique()}@example.org`, password: PASSWORD, displayName: 'New Person' } }, a),
-      pick: (d) => d.register.accessToken,
+      res: await gql(`mutation($input: RegisterInput!) { register(input: $input) }`, { input: { email: `matrix-${unique()}@example.org`, password: PASSWORD, displayName: 'New Person' } }, a),
+      pick: (d) => d.register || null,
     }),
     expected: PUBLIC_ROW,
+  },
+  // Link mutations: the token is the credential, so anyone reaches them; a dead token is BAD_USER_INPUT for all.
+  ...(
+    [
+      ['verifyEmail', `mutation($t: String!) { verifyEmail(token: $t) { accessToken } }`],
+      ['resetPassword', `mutation($t: String!) { resetPassword(token: $t, password: "long enough password") { accessToken } }`],
+      ['confirmEmailChange', `mutation($t: String!) { confirmEmailChange(token: $t) { id } }`],
+    ] as const
+  ).map(([field, document]): Row => ({
+    name: `Mutation.${field} (dead token)`,
+    covers: `Mutation.${field}`,
+    perform: async (a: Actor) => ({ res: await gql(document, { t: `dead-${unique()}` }, a), pick: (d: any) => d[field] }),
+    expected: [BAD, BAD, BAD, BAD, BAD, BAD, BAD, BAD, BAD, UNAUTH],
+  })),
+  {
+    name: 'Mutation.requestPasswordReset',
+    covers: 'Mutation.requestPasswordReset',
+    perform: async (a) => ({ res: await gql(`mutation($e: String!) { requestPasswordReset(email: $e) }`, { e: w.spare.email }, a), pick: (d) => d.requestPasswordReset || null }),
+    expected: PUBLIC_ROW,
+  },
+  {
+    name: 'Mutation.requestEmailChange',
+    covers: 'Mutation.requestEmailChange',
+    perform: async (a) => ({
+      res: await gql(`mutation($e: String!, $p: String!) { requestEmailChange(newEmail: $e, password: $p) }`, { e: `matrix-${unique()}@example.org`, p: PASSWORD }, a),
+      pick: (d) => d.requestEmailChange || null,
+    }),
+    expected: ANY_USER,
   },
   {
     name: 'Mutation.login',

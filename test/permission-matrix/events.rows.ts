@@ -1,5 +1,5 @@
 import { PUBLISH_EVENT } from '../support/documents';
-import { ADDRESS_LINE, EXACT_POINT, PLACE, ATTENDEES, ATTENDEES_ROW, CREATE_EVENT, EVENT, eventInput, FORBID, gql, listedEvent, MANAGE_CHAPTER, MANAGE_DRAFT, MANAGE_EVENT, NAMES, newEvent, newGuest, NOTFND, NULL, OK, ONLINE_URL, ORGANISERS, OWN_ATTENDANCE, PUBLIC_ROW, RESTRICTED, RESTRICTED_GOING, RESTRICTED_WAIT, Row, RSVP, RSVP_PUBLIC, rsvpAs, SEE_CHAPTER, SEE_DRAFT, SEE_ORGANISATION, setupAs, UNAUTH, VIEWER_ATTENDANCE, w } from '../support/permission-matrix';
+import { ADDRESS_LINE, EXACT_POINT, PLACE, ATTENDEES, ATTENDEES_ROW, CREATE_EVENT, EVENT, eventInput, FORBID, gql, listedEvent, MANAGE_CHAPTER, MANAGE_DRAFT, MANAGE_EVENT, NAMES, newEvent, newGuest, NOTFND, NULL, OK, ONLINE_URL, OWN_ATTENDANCE, PUBLIC_ROW, RESTRICTED, RESTRICTED_GOING, RESTRICTED_WAIT, Row, RSVP, RSVP_PUBLIC, rsvpAs, SEE_CHAPTER, SEE_DRAFT, SEE_ORGANISATION, setupAs, UNAUTH, VIEWER_ATTENDANCE, w } from '../support/permission-matrix';
 
 /** The permission matrix rows of events: seeing, managing, attending, and the personal data of attendees. */
 export const eventRows: Row[] = [

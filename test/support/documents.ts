@@ -3,7 +3,7 @@
 /** Something anyone may ask, signed in or not. */
 export const PUBLIC_QUERY = `{ organisations { totalCount } }`;
 
-export const REGISTER = `mutation($input: RegisterInput!) { register(input: $input) { accessToken refreshToken user { id email } } }`;
+export const REGISTER = `mutation($input: RegisterInput!) { register(input: $input) }`;
 export const RESET_CALENDAR_TOKEN = `mutation { resetCalendarToken }`;
 
 export const JOIN_CHAPTER = `mutation($id: ID!) { joinChapter(chapterId: $id) { id status } }`;

@@ -1,5 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { JOIN_CHAPTER, OPEN_PETITION, PUBLISH_EVENT, REGISTER, REVOKE_API_KEY } from './documents';
+import { DataSource } from 'typeorm';
+import { hashPassword } from '../../src/modules/auth/passwords';
+import { linkIn } from './mailbox';
 import type { TestApp } from './test-app';
 
 export interface TestUser {
@@ -11,12 +14,53 @@ export interface TestUser {
 
 const unique = () => randomBytes(4).toString('hex');
 
-/** Registers a user through the API and returns its tokens. */
-export async function registerUser(t: TestApp, name = 'Ana Quispe'): Promise<TestUser> {
-  const email = `user-${unique()}@example.org`;
-  const res = await t.gql(REGISTER, { input: { email, password: 'correct horse battery', displayName: name } });
+export const PASSWORD = 'correct horse battery';
+
+const LOGIN = `mutation($input: LoginInput!) { login(input: $input) { accessToken refreshToken user { id email } } }`;
+
+/**
+ * A verified, signed-in user. Always a real `register` first. With a mailbox (jobs running) the rest
+ * is the real flow too: the verification link is read from the mail and spent with verifyEmail.
+ * Without one (most specs: jobs off), `markVerifiedForTests` does what the registration job and the
+ * link would have done, in SQL, and the user signs in with `login`.
+ */
+export function registerUser(t: TestApp, name = 'Ana Quispe'): Promise<TestUser> {
+  return registerUserWithEmail(t, `user-${unique()}@example.org`, name);
+}
+
+/** registerUser with a chosen address (normalised as the API would). */
+export async function registerUserWithEmail(t: TestApp, address: string, name: string): Promise<TestUser> {
+  const email = address.trim().toLowerCase();
+  const res = await t.gql(REGISTER, { input: { email, password: PASSWORD, displayName: name } });
+  if (res.errors || res.data.register !== true) throw new Error(JSON.stringify(res.errors ?? res.data));
+  if (t.mailbox) {
+    const { token } = linkIn(await t.mailbox.next(email, (m) => m.text.includes('/l/verify-email/')), 'verify-email');
+    const verified = await t.gql(`mutation($token: String!) { verifyEmail(token: $token) { accessToken refreshToken user { id email } } }`, { token });
+    if (verified.errors) throw new Error(JSON.stringify(verified.errors));
+    const { accessToken, refreshToken, user } = verified.data.verifyEmail;
+    return { id: user.id, email, token: accessToken, refreshToken };
+  }
+  await markVerifiedForTests(t, email, name);
+  return login(t, email);
+}
+
+let passwordHash: Promise<string> | undefined;
+
+/** Test-only shortcut: the account `register` would have made, already verified, written in SQL. */
+export async function markVerifiedForTests(t: TestApp, email: string, name: string): Promise<void> {
+  passwordHash ??= hashPassword(PASSWORD);
+  await t.app.get(DataSource).query(
+    `INSERT INTO users (email, display_name, password_hash, email_verified_at) VALUES ($1, $2, $3, now())
+     ON CONFLICT (email) DO UPDATE SET email_verified_at = now()`,
+    [email, name, await passwordHash],
+  );
+}
+
+/** Signs a verified user in with PASSWORD. */
+export async function login(t: TestApp, email: string, password = PASSWORD): Promise<TestUser> {
+  const res = await t.gql(LOGIN, { input: { email, password } });
   if (res.errors) throw new Error(JSON.stringify(res.errors));
-  const { accessToken, refreshToken, user } = res.data.register;
+  const { accessToken, refreshToken, user } = res.data.login;
   return { id: user.id, email, token: accessToken, refreshToken };
 }
 

@@ -4,6 +4,7 @@ import { createApp } from '../../src/app';
 import { loadConfig } from '../../src/common/config/config';
 import { Settings } from '../../src/common/config/settings';
 import { cloneTemplateDatabase } from './database';
+import type { Mailbox } from './mailbox';
 
 export interface GqlResponse<T = any> {
   status: number;
@@ -15,6 +16,8 @@ export interface TestApp {
   app: NestExpressApplication;
   url: string;
   databaseUrl: string;
+  /** The in-process SMTP server this app sends to, when started with one (jobs then run). */
+  mailbox?: Mailbox;
   /** POST /graphql as the holder of `token` (access token or API key), or anonymously. */
   gql<T = any>(query: string, variables?: Record<string, unknown>, token?: string, headers?: Record<string, string>): Promise<GqlResponse<T>>;
   close(): Promise<void>;
@@ -23,6 +26,11 @@ export interface TestApp {
 export interface TestAppOptions {
   /** Run on this database instead of a fresh clone: a second instance beside another app (`t.databaseUrl`). */
   databaseUrl?: string;
+  /**
+   * Send mail to this in-process SMTP server and run background jobs. Without it jobs are off
+   * (JOBS_ENABLED=false): what requests enqueue stays in the queue.
+   */
+  mailbox?: Mailbox;
 }
 
 /** The real app on its own cloned database, listening on a free port. `env` overrides settings. */
@@ -35,6 +43,10 @@ export async function startTestApp(env: Record<string, string> = {}, options: Te
     RATE_LIMIT_SIGN_PER_MINUTE: '100000',
     RATE_LIMIT_SIGN_PER_HOUR: '100000',
     DATABASE_POOL_SIZE: '5',
+    RATE_LIMIT_REGISTER_PER_MINUTE: '100000',
+    RATE_LIMIT_REGISTER_PER_HOUR: '100000',
+    JOBS_ENABLED: options.mailbox ? 'true' : 'false',
+    ...(options.mailbox ? { SMTP_URL: options.mailbox.url } : {}),
     ...env,
   });
   const app = await createApp(new Settings(config, databaseUrl, 'test-secret-test-secret-test-secret-0123'));
@@ -44,6 +56,7 @@ export async function startTestApp(env: Record<string, string> = {}, options: Te
     app,
     url,
     databaseUrl,
+    mailbox: options.mailbox,
     async gql(query, variables, token, headers = {}) {
       const response = await fetch(`${url}/graphql`, {
         method: 'POST',

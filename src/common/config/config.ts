@@ -50,6 +50,10 @@ export class AppConfig {
   @Transform(toInt) @IsInt() @Min(1)
   RATE_LIMIT_LOGIN_PER_MINUTE = 10;
 
+  /** Wrong passwords per email per hour before that email's logins are refused until a password reset (or the hour ends). */
+  @Transform(toInt) @IsInt() @Min(1)
+  RATE_LIMIT_LOGIN_FAILURES_PER_HOUR = 100;
+
   @Transform(toInt) @IsInt() @Min(1)
   RATE_LIMIT_SIGN_PER_MINUTE = 60;
 
@@ -70,6 +74,37 @@ export class AppConfig {
   /** How often each instance re-checks the API keys of its open websockets, so a revoked key's sockets close (4401). */
   @Transform(toInt) @IsInt() @Min(1) @Max(300)
   WS_API_KEY_RECHECK_SECONDS = 5;
+  @Transform(toInt) @IsInt() @Min(1)
+  RATE_LIMIT_REGISTER_PER_MINUTE = 60;
+
+  @Transform(toInt) @IsInt() @Min(1)
+  RATE_LIMIT_REGISTER_PER_HOUR = 1000;
+
+  /** Emails about one address per hour, whoever asks (DESIGN.md). */
+  @Transform(toInt) @IsInt() @Min(1)
+  MAIL_PER_ADDRESS_PER_HOUR = 5;
+
+  /** smtp:// or smtps:// URL of the mail server. Unset outside production: messages are written under DATA_DIR/mail/. */
+  @IsOptional() @Matches(/^smtps?:\/\/\S+$/, { message: 'SMTP_URL must be an smtp:// or smtps:// URL' })
+  SMTP_URL?: string;
+
+  /** Sender address of every email; the organisation's name goes in the display name when the mail is about one. */
+  @IsString() @MinLength(3)
+  MAIL_FROM = 'Marea <no-reply@marea.localhost>';
+
+  /** Links in emails point here instead of PUBLIC_URL/l/{kind}/{token} (a deployment with its own front end). */
+  @IsOptional() @Matches(/^https?:\/\/\S*(\{kind\}\S*\{token\}|\{token\}\S*\{kind\})\S*$/, {
+    message: 'LINK_URL must be an http(s) URL containing {kind} and {token}',
+  })
+  LINK_URL?: string;
+
+  /** Run background jobs (mail, sweeps) in this instance; false only for instances that must not (or tests). */
+  @Transform(toBool) @IsBoolean()
+  JOBS_ENABLED = true;
+
+  /** Jobs one instance runs at once. */
+  @Transform(toInt) @IsInt() @Min(1) @Max(100)
+  JOBS_CONCURRENCY = 5;
 
   get isProduction(): boolean {
     return this.NODE_ENV === 'production';
@@ -86,7 +121,7 @@ export class ConfigError extends Error {}
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const known = Object.keys(new AppConfig());
   const raw: Record<string, string> = {};
-  for (const key of [...known, 'DATABASE_URL', 'JWT_SECRET', 'PUBLIC_URL', 'EVENT_PAGE_URL']) {
+  for (const key of [...known, 'DATABASE_URL', 'JWT_SECRET', 'PUBLIC_URL', 'EVENT_PAGE_URL', 'SMTP_URL', 'LINK_URL']) {
     if (env[key] !== undefined && env[key] !== '') raw[key] = env[key]!;
   }
   const config = plainToInstance(AppConfig, raw);
@@ -98,6 +133,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   }
   if (config.isProduction && !config.JWT_SECRET) {
     throw new ConfigError('Invalid setting JWT_SECRET: required when NODE_ENV=production');
+  }
+  if (config.isProduction && !config.SMTP_URL) {
+    throw new ConfigError('Invalid setting SMTP_URL: required when NODE_ENV=production (mail would otherwise only be written to files)');
   }
   return config;
 }

@@ -1,5 +1,5 @@
+import { clientAddress } from '../rate-limit/client-address';
 import { randomUUID } from 'node:crypto';
-import { isIPv6 } from 'node:net';
 import type { IncomingMessage } from 'node:http';
 import { Logger } from '@nestjs/common';
 import {
@@ -22,6 +22,7 @@ import { ANONYMOUS, Actor } from '../auth/actor';
 import { DomainError, UnauthenticatedError } from '../errors/domain-error';
 import { errorCode } from '../errors/format-error';
 import { RequestContext } from './request-context';
+import { operationCheckError } from './request-checks.plugin';
 
 // Close codes, as in graphql-ws: 44xx the client's doing, 45xx the server's.
 /** Credentials that cannot be used: bad at `connection_init`, or an access token that expired or an API key revoked since. */
@@ -73,22 +74,6 @@ export function clientIpOf(request: IncomingMessage | undefined, trustProxy: boo
   const forwarded = request?.headers?.['x-forwarded-for'];
   const first = trustProxy ? (Array.isArray(forwarded) ? forwarded[0] : forwarded)?.split(',')[0]?.trim() : undefined;
   return first || request?.socket?.remoteAddress || 'unknown';
-}
-
-/**
- * What the per-IP socket cap counts by: an IPv4 address (IPv4-mapped IPv6 included) as it is, an IPv6
- * client by its /64, since one client usually holds a whole /64 (as DESIGN.md counts per-IP limits).
- */
-export function ipCountKey(ip: string): string {
-  const address = ip.replace(/%.*$/, '').toLowerCase();
-  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/.exec(address);
-  if (mapped) return mapped[1];
-  if (!isIPv6(address)) return address;
-  const [head, tail] = address.split('::');
-  const first = head ? head.split(':') : [];
-  const last = tail === undefined ? [] : tail ? tail.split(':') : [];
-  const groups = tail === undefined ? first : [...first, ...Array<string>(8 - first.length - last.length).fill('0'), ...last];
-  return `${groups.slice(0, 4).map((g) => g.replace(/^0+(?=.)/, '')).join(':')}::/64`;
 }
 
 /** The RequestContext of one operation over graphql-ws: the connection's actor, a fresh id and fresh loaders. */
@@ -193,8 +178,10 @@ export interface GraphQLWsSettings {
   path: string;
   production: boolean;
   maxTokens: number;
-  /** The same extra rules (depth, aliases, cost…) the HTTP endpoint validates with. */
+  /** The same extra rules (depth, aliases…) the HTTP endpoint validates with. */
   validationRules: ValidationRule[];
+  /** The served schema (known once the server has started), for the checks that need variables (text, cost). */
+  schema: () => GraphQLSchema | undefined;
   format: (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
   /** Take the client IP from X-Forwarded-For (TRUST_PROXY). */
   trustProxy: boolean;
@@ -240,7 +227,7 @@ export function graphqlWsOptions(settings: GraphQLWsSettings): Partial<ServerOpt
     connectionInitWaitTimeout: 5_000,
     onConnect: async (ctx) => {
       const extra = ctx.extra as SocketExtra;
-      if (!sockets.admit(extra.socket, ipCountKey(clientIpOf(extra.request, settings.trustProxy)))) {
+      if (!sockets.admit(extra.socket, clientAddress(clientIpOf(extra.request, settings.trustProxy)))) {
         extra.socket.close(WS_CLOSE_TOO_MANY_SOCKETS, `Too many connections from this address (at most ${settings.maxSocketsPerIp})`);
         return false;
       }
@@ -292,6 +279,12 @@ export function graphqlWsOptions(settings: GraphQLWsSettings): Partial<ServerOpt
             extensions: { code: 'GRAPHQL_VALIDATION_FAILED' },
           }),
         ];
+      }
+      // Well-formed text and the node count need the variables, which `validate` below does not get.
+      const schema = settings.schema();
+      if (operation && schema) {
+        const error = operationCheckError(schema, document, operation, payload.variables);
+        if (error) return [error];
       }
       // graphql-ws parses (now known to succeed) and validates with `validate` below.
       return undefined;

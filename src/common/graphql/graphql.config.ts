@@ -4,20 +4,23 @@ import type { ApolloServerPlugin } from '@apollo/server';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
 import { Logger } from '@nestjs/common';
 import type { ApolloDriverConfig } from '@nestjs/apollo';
-import { GraphQLError } from 'graphql';
+import { GraphQLError, GraphQLSchema } from 'graphql';
 import type { AccessService } from '../access/access.service';
 import type { AuthenticatedRequest } from '../auth/authentication.middleware';
 import type { Settings } from '../config/settings';
 import { errorCode, formatError, formatErrorWithoutSuggestions } from '../errors/format-error';
 import { GraphQLWsContext, graphqlWsOptions, graphqlWsRequestContext, isGraphQLWsContext } from './graphql-ws';
+import { MAX_QUERY_NODES } from './query-cost';
 import { RequestContext } from './request-context';
+import { requestChecksPlugin } from './request-checks.plugin';
 
 /** Query limits: generous for real clients, small enough that no document can be made expensive. */
 export const QUERY_LIMITS = {
   maxDepth: 12,
   maxAliases: 15,
   maxTokens: 2000,
-  maxCost: 5000,
+  /** Nodes a document can return (query-cost.ts), checked with the request's variables by requestChecksPlugin. */
+  maxNodes: MAX_QUERY_NODES,
   maxDirectives: 20,
 };
 
@@ -29,7 +32,8 @@ function armor() {
     // so every syntax error and every over-long document became an HTTP 500.
     maxTokens: { enabled: false },
     maxDirectives: { n: QUERY_LIMITS.maxDirectives },
-    costLimit: { maxCost: QUERY_LIMITS.maxCost },
+    // Cost is a node count that needs the request's variables (first: $n): requestChecksPlugin measures it.
+    costLimit: { enabled: false },
     // Suggestions are removed from every message by formatErrorWithoutSuggestions in production.
     blockFieldSuggestion: { enabled: false },
   }).protect();
@@ -56,6 +60,8 @@ function unexpectedErrorLogger(): ApolloServerPlugin<RequestContext> {
 export function graphqlConfig(settings: Settings, access: AccessService): ApolloDriverConfig {
   const production = settings.config.isProduction;
   const protection = armor();
+  // graphql-ws runs the same request checks and needs the schema, which exists only once Apollo starts.
+  const schema: { current?: GraphQLSchema } = {};
   return {
     path: '/graphql',
     autoSchemaFile: true,
@@ -76,6 +82,8 @@ export function graphqlConfig(settings: Settings, access: AccessService): Apollo
     validationRules: protection.validationRules,
     plugins: [
       ...protection.plugins,
+      requestChecksPlugin(),
+      { serverWillStart: async ({ schema: built }) => void (schema.current = built) },
       unexpectedErrorLogger(),
       // No HTTP cache hints are used; without this plugin Apollo wraps every field resolver to compute them.
       ApolloServerPluginCacheControlDisabled(),
@@ -90,6 +98,7 @@ export function graphqlConfig(settings: Settings, access: AccessService): Apollo
         production,
         maxTokens: QUERY_LIMITS.maxTokens,
         validationRules: protection.validationRules,
+        schema: () => schema.current,
         format: production ? formatErrorWithoutSuggestions : formatError,
         trustProxy: settings.config.TRUST_PROXY,
         maxSubscriptionsPerSocket: settings.config.WS_MAX_SUBSCRIPTIONS_PER_SOCKET,

@@ -1,18 +1,27 @@
 import DataLoader from 'dataloader';
 import type { Grants } from '../access/grants';
 import type { Actor } from '../auth/actor';
+import { clientAddress } from '../rate-limit/client-address';
 
 /** Per-request state handed to every resolver: the actor, its grants and fresh DataLoaders. */
 export class RequestContext {
   private readonly loaders = new Map<string, DataLoader<unknown, unknown>>();
   private grantsPromise?: Promise<Grants>;
 
+  /**
+   * The client as per-IP rate limits count it: an IPv4 address, or an IPv6 client's /64 (IPv4-mapped
+   * IPv6 as the IPv4 address); see clientAddress.
+   */
+  readonly ip: string;
+
   constructor(
     readonly actor: Actor,
     readonly requestId: string,
-    readonly ip: string,
+    ip: string,
     private readonly loadGrants: (actor: Actor) => Promise<Grants>,
-  ) {}
+  ) {
+    this.ip = clientAddress(ip);
+  }
 
   /** The actor's rights, loaded on first use and kept for the request. */
   grants(): Promise<Grants> {

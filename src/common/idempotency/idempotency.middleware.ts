@@ -3,7 +3,7 @@ import { Injectable, Logger, NestMiddleware } from '@nestjs/common';
 import type { NextFunction, Response } from 'express';
 import { Kind, parse } from 'graphql';
 import type { AuthenticatedRequest } from '../auth/authentication.middleware';
-import { ipCountKey } from '../graphql/graphql-ws';
+import { clientAddress } from '../rate-limit/client-address';
 import { IdempotencyStore, StoredAnswer } from './idempotency.store';
 
 const HEADER = 'idempotency-key';
@@ -110,7 +110,7 @@ function callerOf(req: AuthenticatedRequest): string {
   if (actor.kind === 'user') return `user:${actor.userId}`;
   if (actor.kind === 'apiKey') return `key:${actor.apiKeyId}`;
   // req.ip follows X-Forwarded-For only when TRUST_PROXY is set (Express's trust proxy).
-  return `ip:${ipCountKey(req.ip ?? 'unknown')}`;
+  return `ip:${clientAddress(req.ip ?? 'unknown')}`;
 }
 
 /** Whether the operation the request runs is a mutation; unparsable documents are left to Apollo. */

@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { defineJob } from '../jobs/job';
+import { JobsService } from '../jobs/jobs.service';
 
 /** How long a key and its answer are kept. */
 export const IDEMPOTENCY_TTL_HOURS = 24;
@@ -39,20 +41,17 @@ WHERE idempotency_keys.expires_at <= now()
        AND idempotency_keys.locked_at < now() - make_interval(secs => ${IDEMPOTENCY_STALE_SECONDS}))
 RETURNING claim`;
 
+const sweepIdempotencyKeys = defineJob<Record<string, never>>('idempotency:sweep-keys');
+
 @Injectable()
-export class IdempotencyStore implements OnModuleInit, OnModuleDestroy {
-  private readonly logger = new Logger(IdempotencyStore.name);
-  private sweeper?: NodeJS.Timeout;
-
-  constructor(private readonly dataSource: DataSource) {}
-
-  onModuleInit(): void {
-    // Expired keys are forgotten now and then; an expired row is also taken over by its next use.
-    this.sweeper = setInterval(() => void this.sweep().catch((error: Error) => this.logger.warn({ error: error.message }, 'idempotency sweep failed')), 3600_000).unref();
-  }
-
-  onModuleDestroy(): void {
-    clearInterval(this.sweeper);
+export class IdempotencyStore {
+  constructor(
+    private readonly dataSource: DataSource,
+    jobs: JobsService,
+  ) {
+    // Expired keys are forgotten hourly (once across instances); an expired row is also taken over by its next use.
+    jobs.register(sweepIdempotencyKeys, () => this.sweep());
+    jobs.schedule(sweepIdempotencyKeys, '17 * * * *', {});
   }
 
   async claim(caller: string, key: string, requestHash: string): Promise<Claim> {

@@ -41,6 +41,8 @@ export class RateLimiterService implements OnModuleDestroy {
 
   constructor(settings: Settings) {
     this.pool = new Pool({ connectionString: settings.databaseUrl, max: 4, options: '-c synchronous_commit=off' });
+    // An idle connection cut by a database restart emits 'error' on the pool: without a listener that ends the process. The pool replaces it.
+    this.pool.on('error', () => undefined);
     // Expired windows are forgotten now and then.
     this.sweeper = setInterval(() => void this.pool.query(`DELETE FROM rate_limits WHERE expire < ${NOW_MS} - 3600000`).catch(() => undefined), 600_000).unref();
   }
@@ -54,6 +56,25 @@ export class RateLimiterService implements OnModuleDestroy {
   async consume(limit: Limit, key: string): Promise<void> {
     const { spent, msBeforeReset } = await this.hits.load({ limit, key });
     if (spent > limit.points) throw new RateLimitedError(msBeforeReset / 1000);
+  }
+
+  /**
+   * Throws RATE_LIMITED when `key` has already spent all points of `limit` in its window, without
+   * spending one: for limits that count only failures (spent later with `consume`).
+   */
+  async assertNotExhausted(limit: Limit, key: string): Promise<void> {
+    const { rows } = await this.pool.query<{ points: number; ms_left: number }>({
+      name: 'rate-limits-peek',
+      text: `SELECT points, (expire - ${NOW_MS})::int AS ms_left FROM rate_limits WHERE key = $1 AND expire > ${NOW_MS}`,
+      values: [`${limit.name}:${key}`],
+    });
+    const row = rows[0];
+    if (row && row.points >= limit.points) throw new RateLimitedError(Math.max(1, row.ms_left) / 1000);
+  }
+
+  /** Forgets what `key` has spent of `limit` (e.g. login failures after a password reset). */
+  async reset(limit: Pick<Limit, 'name'>, key: string): Promise<void> {
+    await this.pool.query({ name: 'rate-limits-reset', text: 'DELETE FROM rate_limits WHERE key = $1', values: [`${limit.name}:${key}`] });
   }
 
   private async spend(hits: readonly Hit[]): Promise<Spent[]> {

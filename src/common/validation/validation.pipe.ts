@@ -22,7 +22,32 @@ export function fieldsOf(errors: ValidationError[], prefix = ''): Record<string,
 const GRAPHQL_ARGS = 3; // @nestjs/graphql's GqlParamtype.ARGS (not exported)
 const VALIDATED = new Set<unknown>([GRAPHQL_ARGS, 'body', 'query', 'param']);
 
+/** Dates a person can mean; JavaScript accepts ±275,760 years, PostgreSQL refuses those before 4713 BC. */
+const DATE_RANGE = { min: new Date('0001-01-01T00:00:00.000Z').getTime(), max: new Date('9999-12-31T23:59:59.999Z').getTime() };
+
+/** `{ "input.closesAt": "…" }` for every Date in `value` (at any depth) outside DATE_RANGE. */
+export function outOfRangeDates(value: unknown, path: string, fields: Record<string, string> = {}, seen = new Set<unknown>()): Record<string, string> {
+  if (value instanceof Date) {
+    const time = value.getTime();
+    if (!Number.isNaN(time) && (time < DATE_RANGE.min || time > DATE_RANGE.max)) fields[path || 'input'] = 'must be a date between the years 1 and 9999';
+  } else if (value !== null && typeof value === 'object' && !seen.has(value)) {
+    seen.add(value);
+    for (const [key, item] of Object.entries(value)) outOfRangeDates(item, path ? `${path}.${key}` : key, fields, seen);
+  }
+  return fields;
+}
+
 class InputValidationPipe extends ValidationPipe {
+  /** Class-validator checks each input class; dates out of any sensible range are refused in every argument, classes or not. */
+  override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    const result: unknown = await super.transform(value, metadata);
+    if (VALIDATED.has(metadata.type)) {
+      const fields = outOfRangeDates(result, metadata.data === 'input' ? '' : (metadata.data ?? ''));
+      if (Object.keys(fields).length > 0) throw new BadInputError(fields);
+    }
+    return result;
+  }
+
   // Without this, every field resolver's parent object would be copied by class-transformer and validated.
   protected toValidate(metadata: ArgumentMetadata): boolean {
     return VALIDATED.has(metadata.type) && super.toValidate(metadata);

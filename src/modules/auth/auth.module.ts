@@ -11,6 +11,14 @@ import { UserEntity } from '../users/user.entity';
 import { AuthResolver } from './auth.resolver';
 import { AuthService } from './auth.service';
 import { BearerStrategy } from './bearer.strategy';
+import { SendEmailChangeMailJob } from './jobs/send-email-change-mail.job';
+import { SendEmailChangedNoticeJob } from './jobs/send-email-changed-notice.job';
+import { SendPasswordResetMailJob } from './jobs/send-password-reset-mail.job';
+import { SendRegistrationMailJob } from './jobs/send-registration-mail.job';
+import { SendVerificationMailJob } from './jobs/send-verification-mail.job';
+import { ChangeEmailPage } from './pages/change-email.page';
+import { ResetPasswordPage } from './pages/reset-password.page';
+import { VerifyEmailPage } from './pages/verify-email.page';
 import { RefreshTokenEntity } from './refresh-token.entity';
 
 @Module({
@@ -28,7 +36,20 @@ import { RefreshTokenEntity } from './refresh-token.entity';
     TypeOrmModule.forFeature([UserEntity, RefreshTokenEntity]),
     ApiKeysModule,
   ],
-  providers: [AuthService, AuthResolver, BearerStrategy],
+  providers: [
+    AuthService,
+    AuthResolver,
+    BearerStrategy,
+    SendRegistrationMailJob,
+    SendVerificationMailJob,
+    SendPasswordResetMailJob,
+    SendEmailChangeMailJob,
+    SendEmailChangedNoticeJob,
+    VerifyEmailPage,
+    ResetPasswordPage,
+    ChangeEmailPage,
+  ],
+  exports: [AuthService],
 })
 export class AuthModule implements NestModule {
   configure(consumer: MiddlewareConsumer): void {

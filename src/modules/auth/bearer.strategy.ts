@@ -17,6 +17,6 @@ export class BearerStrategy extends PassportStrategy(Strategy, 'bearer') {
 
   async validate(token: string): Promise<Actor> {
     if (token.startsWith(API_KEY_PREFIX)) return this.apiKeys.authenticate(token);
-    return { kind: 'user', userId: this.auth.verifyAccessToken(token) };
+    return { kind: 'user', userId: await this.auth.authenticateAccessToken(token) };
   }
 }

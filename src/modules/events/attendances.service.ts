@@ -49,6 +49,8 @@ export class AttendancesService {
       if (locked.endsAt.getTime() <= Date.now()) throw new ConflictError('This event is over');
       const existing = await manager.findOneBy(AttendanceEntity, { eventId: event.id, email: person.email, status: Not('CANCELLED' as const) });
       if (existing) {
+        // Every signed-in account has a verified address (login, verifyEmail, resetPassword and the
+        // invitation page are the only ways in), so an RSVP made with it may become the account's.
         if (person.userId && !existing.userId) {
           await manager.update(AttendanceEntity, { id: existing.id }, { userId: person.userId });
           existing.userId = person.userId;
@@ -176,7 +178,7 @@ export class AttendancesService {
       .innerJoin(UserEntity, 'u', 'u.id = :userId', { userId })
       .where('a.eventId = :eventId', { eventId })
       .andWhere(`a.status <> 'CANCELLED'`)
-      .andWhere('(a.userId = u.id OR a.email = u.email)')
+      .andWhere('(a.userId = u.id OR (a.email = u.email AND u.emailVerifiedAt IS NOT NULL))')
       .getOne();
   }
 }

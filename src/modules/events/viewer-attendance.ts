@@ -11,12 +11,12 @@ export const VIEWER_ATTENDANCE_SELECT = `(
                            'waitlistPosition', a.waitlist_position, 'checkedInAt', a.checked_in_at, 'createdAt', a.created_at)
     FROM attendances a
    WHERE a.event_id = e.id AND a.status <> 'CANCELLED'
-     AND (a.user_id = :viewerId OR a.email = (SELECT u.email FROM users u WHERE u.id = :viewerId))
+     AND (a.user_id = :viewerId OR a.email = (SELECT u.email FROM users u WHERE u.id = :viewerId AND u.email_verified_at IS NOT NULL))
    LIMIT 1)`;
 
 type AttendanceJson = Omit<AttendanceEntity, 'checkedInAt' | 'createdAt'> & { checkedInAt: string | null; createdAt: string };
 
-/** Matched by the caller's account or its email: theirs, personal data included. */
+/** Matched by the caller's account or its verified email: theirs, personal data included. */
 function theirs(row: AttendanceEntity): Attendance {
   return { ...toAttendance(row), viewerIsAttendee: true };
 }
@@ -36,8 +36,9 @@ export function viewerAttendances(ctx: RequestContext, dataSource: DataSource, u
     const rows = await preparedQuery<AttendanceEntity>(
       dataSource,
       // Two index probes per event: by the account's email (the one-live-per-person index) and by account.
+      // The email counts only once verified: registering someone else's address shows nothing of their RSVP.
       `SELECT ${columns} FROM attendances a
-        WHERE a.event_id = ANY($1) AND a.status <> 'CANCELLED' AND a.email = (SELECT email FROM users WHERE id = $2)
+        WHERE a.event_id = ANY($1) AND a.status <> 'CANCELLED' AND a.email = (SELECT email FROM users WHERE id = $2 AND email_verified_at IS NOT NULL)
        UNION
        SELECT ${columns} FROM attendances a
         WHERE a.user_id = $2 AND a.event_id = ANY($1) AND a.status <> 'CANCELLED'`,

@@ -5,6 +5,8 @@ import type { Grants } from '../../common/access/grants';
 import { randomSecret, sha256 } from '../../common/auth/secrets';
 import { inTransaction } from '../../common/database/transaction';
 import { ConflictError, ForbiddenError, NotFoundError } from '../../common/errors/domain-error';
+import { enqueue } from '../../common/jobs/job';
+import { EmailTokensService } from '../../common/links/email-tokens.service';
 import { groupByKey, RequestContext } from '../../common/graphql/request-context';
 import { Connection } from '../../common/pagination/connection';
 import { paginate } from '../../common/pagination/paginate';
@@ -16,6 +18,7 @@ import { ChapterRole, MembershipEntity } from './membership.entity';
 import { CreatedInvitation, InviteMemberInput, Membership, MembersArgs, toMembership } from './membership.model';
 import { recordDeletion } from '../sync/record-deletion';
 import { mayKnowMembershipsOf, mayListMembers, mayManageChapter } from './organisations-access';
+import { sendInvitationMail } from './jobs/send-invitation-mail.job';
 
 const INVITATION_DAYS = 7;
 
@@ -25,6 +28,7 @@ export class MembershipsService {
     private readonly dataSource: DataSource,
     @InjectRepository(MembershipEntity) private readonly memberships: Repository<MembershipEntity>,
     private readonly chapters: ChaptersService,
+    private readonly tokens: EmailTokensService,
   ) {}
 
   /** OPEN: ACTIVE at once; APPROVAL: PENDING; INVITE_ONLY: only through an invitation. Joining twice returns the membership. */
@@ -60,14 +64,19 @@ export class MembershipsService {
     if (membership.status === 'PENDING') {
       await this.memberships.update({ id: membershipId, status: 'PENDING' }, { status: 'ACTIVE' });
     }
-    return toMembership(await this.memberships.findOneByOrFail({ id: membershipId }));
+    // Removed by a concurrent request since it was checked: as if it had never been there.
+    const approved = await this.memberships.findOneBy({ id: membershipId });
+    if (!approved) throw new NotFoundError('Membership');
+    return toMembership(approved);
   }
 
   /** Demoting the last ACTIVE organiser is refused. */
   async setRole(ctx: RequestContext, membershipId: string, role: ChapterRole): Promise<Membership> {
     await this.requireManaged(ctx, membershipId);
     const updated = await inTransaction(this.dataSource, async (manager) => {
-      const membership = (await this.lockMembership(manager, { id: membershipId }))!;
+      const membership = await this.lockMembership(manager, { id: membershipId });
+      // Removed by a concurrent request since requireManaged saw it.
+      if (!membership) throw new NotFoundError('Membership');
       if (membership.role === role) return membership;
       if (role === 'MEMBER') await this.keepAnOrganiser(manager, membership, 'The last organiser of a chapter cannot be demoted');
       await manager.update(MembershipEntity, { id: membershipId }, { role });
@@ -81,7 +90,9 @@ export class MembershipsService {
   async remove(ctx: RequestContext, membershipId: string): Promise<boolean> {
     await this.requireManaged(ctx, membershipId);
     await inTransaction(this.dataSource, async (manager) => {
-      const membership = (await this.lockMembership(manager, { id: membershipId }))!;
+      const membership = await this.lockMembership(manager, { id: membershipId });
+      // Removed by a concurrent request since requireManaged saw it.
+      if (!membership) throw new NotFoundError('Membership');
       await this.keepAnOrganiser(manager, membership, 'The last organiser of a chapter cannot be removed');
       await manager.delete(MembershipEntity, { id: membershipId });
       const [{ organisation_id }] = await manager.query('SELECT organisation_id FROM chapters WHERE id = $1', [membership.chapterId]);
@@ -121,38 +132,66 @@ export class MembershipsService {
     if (!mayManageChapter(grants, chapter)) throw new ForbiddenError('Only organisers of the chapter may invite');
     const token = randomSecret('mi_');
     const expiresAt = new Date(Date.now() + INVITATION_DAYS * 86_400_000);
-    const invitation = await this.dataSource.getRepository(InvitationEntity).save({
-      chapterId: chapter.id,
-      email: input.email,
-      role: input.role,
-      tokenHash: sha256(token),
-      expiresAt,
-      createdById: grants.userId ?? null,
+    // The invitee is emailed too: the job is added in the invitation's own transaction.
+    const invitation = await inTransaction(this.dataSource, async (manager) => {
+      const saved = await manager.save(InvitationEntity, {
+        chapterId: chapter.id,
+        email: input.email,
+        role: input.role,
+        tokenHash: sha256(token),
+        expiresAt,
+        createdById: grants.userId ?? null,
+      });
+      await enqueue(manager, sendInvitationMail, { invitationId: saved.id }, { jobKey: `invitation:${saved.id}` });
+      return saved;
     });
     return { invitation: { id: invitation.id, email: invitation.email, role: invitation.role, expiresAt, chapterId: chapter.id }, token };
   }
 
-  /** Single use, unexpired, and only by the account with the invited email. */
+  /**
+   * Single use, unexpired, and only by the account with the invited email. Takes the token handed to
+   * the organiser or the one emailed to the invitee (a front end behind LINK_URL passes that one).
+   */
   async acceptInvitation(ctx: RequestContext, token: string): Promise<Membership> {
     const userId = (await ctx.grants()).userId!;
     const membership = await inTransaction(this.dataSource, async (manager) => {
-      const invitation = await manager.findOne(InvitationEntity, { where: { tokenHash: sha256(token) }, lock: { mode: 'pessimistic_write' } });
-      if (!invitation) throw new NotFoundError('Invitation');
-      if (invitation.acceptedAt) throw new ConflictError('This invitation has already been used');
-      if (invitation.expiresAt.getTime() <= Date.now()) throw new ConflictError('This invitation has expired');
+      const invitation = await this.lockInvitation(manager, token);
       const user = await manager.findOneByOrFail(UserEntity, { id: userId });
       if (user.email !== invitation.email) throw new ForbiddenError('This invitation is for another email address');
-      await manager.update(InvitationEntity, { id: invitation.id }, { acceptedAt: new Date() });
-      const existing = await manager.findOneBy(MembershipEntity, { chapterId: invitation.chapterId, userId });
-      if (existing) {
-        const role = existing.role === 'ORGANISER' ? 'ORGANISER' : invitation.role;
-        await manager.update(MembershipEntity, { id: existing.id }, { status: 'ACTIVE', role });
-        return { ...existing, status: 'ACTIVE' as const, role };
-      }
-      return manager.save(manager.create(MembershipEntity, { chapterId: invitation.chapterId, userId, role: invitation.role, status: 'ACTIVE' }));
+      return this.accept(manager, invitation, userId);
     });
     ctx.refreshGrants();
     return toMembership(membership);
+  }
+
+  /**
+   * The invitation a token names, locked, live and unused: the organiser's token or the emailed link's
+   * (which is spent with it). The link page passes `emailedOnly`: only the emailed token proves the
+   * invitee owns the address (the organiser's token would let an organiser claim someone's address).
+   */
+  async lockInvitation(manager: EntityManager, token: string, options: { emailedOnly?: boolean } = {}): Promise<InvitationEntity> {
+    let invitation = options.emailedOnly ? null : await manager.findOne(InvitationEntity, { where: { tokenHash: sha256(token) }, lock: { mode: 'pessimistic_write' } });
+    if (!invitation) {
+      const link = await this.tokens.spend(manager, 'invitation', token);
+      const invitationId = (link?.data as { invitationId?: string } | undefined)?.invitationId;
+      if (invitationId) invitation = await manager.findOne(InvitationEntity, { where: { id: invitationId }, lock: { mode: 'pessimistic_write' } });
+    }
+    if (!invitation) throw new NotFoundError('Invitation');
+    if (invitation.acceptedAt) throw new ConflictError('This invitation has already been used');
+    if (invitation.expiresAt.getTime() <= Date.now()) throw new ConflictError('This invitation has expired');
+    return invitation;
+  }
+
+  /** Marks the invitation used and makes (or upgrades) the membership; in the caller's transaction. */
+  async accept(manager: EntityManager, invitation: InvitationEntity, userId: string): Promise<MembershipEntity> {
+    await manager.update(InvitationEntity, { id: invitation.id }, { acceptedAt: new Date() });
+    const existing = await manager.findOneBy(MembershipEntity, { chapterId: invitation.chapterId, userId });
+    if (existing) {
+      const role = existing.role === 'ORGANISER' ? 'ORGANISER' : invitation.role;
+      await manager.update(MembershipEntity, { id: existing.id }, { status: 'ACTIVE', role });
+      return { ...existing, status: 'ACTIVE' as const, role };
+    }
+    return manager.save(manager.create(MembershipEntity, { chapterId: invitation.chapterId, userId, role: invitation.role, status: 'ACTIVE' }));
   }
 
   /**

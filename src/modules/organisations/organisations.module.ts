@@ -15,6 +15,8 @@ import { OrganisationAdminEntity } from './organisation-admin.entity';
 import { OrganisationEntity } from './organisation.entity';
 import { OrganisationsResolver } from './organisations.resolver';
 import { OrganisationsService } from './organisations.service';
+import { SendInvitationMailJob } from './jobs/send-invitation-mail.job';
+import { InvitationPage } from './pages/invitation.page';
 
 /** Organisations and their admins and admin invitations, chapters, memberships and invitations. */
 @Module({
@@ -33,6 +35,8 @@ import { OrganisationsService } from './organisations.service';
     MembershipsResolver,
     InvitationsResolver,
     UserMembershipsResolver,
+    SendInvitationMailJob,
+    InvitationPage,
   ],
   exports: [OrganisationsService, ChaptersService, MembershipsService],
 })

@@ -1,7 +1,9 @@
-import { Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { DataSource, Repository } from 'typeorm';
 import { ForbiddenError } from '../../common/errors/domain-error';
+import { defineJob } from '../../common/jobs/job';
+import { JobsService } from '../../common/jobs/jobs.service';
 import type { RequestContext } from '../../common/graphql/request-context';
 import { changesFirst } from '../../common/pagination/changes';
 import { Connection } from '../../common/pagination/connection';
@@ -11,26 +13,19 @@ import { Deletion, DeletionsArgs, toDeletion } from './deletion.model';
 import { readableDeletionKinds } from './deletions-access';
 import { TOMBSTONE_DAYS, TombstoneEntity } from './tombstone.entity';
 
-/** How often each instance forgets tombstones older than TOMBSTONE_DAYS; a few hours late is harmless. */
-const SWEEP_INTERVAL_MS = 6 * 3600_000;
+const sweepTombstones = defineJob<Record<string, never>>('sync:sweep-tombstones');
 
 @Injectable()
-export class DeletionsService implements OnModuleInit, OnModuleDestroy {
-  private readonly logger = new Logger(DeletionsService.name);
-  private sweeper?: NodeJS.Timeout;
-
+export class DeletionsService {
   constructor(
     private readonly dataSource: DataSource,
     @InjectRepository(TombstoneEntity) private readonly tombstones: Repository<TombstoneEntity>,
     private readonly organisations: OrganisationsService,
-  ) {}
-
-  onModuleInit(): void {
-    this.sweeper = setInterval(() => void this.sweep().catch((error: Error) => this.logger.warn({ error: error.message }, 'tombstone sweep failed')), SWEEP_INTERVAL_MS).unref();
-  }
-
-  onModuleDestroy(): void {
-    clearInterval(this.sweeper);
+    jobs: JobsService,
+  ) {
+    // Daily, once across instances: tombstones older than TOMBSTONE_DAYS go.
+    jobs.register(sweepTombstones, async () => void (await this.sweep()));
+    jobs.schedule(sweepTombstones, '29 4 * * *', {});
   }
 
   /**

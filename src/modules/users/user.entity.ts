@@ -16,6 +16,10 @@ export class UserEntity {
   @Column('text')
   passwordHash: string;
 
+  /** Set when the owner followed a link sent to `email`; only verified accounts sign in. */
+  @Column('timestamptz', { nullable: true })
+  emailVerifiedAt: Date | null;
+
   @CreateDateColumn({ type: 'timestamptz', precision: 3 })
   createdAt: Date;
 }
