@@ -176,7 +176,8 @@ describe('incremental sync', () => {
     for (const c of clients) c.on('error', () => undefined);
     const stats = { signed: 0, sqlCommits: 0, rollbacks: 0, outOfOrder: 0, rsvps: 0, polls: 0 };
 
-    const until = Date.now() + 8_000;
+    // 20 s of writes, as issue 11's "done when" asks; the whole test stays under ~30 s.
+    const until = Date.now() + 20_000;
     let commitStamp = 0;
     /** Holds a transaction open a random while, so transactions commit out of their timestamp order. */
     const sqlWriter = async (c: DbClient) => {
@@ -253,5 +254,5 @@ describe('incremental sync', () => {
     expect(stats.outOfOrder).toBeGreaterThan(0);
     expect(stats.polls).toBeGreaterThan(20);
     expect([...poller.delivered].some((v) => v.startsWith('deletion:SIGNATURE'))).toBe(true);
-  }, 30_000);
+  }, 60_000);
 });
