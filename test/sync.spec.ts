@@ -18,6 +18,9 @@ const FEEDS = {
   petitions: `query($o: ID!, $since: DateTime!, $after: String) {
     page: petitions(filter: { organisationId: $o, updatedSince: $since }, first: 100, after: $after) {
       edges { node { id signatureCount updatedAt } } pageInfo { endCursor hasNextPage } } }`,
+  attendees: `query($e: ID!, $since: DateTime!, $after: String) {
+    event(id: $e) { page: attendees(updatedSince: $since, first: 100, after: $after) {
+      edges { node { id status updatedAt } } pageInfo { endCursor hasNextPage } } } }`,
   signatures: `query($p: ID!, $since: DateTime!, $after: String) {
     petition(id: $p) { page: signatures(updatedSince: $since, first: 100, after: $after) {
       edges { node { id fullName updatedAt } } pageInfo { endCursor hasNextPage } } } }`,
@@ -36,25 +39,27 @@ class Poller {
   readonly events = new Map<string, { title: string; goingCount: number }>();
   readonly petitions = new Map<string, number>();
   readonly signatures = new Map<string, string>();
-  /** Every (id, version) delivered, to prove nothing comes twice without having changed. */
+  readonly attendees = new Map<string, string>();
+  /** Every (id, visible fields, updatedAt) delivered, to prove nothing comes twice without having changed. */
   readonly delivered = new Set<string>();
   duplicates: string[] = [];
-  private cursors: Record<'events' | 'petitions' | 'signatures' | 'deletions', string | null> = { events: null, petitions: null, signatures: null, deletions: null };
+  private cursors: Record<keyof typeof FEEDS, string | null> = { events: null, petitions: null, attendees: null, signatures: null, deletions: null };
 
   constructor(
     private readonly t: TestApp,
     private readonly token: string,
     private readonly organisationId: string,
     private readonly petitionId: string,
+    private readonly eventId: string,
   ) {}
 
   /** Reads every feed until none has a next page, tombstones last (so a row deleted after its read is dropped). */
   async catchUp(): Promise<void> {
-    for (const feed of ['events', 'petitions', 'signatures', 'deletions'] as const) {
+    for (const feed of ['events', 'petitions', 'attendees', 'signatures', 'deletions'] as const) {
       for (let more = true; more; ) {
-        const res = await this.t.gql(FEEDS[feed], { o: this.organisationId, p: this.petitionId, since: EPOCH, after: this.cursors[feed] }, this.token);
+        const res = await this.t.gql(FEEDS[feed], { o: this.organisationId, p: this.petitionId, e: this.eventId, since: EPOCH, after: this.cursors[feed] }, this.token);
         if (res.errors) throw new Error(JSON.stringify(res.errors));
-        const page = (feed === 'signatures' ? res.data.petition.page : res.data.page) as Page<any>;
+        const page = (feed === 'signatures' ? res.data.petition.page : feed === 'attendees' ? res.data.event.page : res.data.page) as Page<any>;
         for (const { node } of page.edges) this.apply(feed, node);
         if (page.pageInfo.endCursor) this.cursors[feed] = page.pageInfo.endCursor;
         more = page.pageInfo.hasNextPage;
@@ -64,10 +69,13 @@ class Poller {
 
   private apply(feed: keyof typeof FEEDS, node: any): void {
     if (feed === 'events') {
-      this.once(`event:${node.id}:${node.title}:${node.goingCount}`);
+      this.once(`event:${node.id}:${node.title}:${node.goingCount}:${node.updatedAt}`);
       this.events.set(node.id, { title: node.title, goingCount: node.goingCount });
     } else if (feed === 'petitions') {
       this.petitions.set(node.id, node.signatureCount);
+    } else if (feed === 'attendees') {
+      this.once(`attendance:${node.id}:${node.status}:${node.updatedAt}`);
+      this.attendees.set(node.id, node.status);
     } else if (feed === 'signatures') {
       this.once(`signature:${node.id}:${node.fullName}`);
       this.signatures.set(node.id, node.fullName);
@@ -171,7 +179,7 @@ describe('incremental sync', () => {
     const events = await Promise.all(Array.from({ length: 5 }, () => createEvent(t, world.organiser, world.chapterA.id)));
     await Promise.all(events.map((e) => publishEvent(t, world.organiser, e.id)));
     const rsvpers: TestUser[] = await Promise.all(Array.from({ length: 6 }, (_, i) => registerUser(t, `Rsvp Person${i}`)));
-    const poller = new Poller(t, world.admin.token, world.org.id, petition.id);
+    const poller = new Poller(t, world.admin.token, world.org.id, petition.id, events[0].id);
     const clients = await Promise.all(Array.from({ length: 4 }, () => dbClient(t.databaseUrl)));
     for (const c of clients) c.on('error', () => undefined);
     const stats = { signed: 0, sqlCommits: 0, rollbacks: 0, outOfOrder: 0, rsvps: 0, polls: 0 };
@@ -213,11 +221,15 @@ describe('incremental sync', () => {
         stats.signed++;
       }
     };
+    /** People RSVP to the first event (moving its goingCount) and some cancel again. */
     const rsvper = async () => {
       for (const person of rsvpers) {
         if (Date.now() >= until) break;
-        await t.gql(RSVP, { e: events[randomInt(events.length)].id }, person.token);
+        const res = await t.gql(RSVP, { e: events[0].id }, person.token);
+        if (res.errors) throw new Error(JSON.stringify(res.errors));
         stats.rsvps++;
+        if (randomInt(2) === 0) await t.gql(`mutation($e: ID!) { cancelRsvp(eventId: $e) { id } }`, { e: events[0].id }, person.token);
+        await delay(randomInt(1000));
       }
     };
     let writing = true;
@@ -241,6 +253,9 @@ describe('incremental sync', () => {
 
     const serverEvents = (await db.query(`SELECT id, title, going_count FROM events WHERE organisation_id = $1`, [world.org.id])).rows;
     expect(Object.fromEntries(poller.events)).toEqual(Object.fromEntries(serverEvents.map((r) => [r.id, { title: r.title, goingCount: r.going_count }])));
+    const serverAttendees = (await db.query(`SELECT id, status FROM attendances WHERE event_id = $1`, [events[0].id])).rows;
+    expect(Object.fromEntries(poller.attendees)).toEqual(Object.fromEntries(serverAttendees.map((r) => [r.id, r.status])));
+    expect(serverAttendees.length).toBeGreaterThan(0);
     const serverSignatures = (await db.query(`SELECT id, full_name FROM signatures WHERE petition_id = $1`, [petition.id])).rows;
     expect(Object.fromEntries(poller.signatures)).toEqual(Object.fromEntries(serverSignatures.map((r) => [r.id, r.full_name])));
     const serverCounts = (
