@@ -24,6 +24,7 @@ import { HealthController } from './modules/health/health.controller';
 import { OrganisationsModule } from './modules/organisations/organisations.module';
 import { PetitionsModule } from './modules/petitions/petitions.module';
 import { ReadingListsModule } from './modules/reading-lists/reading-lists.module';
+import { SyncModule } from './modules/sync/sync.module';
 import { UsersModule } from './modules/users/users.module';
 
 @Module({})
@@ -55,6 +56,7 @@ export class AppModule {
         EventsModule,
         PetitionsModule,
         ReadingListsModule,
+        SyncModule,
       ],
       controllers: [HealthController],
       providers: [

@@ -19,6 +19,8 @@ import { ReadingListEntity } from '../modules/reading-lists/reading-list.entity'
 import { ReadingStatusEntity } from '../modules/reading-lists/reading-status.entity';
 import { UserEntity } from '../modules/users/user.entity';
 import { RateLimitEntity } from '../common/database/rate-limit.entity';
+import { IdempotencyKeyEntity } from '../common/database/idempotency-key.entity';
+import { TombstoneEntity } from '../modules/sync/tombstone.entity';
 import { EmailTokenEntity } from '../common/links/email-token.entity';
 import { SentEmailEntity } from '../common/mail/sent-email.entity';
 
@@ -45,6 +47,8 @@ export const ENTITIES = [
   ReadingListShareEntity,
   ReadingStatusEntity,
   RateLimitEntity,
+  IdempotencyKeyEntity,
+  TombstoneEntity,
   EmailTokenEntity,
   SentEmailEntity,
 ];

@@ -8,9 +8,10 @@ import { eventRows } from './events.rows';
 import { organisationRows } from './organisations.rows';
 import { petitionRows } from './petitions.rows';
 import { readingListRows } from './reading-lists.rows';
+import { syncRows } from './sync.rows';
 
 /** Every feature's rows together (imported, not run: each feature's spec runs its own). */
-const rows = [...authUserRows, ...organisationRows, ...apiKeyRows, ...eventRows, ...petitionRows, ...readingListRows];
+const rows = [...authUserRows, ...organisationRows, ...apiKeyRows, ...eventRows, ...petitionRows, ...readingListRows, ...syncRows];
 
 describe('permission matrix', () => {
   const app = useMatrixApp();

@@ -5,6 +5,7 @@ import { PassportModule } from '@nestjs/passport';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuthenticationMiddleware } from '../../common/auth/authentication.middleware';
 import { Settings } from '../../common/config/settings';
+import { IdempotencyMiddleware } from '../../common/idempotency/idempotency.middleware';
 import { ApiKeysModule } from '../api-keys/api-keys.module';
 import { UserEntity } from '../users/user.entity';
 import { AuthResolver } from './auth.resolver';
@@ -55,5 +56,7 @@ import { RefreshTokenEntity } from './refresh-token.entity';
 export class AuthModule implements NestModule {
   configure(consumer: MiddlewareConsumer): void {
     consumer.apply(AuthenticationMiddleware).forRoutes('{*path}');
+    // After authentication: an Idempotency-Key belongs to the caller.
+    consumer.apply(IdempotencyMiddleware).forRoutes('{*path}');
   }
 }

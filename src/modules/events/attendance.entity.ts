@@ -1,4 +1,5 @@
 import { Check, Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import { ChangeXidColumn } from '../../common/database/change-sequence';
 import { UserEntity } from '../users/user.entity';
 import { EventEntity } from './event.entity';
 
@@ -13,6 +14,7 @@ export type AttendanceStatus = (typeof ATTENDANCE_STATUSES)[number];
 @Index('attendances_one_live_per_person', ['eventId', 'email'], { unique: true, where: `"status" <> 'CANCELLED'` })
 @Index(['eventId', 'status', 'waitlistPosition'])
 @Index(['userId', 'eventId'])
+@Index('attendances_changes_idx', ['eventId', 'changeXid', 'id'])
 @Check('attendances_status_check', `"status" IN ('GOING', 'WAITLISTED', 'CANCELLED')`)
 @Check('attendances_waitlist_check', `("status" = 'WAITLISTED') = ("waitlist_position" IS NOT NULL)`)
 export class AttendanceEntity {
@@ -60,6 +62,10 @@ export class AttendanceEntity {
   @CreateDateColumn({ type: 'timestamptz', precision: 3 })
   createdAt: Date;
 
+  /** Set by the marea_touch_change trigger on every write. */
   @UpdateDateColumn({ type: 'timestamptz', precision: 3 })
   updatedAt: Date;
+
+  @ChangeXidColumn()
+  changeXid: string;
 }

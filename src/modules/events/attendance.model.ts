@@ -13,6 +13,7 @@ export class Attendance {
   waitlistPosition: number | null;
   @Field(() => GraphQLISODateTime, { nullable: true }) checkedInAt: Date | null;
   @Field(() => GraphQLISODateTime) createdAt: Date;
+  @Field(() => GraphQLISODateTime) updatedAt: Date;
   eventId: string;
   userId: string | null;
   /** Personal data, resolved behind a check by Attendance.name / email / user. */
@@ -37,6 +38,7 @@ export function toAttendance(e: AttendanceEntity): Attendance {
     waitlistPosition: e.waitlistPosition,
     checkedInAt: e.checkedInAt,
     createdAt: e.createdAt,
+    updatedAt: e.updatedAt,
     eventId: e.eventId,
     userId: e.userId,
     personal: { name: e.name, email: e.email },

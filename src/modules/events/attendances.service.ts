@@ -7,6 +7,7 @@ import { inTransaction } from '../../common/database/transaction';
 import { BadInputError, ConflictError, ForbiddenError, NotFoundError } from '../../common/errors/domain-error';
 import type { RequestContext } from '../../common/graphql/request-context';
 import { Connection } from '../../common/pagination/connection';
+import { changesFirst } from '../../common/pagination/changes';
 import { paginate } from '../../common/pagination/paginate';
 import { UserEntity } from '../users/user.entity';
 import { AttendanceEntity } from './attendance.entity';
@@ -122,6 +123,10 @@ export class AttendancesService {
     if (!mayReadAttendees(await ctx.grants(), event)) throw new ForbiddenError('Only organisers of the chapter may see who attends');
     const qb = this.attendances.createQueryBuilder('a').where('a.eventId = :eventId', { eventId: event.id });
     if (args.status) qb.andWhere('a.status = :status', { status: args.status });
+    if (args.updatedSince) {
+      qb.andWhere('a.updatedAt >= :updatedSince', { updatedSince: args.updatedSince });
+      return paginate(qb, args, changesFirst(qb, 'a'), toAttendance);
+    }
     const byPosition = args.status === 'WAITLISTED';
     return paginate(
       qb,

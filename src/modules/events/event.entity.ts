@@ -1,4 +1,5 @@
 import { Check, Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import { ChangeXidColumn } from '../../common/database/change-sequence';
 import type { Visibility } from '../../common/access/visibility';
 import { ChapterEntity } from '../organisations/chapter.entity';
 import { OrganisationEntity } from '../organisations/organisation.entity';
@@ -15,6 +16,7 @@ export type EventStatus = (typeof EVENT_STATUSES)[number];
 @Index(['chapterId', 'startsAt'])
 @Index(['organisationId', 'startsAt'])
 @Index('events_search_idx', { synchronize: false })
+@Index('events_changes_idx', ['changeXid', 'id'])
 @Check('events_status_check', `"status" IN ('DRAFT', 'PUBLISHED', 'CANCELLED')`)
 @Check('events_visibility_check', `"visibility" IN ('PUBLIC', 'ORGANISATION', 'CHAPTER')`)
 @Check('events_time_check', `"ends_at" > "starts_at"`)
@@ -86,6 +88,10 @@ export class EventEntity {
   @CreateDateColumn({ type: 'timestamptz', precision: 3 })
   createdAt: Date;
 
+  /** Set by the marea_touch_change trigger on every write, RSVP counts included. */
   @UpdateDateColumn({ type: 'timestamptz', precision: 3 })
   updatedAt: Date;
+
+  @ChangeXidColumn()
+  changeXid: string;
 }

@@ -41,7 +41,7 @@ export class Event {
   chapterId: string;
   organisationId: string;
   cancelReason: string | null;
-  updatedAt: Date;
+  @Field(() => GraphQLISODateTime, { description: 'Moves on every change, RSVP counts included.' }) updatedAt: Date;
   /** Resolved by Event.onlineUrl once the caller is known to be allowed. */
   restrictedOnlineUrl: string | null;
 }

@@ -10,6 +10,7 @@ import { inTransaction } from '../../common/database/transaction';
 import { BadInputError, ConflictError, ForbiddenError, NotFoundError } from '../../common/errors/domain-error';
 import { byKey, RequestContext } from '../../common/graphql/request-context';
 import { Connection } from '../../common/pagination/connection';
+import { changesFirst } from '../../common/pagination/changes';
 import { paginate } from '../../common/pagination/paginate';
 import { ChaptersService } from '../organisations/chapters.service';
 import { CreateEventInput, EventFilter, EventLocationInput, EventsArgs, UpdateEventInput } from './dto/event.inputs';
@@ -79,6 +80,11 @@ export class EventsService {
         viewer.prime(row.id, fromViewerJson((row as EventEntity & { viewerAttendance: never }).viewerAttendance));
         return this.toModel(row);
       };
+    }
+    const updatedSince = args.filter?.updatedSince;
+    if (updatedSince) {
+      qb.andWhere('e.updatedAt >= :updatedSince', { updatedSince });
+      return paginate(qb, args, changesFirst(qb, 'e'), toNode);
     }
     return paginate(qb, args, { column: 'e.startsAt', id: 'e.id', direction: 'ASC', valueOf: (e) => ({ value: e.startsAt, id: e.id }) }, toNode);
   }
@@ -169,7 +175,8 @@ export class EventsService {
   }
 
   private whereMatches(qb: SelectQueryBuilder<EventEntity>, filter: EventFilter, actor: Actor): void {
-    qb.andWhere('e.endsAt >= :from', { from: filter.from ?? new Date() });
+    // An incremental sync wants past events too (a cancelled or edited one still matters to a copy).
+    if (filter.from || !filter.updatedSince) qb.andWhere('e.endsAt >= :from', { from: filter.from ?? new Date() });
     if (filter.to) qb.andWhere('e.startsAt < :to', { to: filter.to });
     if (filter.chapterId) qb.andWhere('e.chapterId = :chapterId', { chapterId: filter.chapterId });
     if (filter.organisationId) qb.andWhere('e.organisationId = :organisationId', { organisationId: filter.organisationId });

@@ -1,4 +1,5 @@
-import { Check, Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
+import { Check, Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import { ChangeXidColumn } from '../../common/database/change-sequence';
 import { UserEntity } from '../users/user.entity';
 import { ChapterEntity } from './chapter.entity';
 
@@ -39,4 +40,11 @@ export class MembershipEntity {
 
   @CreateDateColumn({ type: 'timestamptz', precision: 3 })
   createdAt: Date;
+
+  /** Set by the marea_touch_change trigger on every write. */
+  @UpdateDateColumn({ type: 'timestamptz', precision: 3 })
+  updatedAt: Date;
+
+  @ChangeXidColumn()
+  changeXid: string;
 }

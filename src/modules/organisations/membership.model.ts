@@ -14,6 +14,7 @@ export class Membership {
   @Field(() => ChapterRoleEnum) role: ChapterRole;
   @Field(() => MembershipStatusEnum) status: MembershipStatus;
   @Field(() => GraphQLISODateTime) createdAt: Date;
+  @Field(() => GraphQLISODateTime) updatedAt: Date;
   userId: string;
   chapterId: string;
 }
@@ -54,5 +55,5 @@ export class InviteMemberInput {
 }
 
 export function toMembership(e: MembershipEntity): Membership {
-  return { id: e.id, role: e.role, status: e.status, createdAt: e.createdAt, userId: e.userId, chapterId: e.chapterId };
+  return { id: e.id, role: e.role, status: e.status, createdAt: e.createdAt, updatedAt: e.updatedAt, userId: e.userId, chapterId: e.chapterId };
 }

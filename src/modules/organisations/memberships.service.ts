@@ -16,6 +16,7 @@ import { ChaptersService } from './chapters.service';
 import { InvitationEntity } from './invitation.entity';
 import { ChapterRole, MembershipEntity } from './membership.entity';
 import { CreatedInvitation, InviteMemberInput, Membership, MembersArgs, toMembership } from './membership.model';
+import { recordDeletion } from '../sync/record-deletion';
 import { mayKnowMembershipsOf, mayListMembers, mayManageChapter } from './organisations-access';
 import { sendInvitationMail } from './jobs/send-invitation-mail.job';
 
@@ -45,13 +46,14 @@ export class MembershipsService {
 
   /** The last ACTIVE organiser cannot leave. */
   async leave(ctx: RequestContext, chapterId: string): Promise<boolean> {
-    await this.chapters.require(ctx, chapterId);
+    const chapter = await this.chapters.require(ctx, chapterId);
     const userId = (await ctx.grants()).userId!;
     await inTransaction(this.dataSource, async (manager) => {
       const membership = await this.lockMembership(manager, { chapterId, userId });
       if (!membership) throw new NotFoundError('Membership');
       await this.keepAnOrganiser(manager, membership, 'The last organiser of a chapter cannot leave it');
       await manager.delete(MembershipEntity, { id: membership.id });
+      await recordDeletion(manager, chapter.organisationId, 'MEMBERSHIP', membership.id);
     });
     ctx.refreshGrants();
     return true;
@@ -78,7 +80,8 @@ export class MembershipsService {
       if (membership.role === role) return membership;
       if (role === 'MEMBER') await this.keepAnOrganiser(manager, membership, 'The last organiser of a chapter cannot be demoted');
       await manager.update(MembershipEntity, { id: membershipId }, { role });
-      return { ...membership, role };
+      // Read back: the trigger has moved updatedAt.
+      return manager.findOneByOrFail(MembershipEntity, { id: membershipId });
     });
     ctx.refreshGrants();
     return toMembership(updated);
@@ -92,6 +95,8 @@ export class MembershipsService {
       if (!membership) throw new NotFoundError('Membership');
       await this.keepAnOrganiser(manager, membership, 'The last organiser of a chapter cannot be removed');
       await manager.delete(MembershipEntity, { id: membershipId });
+      const [{ organisation_id }] = await manager.query('SELECT organisation_id FROM chapters WHERE id = $1', [membership.chapterId]);
+      await recordDeletion(manager, organisation_id, 'MEMBERSHIP', membershipId);
     });
     ctx.refreshGrants();
     return true;

@@ -1,4 +1,5 @@
 import { Check, Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import { ChangeXidColumn } from '../../common/database/change-sequence';
 import type { Visibility } from '../../common/access/visibility';
 import { ChapterEntity } from '../organisations/chapter.entity';
 import { OrganisationEntity } from '../organisations/organisation.entity';
@@ -15,6 +16,7 @@ export type PetitionStatus = (typeof PETITION_STATUSES)[number];
 @Index(['organisationId', 'createdAt'])
 @Index(['chapterId', 'createdAt'])
 @Index('petitions_search_idx', { synchronize: false })
+@Index('petitions_changes_idx', ['changeXid', 'id'])
 @Check('petitions_status_check', `"status" IN ('DRAFT', 'OPEN', 'CLOSED')`)
 @Check('petitions_visibility_check', `"visibility" IN ('PUBLIC', 'ORGANISATION', 'CHAPTER')`)
 @Check('petitions_goal_check', `"goal" IS NULL OR "goal" > 0`)
@@ -63,6 +65,10 @@ export class PetitionEntity {
   @CreateDateColumn({ type: 'timestamptz', precision: 3 })
   createdAt: Date;
 
+  /** Of this row only, set by the marea_touch_change trigger; Petition.updatedAt also counts its count shards. */
   @UpdateDateColumn({ type: 'timestamptz', precision: 3 })
   updatedAt: Date;
+
+  @ChangeXidColumn()
+  changeXid: string;
 }

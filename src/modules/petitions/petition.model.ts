@@ -19,6 +19,8 @@ export class Petition {
   @Field(() => VisibilityEnum) visibility: Visibility;
   @Field(() => GraphQLISODateTime, { nullable: true }) closesAt: Date | null;
   @Field(() => GraphQLISODateTime) createdAt: Date;
+  /** This row's own last change; Petition.updatedAt adds the signature count's (see PetitionsService.updatedAt). */
+  rowUpdatedAt: Date;
   organisationId: string;
   chapterId: string | null;
 }
@@ -45,6 +47,7 @@ export class Signature {
   @Field() contactConsent: boolean;
   @Field(() => String, { nullable: true }) source: string | null;
   @Field(() => GraphQLISODateTime) createdAt: Date;
+  @Field(() => GraphQLISODateTime) updatedAt: Date;
 }
 
 export const SignatureConnection = ConnectionType(Signature);
@@ -79,6 +82,7 @@ export function toPetition(e: PetitionEntity): Petition {
     visibility: e.visibility,
     closesAt: e.closesAt,
     createdAt: e.createdAt,
+    rowUpdatedAt: e.updatedAt,
     organisationId: e.organisationId,
     chapterId: e.chapterId,
   };
@@ -96,6 +100,7 @@ export function toSignature(e: SignatureEntity): Signature {
     contactConsent: e.contactConsent,
     source: e.source,
     createdAt: e.createdAt,
+    updatedAt: e.updatedAt,
   };
 }
 

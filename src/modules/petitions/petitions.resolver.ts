@@ -1,4 +1,5 @@
-import { Args, Int, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { Args, GraphQLISODateTime, Int, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { ChangesPageArgs } from '../../common/pagination/changes';
 import { Allow, PersonalData, Public } from '../../common/auth/access.decorators';
 import { Ctx } from '../../common/graphql/ctx.decorator';
 import type { RequestContext } from '../../common/graphql/request-context';
@@ -78,6 +79,12 @@ export class PetitionsResolver {
   }
 
   @Public()
+  @ResolveField(() => GraphQLISODateTime, { description: 'Moves on every change, signatureCount included.' })
+  updatedAt(petition: Petition, _args: unknown, ctx: RequestContext): Promise<Date> {
+    return this.petitionsService.updatedAt(ctx, petition);
+  }
+
+  @Public()
   @ResolveField(() => Int, { description: 'Exact number of signatures.' })
   signatureCount(petition: Petition, _args: unknown, ctx: RequestContext): Promise<number> {
     return this.petitionsService.signatureCount(ctx, petition.id);
@@ -95,7 +102,7 @@ export class PetitionsResolver {
     nullable: true,
     description: "Personal data: organisers of the petition's chapter, admins and SIGNATURES_READ keys. Null with a FORBIDDEN error for anyone else.",
   })
-  signatures(@Parent() petition: Petition, @Args() args: PageArgs, @Ctx() ctx: RequestContext): Promise<Connection<Signature>> {
+  signatures(@Parent() petition: Petition, @Args() args: ChangesPageArgs, @Ctx() ctx: RequestContext): Promise<Connection<Signature>> {
     return this.petitionsService.signaturesOf(ctx, petition, args);
   }
 }

@@ -2,12 +2,14 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { DataSource, In, Repository } from 'typeorm';
 import { KeyScopes, whereVisibleTo } from '../../common/access/visibility-sql';
+import { CHANGE_HORIZON_SQL } from '../../common/database/change-sequence';
 import { prefixQuery } from '../../common/database/full-text';
 import { findByIds, preparedQuery } from '../../common/database/raw-reads';
 import { inTransaction } from '../../common/database/transaction';
 import { ConflictError, ForbiddenError, NotFoundError } from '../../common/errors/domain-error';
 import { byKey, groupByKey, RequestContext } from '../../common/graphql/request-context';
-import { Connection, PageArgs } from '../../common/pagination/connection';
+import { Connection } from '../../common/pagination/connection';
+import { ChangesPageArgs, changesFirst } from '../../common/pagination/changes';
 import { paginate } from '../../common/pagination/paginate';
 import { insertWithSlug, slugify, uniqueSlug } from '../../common/validation/slug';
 import { ChaptersService } from '../organisations/chapters.service';
@@ -18,6 +20,14 @@ import { PetitionEntity, PetitionStatus } from './petition.entity';
 import { Petition, PublicSignature, Signature, toPetition, toPublicSignature, toSignature } from './petition.model';
 import { COUNT_SHARDS, SignatureCountEntity } from './signature-count.entity';
 import { SignatureEntity } from './signature.entity';
+
+/**
+ * A petition's change key for incremental sync: the latest change xid of its row and of its count
+ * shards (see updatedAt below), counting only finished transactions, so the key of a petition can only
+ * grow as later transactions commit.
+ */
+const PETITION_CHANGE_KEY_SQL = `greatest(p.change_xid, (SELECT max(c.change_xid) FROM petition_signature_counts c
+  WHERE c.petition_id = p.id AND c.change_xid < ${CHANGE_HORIZON_SQL}))`;
 
 /** The SQL form of mayReadPetition's key rules. */
 const PETITION_KEY_SCOPES: KeyScopes = { manage: 'PETITIONS_WRITE', read: ['PETITIONS_READ', 'SIGNATURES_READ', 'SIGNATURES_WRITE'] };
@@ -62,7 +72,38 @@ export class PetitionsService {
       // The same expression as the petitions_search_idx index.
       qb.andWhere(`to_tsvector('simple', p.title || ' ' || p.target || ' ' || p.body) @@ to_tsquery('simple', :query)`, { query });
     }
+    if (filter.updatedSince) {
+      qb.andWhere(
+        '(p.updatedAt >= :updatedSince OR EXISTS (SELECT 1 FROM petition_signature_counts c WHERE c.petition_id = p.id AND c.updated_at >= :updatedSince))',
+        { updatedSince: filter.updatedSince },
+      );
+      qb.addSelect(PETITION_CHANGE_KEY_SQL, 'changeKey');
+      const sort = changesFirst(qb, 'p', PETITION_CHANGE_KEY_SQL, (p) => (p as PetitionEntity & { changeKey: string }).changeKey);
+      return paginate(qb, args, sort, toPetition);
+    }
     return paginate(qb, args, { column: 'p.createdAt', id: 'p.id', direction: 'DESC', valueOf: (p) => ({ value: p.createdAt, id: p.id }) }, toPetition);
+  }
+
+  /**
+   * The petition's last change: its own row's, or its signature count's when that is later. Signing
+   * never writes the petition row: one row updated per signature serialises signers on its lock
+   * (measured with 16 concurrent signing transactions on one petition: about 1,400 a second with the
+   * shards alone, about 600 with an UPDATE of the petition row added). Signing already updates one of
+   * the count shards, whose updated_at the trigger moves, so reading the latest of COUNT_SHARDS small
+   * rows costs one index lookup per petition and signing nothing more.
+   */
+  updatedAt(ctx: RequestContext, petition: Petition): Promise<Date> {
+    return ctx
+      .loader<string, Date | null>('petitions.countChangedAt', async (ids) => {
+        const rows = await preparedQuery<{ petition_id: string; at: Date }>(
+          this.dataSource,
+          'SELECT petition_id, max(updated_at) AS at FROM petition_signature_counts WHERE petition_id = ANY($1) GROUP BY petition_id',
+          [ids],
+        );
+        return byKey(ids, rows, (r) => r.petition_id).map((r) => r?.at ?? null);
+      })
+      .load(petition.id)
+      .then((countAt) => (countAt && countAt > petition.rowUpdatedAt ? countAt : petition.rowUpdatedAt));
   }
 
   /** Created as DRAFT with its count shards; chapter petitions by their organisers, organisation-wide ones by admins. */
@@ -169,10 +210,15 @@ export class PetitionsService {
   }
 
   /** Newest first; FORBIDDEN at this field for anyone but organisers, admins and SIGNATURES_READ keys. */
-  async signaturesOf(ctx: RequestContext, petition: Petition, args: PageArgs): Promise<Connection<Signature>> {
+  async signaturesOf(ctx: RequestContext, petition: Petition, args: ChangesPageArgs): Promise<Connection<Signature>> {
     if (!mayReadSignatures(await ctx.grants(), petition)) throw new ForbiddenError("Only the petition's organisers may see who signed");
+    const qb = this.signatures.createQueryBuilder('s').where('s.petitionId = :petitionId', { petitionId: petition.id });
+    if (args.updatedSince) {
+      qb.andWhere('s.updatedAt >= :updatedSince', { updatedSince: args.updatedSince });
+      return paginate(qb, args, changesFirst(qb, 's'), toSignature);
+    }
     return paginate(
-      this.signatures.createQueryBuilder('s').where('s.petitionId = :petitionId', { petitionId: petition.id }),
+      qb,
       args,
       { column: 's.createdAt', id: 's.id', direction: 'DESC', valueOf: (s) => ({ value: s.createdAt, id: s.id }) },
       toSignature,

@@ -1,4 +1,5 @@
-import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import { ChangeXidColumn } from '../../common/database/change-sequence';
 
 /**
  * One signer of one petition: at most one per normalised email. No foreign key to `petitions`: it
@@ -8,6 +9,7 @@ import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 
 @Entity('signatures')
 @Index(['petitionId', 'email'], { unique: true })
 @Index(['petitionId', 'createdAt', 'id'])
+@Index('signatures_changes_idx', ['petitionId', 'changeXid', 'id'])
 @Index('signatures_public_idx', ['petitionId', 'createdAt'], { where: `"display_publicly"` })
 export class SignatureEntity {
   @PrimaryGeneratedColumn('uuid')
@@ -50,4 +52,11 @@ export class SignatureEntity {
 
   @CreateDateColumn({ type: 'timestamptz', precision: 3 })
   createdAt: Date;
+
+  /** Set by the marea_touch_change trigger on every write. */
+  @UpdateDateColumn({ type: 'timestamptz', precision: 3 })
+  updatedAt: Date;
+
+  @ChangeXidColumn()
+  changeXid: string;
 }

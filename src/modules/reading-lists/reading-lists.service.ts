@@ -14,6 +14,7 @@ import { CreateReadingListInput, ReadingListsArgs, UpdateReadingListInput } from
 import { LIST_KEY_SCOPES, LIST_SHARES_SQL, mayManageList, mayReadList, mayShareWith } from './reading-lists-access';
 import { ReadingListShareEntity } from './reading-list-share.entity';
 import { ReadingListEntity } from './reading-list.entity';
+import { recordDeletion } from '../sync/record-deletion';
 import { ReadingList, toReadingList } from './reading-list.model';
 
 /** Every change to a list's items locks the list row first: positions stay 1..n under concurrency. */
@@ -96,8 +97,11 @@ export class ReadingListsService {
 
   /** Items, shares and members' statuses go with it; forks keep their copies. */
   async delete(ctx: RequestContext, id: string): Promise<boolean> {
-    await this.requireManaged(ctx, id);
-    await this.lists.delete({ id });
+    const list = await this.requireManaged(ctx, id);
+    await inTransaction(this.dataSource, async (manager) => {
+      await manager.delete(ReadingListEntity, { id });
+      await recordDeletion(manager, list.organisationId, 'READING_LIST', id);
+    });
     return true;
   }
 

@@ -70,6 +70,8 @@ export class EventFilter {
   @IsOptional() @IsDate({ message: 'must be a date-time' }) to?: Date;
   @Field(() => GeoRadiusInput, { nullable: true, description: 'Matches on the rounded point for callers who may not see the exact one.' }) @IsOptional() @ValidateNested() @Type(() => GeoRadiusInput) near?: GeoRadiusInput;
   @Field(() => String, { nullable: true, description: 'Full-text search over title and description.' }) @OptionalText() search?: string;
+  @Field(() => GraphQLISODateTime, { nullable: true, description: 'Only events changed (or created) at or after this instant, oldest change first; with it, past events are included and from/to are ignored unless given.' })
+  @IsOptional() @IsDate({ message: 'must be a date-time' }) updatedSince?: Date;
 }
 
 @ArgsType()

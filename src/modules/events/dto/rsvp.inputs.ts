@@ -1,7 +1,7 @@
 import { ArgsType, Field, ID, InputType } from '@nestjs/graphql';
 import { Type } from 'class-transformer';
 import { IsIn, IsOptional, IsString, IsUUID, MaxLength, ValidateNested } from 'class-validator';
-import { PageArgs } from '../../../common/pagination/connection';
+import { ChangesPageArgs } from '../../../common/pagination/changes';
 import { NormalisedEmail } from '../../../common/validation/email';
 import { Text } from '../../../common/validation/text';
 import { ATTENDANCE_STATUSES, AttendanceStatus } from '../attendance.entity';
@@ -22,7 +22,7 @@ export class RsvpInput {
 }
 
 @ArgsType()
-export class AttendeesArgs extends PageArgs {
+export class AttendeesArgs extends ChangesPageArgs {
   @Field(() => AttendanceStatusEnum, { nullable: true }) @IsOptional() @IsIn(ATTENDANCE_STATUSES) status?: AttendanceStatus;
 }
 

@@ -49,6 +49,8 @@ export class PetitionFilter {
   @Field(() => ID, { nullable: true }) @IsOptional() @IsId() chapterId?: string;
   @Field(() => PetitionStatusEnum, { nullable: true }) @IsOptional() @IsIn(PETITION_STATUSES) status?: PetitionStatus;
   @Field(() => String, { nullable: true }) @OptionalText() search?: string;
+  @Field(() => GraphQLISODateTime, { nullable: true, description: 'Only petitions changed (or created) at or after this instant, oldest change first.' })
+  @IsOptional() @IsDate({ message: 'must be a date-time' }) updatedSince?: Date;
 }
 
 @ArgsType()

@@ -1,0 +1,4 @@
+import { runMatrix } from '../support/permission-matrix';
+import { syncRows } from './sync.rows';
+
+runMatrix('incremental sync', syncRows);
