@@ -19,6 +19,8 @@ export default defineConfig(
       parserOptions: { project: './tsconfig.check.json', tsconfigRootDir: import.meta.dirname },
     },
     rules: {
+      // `let x;` assigned once after a closure that reads it is deliberate (start-up and shutdown wiring).
+      'prefer-const': ['error', { ignoreReadBeforeAssign: true }],
       // A promise nobody awaits loses its errors; `void promise` says "on purpose".
       '@typescript-eslint/no-floating-promises': 'error',
       // An async callback where a plain one is expected (event handlers, forEach, conditions).

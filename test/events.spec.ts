@@ -11,7 +11,7 @@ import {
   TestUser,
 } from './support/factories';
 import { dbClient, DbClient } from './support/db';
-import { APPROVE_MEMBERSHIP, PUBLISH_EVENT, REGISTER } from './support/documents';
+import { APPROVE_MEMBERSHIP, PUBLISH_EVENT } from './support/documents';
 import { startTestApp, TestApp } from './support/test-app';
 import { badInput, fails, ok } from './support/expectations';
 import { createWorld, World } from './support/world';

@@ -1,5 +1,4 @@
 import { BeforeApplicationShutdown, Injectable, Logger as NestLogger, OnApplicationBootstrap } from '@nestjs/common';
-import type { INestApplicationContext } from '@nestjs/common';
 import { Logger as WorkerLogger, parseCronItems, run, Runner, type CronItem, type Task, type TaskList } from 'graphile-worker';
 import type { Pool } from 'pg';
 import { Settings } from '../config/settings';

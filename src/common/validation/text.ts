@@ -5,6 +5,11 @@ import { IsOptional, IsString, Length, Matches } from 'class-validator';
 const NO_CONTROL_SINGLE_LINE = /^[^\u0000-\u001f\u007f]*$/;
 const NO_CONTROL_MULTI_LINE = /^[^\u0000-\u0009\u000b\u000c\u000e-\u001f\u007f]*$/;
 
+/** Whether `text` is one line without control characters (a name), as Text() requires. */
+export function isSingleLineText(text: string): boolean {
+  return NO_CONTROL_SINGLE_LINE.test(text);
+}
+
 export const NAME_MAX = 200;
 export const LONG_TEXT_MAX = 20_000;
 

@@ -8,13 +8,13 @@ import { LinkPagesService } from '../../../common/links/link-pages.service';
 import { hashPassword, verifyPassword } from '../../auth/passwords';
 import { UserEntity } from '../../users/user.entity';
 import { MembershipsService } from '../memberships.service';
+import { isSingleLineText, NAME_MAX } from '../../../common/validation/text';
 
 const PASSWORD: PageField = { name: 'password', label: 'Your password', type: 'password', autocomplete: 'current-password' };
 const NEW_ACCOUNT: PageField[] = [
   { name: 'displayName', label: 'Your name', type: 'text', autocomplete: 'name' },
   { name: 'password', label: 'Choose a password', type: 'password', autocomplete: 'new-password', hint: 'At least 10 characters.', minLength: 10 },
 ];
-const CONTROL = /[\u0000-\u001f\u007f]/;
 
 /** Wrong input on the page: shown above the form again, nothing changed (the transaction rolls back). */
 class PageInputError extends Error {}
@@ -60,7 +60,7 @@ export class InvitationPage implements LinkPage {
         } else {
           const displayName = (form.displayName ?? '').trim();
           const password = form.password ?? '';
-          if (!displayName || displayName.length > 200 || CONTROL.test(displayName)) throw new PageInputError('Please give your name (up to 200 characters).');
+          if (!displayName || displayName.length > NAME_MAX || !isSingleLineText(displayName)) throw new PageInputError('Please give your name (up to 200 characters).');
           if (password.length < 10 || password.length > 200) throw new PageInputError('The password must be 10 to 200 characters long.');
           user = await manager.save(
             manager.create(UserEntity, { email: invitation.email, displayName, passwordHash: await hashPassword(password), emailVerifiedAt: new Date() }),
