@@ -1,0 +1,36 @@
+import { randomUUID } from 'node:crypto';
+import type { EntityManager } from 'typeorm';
+import { enqueue } from '../../common/jobs/job';
+import type { DeletionKind } from '../sync/tombstone.entity';
+import { DELETION_KIND_SCOPE, type WebhookEventType } from './event-types';
+import { deliverWebhook, deliveryJobKey } from './jobs/deliver-webhook.job';
+
+/** The JSON body of a message, as signed: `{ "type", "timestamp", "data" }`. */
+export function webhookBody(type: WebhookEventType, data: Record<string, unknown>, at = new Date()): string {
+  return JSON.stringify({ type, timestamp: at.toISOString(), data });
+}
+
+/**
+ * The one way features announce a change to partners: writes a delivery (the outbox row) for every
+ * enabled endpoint of the organisation subscribed to `type`, and its first attempt's job, in the
+ * caller's transaction — so a message exists exactly when the change commits. `manager` is the
+ * transaction's. `data` must hold only what the event type's read scope covers (DESIGN.md "Partners").
+ * A DELETED message (`{ kind, id }`) goes only to endpoints whose scopes read that kind.
+ */
+export async function emitWebhookEvent(manager: EntityManager, organisationId: string, type: WebhookEventType, data: Record<string, unknown>): Promise<void> {
+  const kindScope = type === 'DELETED' ? DELETION_KIND_SCOPE[data.kind as DeletionKind] : undefined;
+  const body = webhookBody(type, data);
+  const rows: Array<{ id: string }> = await manager.query(
+    `INSERT INTO webhook_deliveries (endpoint_id, message_id, event_type, payload, next_attempt_at)
+     SELECT e.id, 'msg_' || replace(gen_random_uuid()::text, '-', ''), $2, $3, now()
+       FROM webhook_endpoints e
+      WHERE e.organisation_id = $1 AND e.enabled AND $2 = ANY(e.event_types)
+        AND ($4::text IS NULL OR e.read_scopes IS NULL OR $4 = ANY(e.read_scopes))
+     RETURNING id`,
+    [organisationId, type, body, kindScope ?? null],
+  );
+  for (const row of rows) await enqueue(manager, deliverWebhook, { deliveryId: row.id }, { jobKey: deliveryJobKey(row.id) });
+}
+
+/** A message id in the spirit of the spec's examples (`msg_…`), unique per message. */
+export const newMessageId = () => `msg_${randomUUID().replace(/-/g, '')}`;
