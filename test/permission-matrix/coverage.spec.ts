@@ -9,9 +9,10 @@ import { organisationRows } from './organisations.rows';
 import { petitionRows } from './petitions.rows';
 import { readingListRows } from './reading-lists.rows';
 import { syncRows } from './sync.rows';
+import { webhookRows } from './webhooks.rows';
 
 /** Every feature's rows together (imported, not run: each feature's spec runs its own). */
-const rows = [...authUserRows, ...organisationRows, ...apiKeyRows, ...eventRows, ...petitionRows, ...readingListRows, ...syncRows];
+const rows = [...authUserRows, ...organisationRows, ...apiKeyRows, ...eventRows, ...petitionRows, ...readingListRows, ...syncRows, ...webhookRows];
 
 describe('permission matrix', () => {
   const app = useMatrixApp();
