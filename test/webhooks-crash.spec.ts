@@ -44,9 +44,13 @@ describe('webhooks: a worker crash mid-delivery', () => {
     let first = true;
     receiver.answer('/crash', () => (first ? ((first = false), 'hold') : { status: 200 }));
     const created = ok(
-      await t.gql(`mutation($input: CreateWebhookEndpointInput!) { createWebhookEndpoint(input: $input) { secret endpoint { id } } }`, {
-        input: { organisationId: org.id, url: receiver.url('/crash'), eventTypes: ['PING'] },
-      }, admin.token),
+      await t.gql(
+        `mutation($input: CreateWebhookEndpointInput!) { createWebhookEndpoint(input: $input) { secret endpoint { id } } }`,
+        {
+          input: { organisationId: org.id, url: receiver.url('/crash'), eventTypes: ['PING'] },
+        },
+        admin.token,
+      ),
     ).createWebhookEndpoint;
 
     child = await startAppProcess({ DATABASE_URL: t.databaseUrl, WEBHOOK_ALLOW_PRIVATE: 'true', DATA_DIR: dataDir, LOG_LEVEL: 'warn' });

@@ -122,7 +122,10 @@ describe('webhooks', () => {
     const listed = ok(await a.gql(ENDPOINTS_ALL, { o: org.slug }, admin.token)).organisation.webhookEndpoints.find((e: any) => e.id === ep.id);
     expect(listed).toMatchObject({ enabled: false, disabledReason: 'failing for 5 days' });
     // Enabled by hand again, it starts afresh.
-    expect(ok(await a.gql(UPDATE, { id: ep.id, input: { enabled: true } }, admin.token)).updateWebhookEndpoint).toMatchObject({ enabled: true, disabledReason: null });
+    expect(ok(await a.gql(UPDATE, { id: ep.id, input: { enabled: true } }, admin.token)).updateWebhookEndpoint).toMatchObject({
+      enabled: true,
+      disabledReason: null,
+    });
   });
 
   it('410 Gone disables the endpoint at once; later messages are not sent', async () => {
@@ -207,7 +210,14 @@ describe('webhooks', () => {
 
   it('a key subscribes only to what its read scopes cover, and reads payloads only of those', async () => {
     const key = await createApiKey(a, admin, org.id, ['WEBHOOKS_WRITE', 'EVENTS_READ']);
-    badInput(await a.gql(CREATE, { input: { organisationId: org.id, url: receiver.url(newPath()), eventTypes: ['EVENT_CHANGED', 'SIGNATURE_CONFIRMED'] } }, key.secret), 'eventTypes');
+    badInput(
+      await a.gql(
+        CREATE,
+        { input: { organisationId: org.id, url: receiver.url(newPath()), eventTypes: ['EVENT_CHANGED', 'SIGNATURE_CONFIRMED'] } },
+        key.secret,
+      ),
+      'eventTypes',
+    );
     const ep = await endpoint(['EVENT_CHANGED', 'DELETED', 'PING'], key.secret);
     badInput(await a.gql(UPDATE, { id: ep.id, input: { eventTypes: ['MEMBERSHIP_CHANGED'] } }, key.secret), 'eventTypes');
     // An admin's endpoint may take any type; the key with no ATTENDEES_READ sees its deliveries without payloads.
@@ -231,7 +241,9 @@ describe('webhooks', () => {
 
   it('with two instances every message is delivered (the receiver dedupes by webhook-id)', async () => {
     const ep = await endpoint();
-    const sent = await Promise.all(Array.from({ length: 30 }, () => a.gql(PING, { id: ep.id }, admin.token).then((res) => ok(res).sendTestWebhook.messageId as string)));
+    const sent = await Promise.all(
+      Array.from({ length: 30 }, () => a.gql(PING, { id: ep.id }, admin.token).then((res) => ok(res).sendTestWebhook.messageId as string)),
+    );
     await jobsSettled([a, b]);
     const ids = receiver.at(ep.path).map((r) => r.headers['webhook-id']);
     expect(new Set(ids)).toEqual(new Set(sent));
@@ -281,7 +293,9 @@ describe('webhook SSRF protection (WEBHOOK_ALLOW_PRIVATE off)', () => {
     // Through the queue too: the attempt is recorded with no response status.
     const admin = await registerUser(t);
     const org = await createOrganisation(t, admin);
-    const created = ok(await t.gql(CREATE, { input: { organisationId: org.id, url: receiver.url('/queued', 'rebind.test'), eventTypes: ['PING'] } }, admin.token)).createWebhookEndpoint;
+    const created = ok(
+      await t.gql(CREATE, { input: { organisationId: org.id, url: receiver.url('/queued', 'rebind.test'), eventTypes: ['PING'] } }, admin.token),
+    ).createWebhookEndpoint;
     const sent = ok(await t.gql(PING, { id: created.endpoint.id }, admin.token)).sendTestWebhook;
     await jobsSettled(t);
     const [row] = await t.app.get(DataSource).query(`SELECT attempts, last_response_status FROM webhook_deliveries WHERE id = $1`, [sent.id]);

@@ -27,7 +27,10 @@ export const webhookRows: Row[] = [
     covers: 'Mutation.updateWebhookEndpoint',
     perform: async (a) => {
       const id = await endpointOfA();
-      return { res: await gql(`mutation($id: ID!) { updateWebhookEndpoint(id: $id, input: { description: "changed" }) { id } }`, { id }, a), pick: (d) => d.updateWebhookEndpoint };
+      return {
+        res: await gql(`mutation($id: ID!) { updateWebhookEndpoint(id: $id, input: { description: "changed" }) { id } }`, { id }, a),
+        pick: (d) => d.updateWebhookEndpoint,
+      };
     },
     expected: MANAGE_WEBHOOK,
   },
@@ -64,7 +67,10 @@ export const webhookRows: Row[] = [
     perform: async (a) => {
       const id = await endpointOfA();
       const deliveryId = (await setup(`mutation($id: ID!) { sendTestWebhook(id: $id) { id } }`, { id })).sendTestWebhook.id;
-      return { res: await gql(`mutation($id: ID!) { redeliverWebhook(deliveryId: $id) { id messageId } }`, { id: deliveryId }, a), pick: (d) => d.redeliverWebhook };
+      return {
+        res: await gql(`mutation($id: ID!) { redeliverWebhook(deliveryId: $id) { id messageId } }`, { id: deliveryId }, a),
+        pick: (d) => d.redeliverWebhook,
+      };
     },
     expected: MANAGE_WEBHOOK,
   },
@@ -73,7 +79,11 @@ export const webhookRows: Row[] = [
     covers: 'Organisation.webhookEndpoints',
     perform: async (a) => {
       await endpointOfA();
-      return { res: await gql(ENDPOINTS, { s: w.orgA.slug }, a), pick: (d) => d.organisation.webhookEndpoints, fieldPath: ['organisation', 'webhookEndpoints'] };
+      return {
+        res: await gql(ENDPOINTS, { s: w.orgA.slug }, a),
+        pick: (d) => d.organisation.webhookEndpoints,
+        fieldPath: ['organisation', 'webhookEndpoints'],
+      };
     },
     expected: WEBHOOKS_FIELD,
   },
@@ -85,10 +95,7 @@ export const webhookRows: Row[] = [
       const deliveryId = (await setup(`mutation($id: ID!) { sendTestWebhook(id: $id) { id } }`, { id })).sendTestWebhook.id;
       return {
         res: await gql(ENDPOINTS, { s: w.orgA.slug }, a),
-        pick: (d) =>
-          d.organisation.webhookEndpoints
-            .find((e: any) => e.id === id)
-            .deliveries.edges.find((e: any) => e.node.id === deliveryId).node.payload,
+        pick: (d) => d.organisation.webhookEndpoints.find((e: any) => e.id === id).deliveries.edges.find((e: any) => e.node.id === deliveryId).node.payload,
         fieldPath: ['organisation', 'webhookEndpoints'],
       };
     },

@@ -38,7 +38,14 @@ export const petitionPayload = (p: PetitionEntity) => ({
 });
 
 /** Members' names are MEMBERS_READ's; the message names the membership and its state, receivers read names through the API. */
-export const membershipPayload = (m: Pick<MembershipEntity, 'id' | 'chapterId' | 'userId' | 'role' | 'updatedAt'> & { status: string }) => ({ id: m.id, chapterId: m.chapterId, userId: m.userId, role: m.role, status: m.status, updatedAt: m.updatedAt });
+export const membershipPayload = (m: Pick<MembershipEntity, 'id' | 'chapterId' | 'userId' | 'role' | 'updatedAt'> & { status: string }) => ({
+  id: m.id,
+  chapterId: m.chapterId,
+  userId: m.userId,
+  role: m.role,
+  status: m.status,
+  updatedAt: m.updatedAt,
+});
 
 /** ATTENDEES_READ sees attendees' names and emails, so the message carries them. */
 export const attendancePayload = (a: AttendanceEntity) => ({

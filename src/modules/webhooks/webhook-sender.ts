@@ -77,7 +77,9 @@ export class WebhookSender {
           response.on('error', () => resolve({ status: response.statusCode ?? null }));
         },
       );
-      request.on('error', (error) => resolve({ status: null, error: error.name === 'AbortError' || error.name === 'TimeoutError' ? 'timeout' : error.message }));
+      request.on('error', (error) =>
+        resolve({ status: null, error: error.name === 'AbortError' || error.name === 'TimeoutError' ? 'timeout' : error.message }),
+      );
       request.end(body);
     });
   }

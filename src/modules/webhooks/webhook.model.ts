@@ -54,40 +54,57 @@ export const WebhookDeliveryConnection = ConnectionType(WebhookDelivery);
 @ArgsType()
 export class DeliveriesArgs extends PageArgs {
   @Field(() => WebhookDeliveryStatusEnum, { nullable: true })
-  @IsOptional() @IsIn(DELIVERY_STATUSES)
+  @IsOptional()
+  @IsIn(DELIVERY_STATUSES)
   status?: DeliveryStatus;
 }
 
-
 @InputType()
 export class CreateWebhookEndpointInput {
-  @Field(() => ID) @IsUUID('all', { message: 'must be an id' })
+  @Field(() => ID)
+  @IsUUID('all', { message: 'must be an id' })
   organisationId: string;
 
-  @Field() @MaxLength(2000)
+  @Field()
+  @MaxLength(2000)
   url: string;
 
-  @Field(() => String, { nullable: true }) @IsOptional() @Text()
+  @Field(() => String, { nullable: true })
+  @IsOptional()
+  @Text()
   description?: string | null;
 
   @Field(() => [WebhookEventTypeEnum])
-  @ArrayMinSize(1, { message: 'must name at least one event type' }) @ArrayMaxSize(WEBHOOK_EVENT_TYPES.length) @ArrayUnique() @IsIn(WEBHOOK_EVENT_TYPES, { each: true })
+  @ArrayMinSize(1, { message: 'must name at least one event type' })
+  @ArrayMaxSize(WEBHOOK_EVENT_TYPES.length)
+  @ArrayUnique()
+  @IsIn(WEBHOOK_EVENT_TYPES, { each: true })
   eventTypes: WebhookEventType[];
 }
 
 @InputType()
 export class UpdateWebhookEndpointInput {
-  @Field({ nullable: true }) @IsOptional() @MaxLength(2000)
+  @Field({ nullable: true })
+  @IsOptional()
+  @MaxLength(2000)
   url?: string;
 
-  @Field(() => String, { nullable: true }) @IsOptional() @Text()
+  @Field(() => String, { nullable: true })
+  @IsOptional()
+  @Text()
   description?: string | null;
 
   @Field(() => [WebhookEventTypeEnum], { nullable: true })
-  @IsOptional() @ArrayMinSize(1, { message: 'must name at least one event type' }) @ArrayMaxSize(WEBHOOK_EVENT_TYPES.length) @ArrayUnique() @IsIn(WEBHOOK_EVENT_TYPES, { each: true })
+  @IsOptional()
+  @ArrayMinSize(1, { message: 'must name at least one event type' })
+  @ArrayMaxSize(WEBHOOK_EVENT_TYPES.length)
+  @ArrayUnique()
+  @IsIn(WEBHOOK_EVENT_TYPES, { each: true })
   eventTypes?: WebhookEventType[];
 
-  @Field({ nullable: true }) @IsOptional() @IsBoolean()
+  @Field({ nullable: true })
+  @IsOptional()
+  @IsBoolean()
   enabled?: boolean;
 }
 

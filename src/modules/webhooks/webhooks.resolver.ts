@@ -82,7 +82,8 @@ export class WebhookDeliveriesResolver {
   @PersonalData('admins; WEBHOOKS_WRITE keys holding the read scope of the event type; null otherwise')
   @ResolveField(() => String, {
     nullable: true,
-    description: 'The JSON body as last signed (personal data in it is redacted after an erasure). Null for callers without the read scope its event type needs.',
+    description:
+      'The JSON body as last signed (personal data in it is redacted after an erasure). Null for callers without the read scope its event type needs.',
   })
   payload(delivery: WebhookDelivery, _args: unknown, ctx: RequestContext): Promise<string | null> {
     return this.service.payloadFor(ctx, delivery);

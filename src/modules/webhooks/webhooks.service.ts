@@ -201,7 +201,11 @@ export class WebhooksService {
         const gone = result.status === 410;
         const failingTooLong = now.getTime() - failingSince.getTime() >= DISABLE_AFTER_FAILING_MS;
         if (gone || failingTooLong) {
-          await manager.update(WebhookEndpointEntity, { id: endpoint.id }, { enabled: false, disabledReason: gone ? '410 Gone' : 'failing for 5 days', failingSince });
+          await manager.update(
+            WebhookEndpointEntity,
+            { id: endpoint.id },
+            { enabled: false, disabledReason: gone ? '410 Gone' : 'failing for 5 days', failingSince },
+          );
           status = 'FAILED';
         } else {
           if (!endpoint.failingSince) await manager.update(WebhookEndpointEntity, { id: endpoint.id }, { failingSince });
@@ -227,7 +231,9 @@ export class WebhooksService {
 
   /** Forgets deliveries older than DELIVERY_RETENTION_DAYS; returns how many. */
   async sweep(): Promise<number> {
-    const result = await this.dataSource.query(`DELETE FROM webhook_deliveries WHERE created_at < now() - make_interval(days => $1)`, [DELIVERY_RETENTION_DAYS]);
+    const result = await this.dataSource.query(`DELETE FROM webhook_deliveries WHERE created_at < now() - make_interval(days => $1)`, [
+      DELIVERY_RETENTION_DAYS,
+    ]);
     return (result as [unknown, number])[1] ?? 0;
   }
 
