@@ -9,4 +9,5 @@ import { defineJob } from '../../../common/jobs/job';
 export const deliverWebhook = defineJob<{ deliveryId: string }>('webhooks:deliver', { maxAttempts: 25 });
 export const sweepWebhookDeliveries = defineJob<Record<string, never>>('webhooks:sweep-deliveries');
 
+/** Also spelled out in SQL in ../emit.ts. */
 export const deliveryJobKey = (deliveryId: string) => `webhook:${deliveryId}`;
