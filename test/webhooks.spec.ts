@@ -2,6 +2,7 @@ import { DataSource } from 'typeorm';
 import { Webhook } from 'standardwebhooks';
 import { ATTEMPT_DELAYS_S } from '../src/modules/webhooks/event-types';
 import { WebhookSender } from '../src/modules/webhooks/webhook-sender';
+import { WebhooksService } from '../src/modules/webhooks/webhooks.service';
 import { waitFor } from './support/app-process';
 import { badInput, ok } from './support/expectations';
 import { createApiKey, createChapter, createEvent, createOrganisation, registerUser, TestUser } from './support/factories';
@@ -239,6 +240,21 @@ describe('webhooks', () => {
     expect(receiver.at(ep.path).map((r) => verify(ep.secret, r).type)).not.toContain('DELETED');
   });
 
+  it('keeps deliveries 30 days: the daily sweep removes older ones', async () => {
+    const ep = await endpoint();
+    const [old] = await db.query(
+      `INSERT INTO webhook_deliveries (endpoint_id, message_id, event_type, payload, status, created_at) VALUES ($1, 'msg_old', 'PING', '{}', 'SUCCEEDED', now() - interval '31 days') RETURNING id`,
+      [ep.id],
+    );
+    const [recent] = await db.query(
+      `INSERT INTO webhook_deliveries (endpoint_id, message_id, event_type, payload, status, created_at) VALUES ($1, 'msg_recent', 'PING', '{}', 'SUCCEEDED', now() - interval '29 days') RETURNING id`,
+      [ep.id],
+    );
+    expect(await a.app.get(WebhooksService).sweep()).toBeGreaterThanOrEqual(1);
+    expect(await delivery(old.id)).toBeUndefined();
+    expect(await delivery(recent.id)).toMatchObject({ messageId: 'msg_recent' });
+  });
+
   it('with two instances every message is delivered (the receiver dedupes by webhook-id)', async () => {
     const ep = await endpoint();
     const sent = await Promise.all(
@@ -250,7 +266,7 @@ describe('webhooks', () => {
     expect(ids.length - new Set(ids).size).toBeLessThanOrEqual(1);
   });
 
-  it('refuses http URLs only in production and anything but http(s) always', async () => {
+  it('refuses URLs that are not http(s) (https alone in production) with BAD_USER_INPUT naming url', async () => {
     badInput(await a.gql(CREATE, { input: { organisationId: org.id, url: 'ftp://example.org/x', eventTypes: ['PING'] } }, admin.token), 'url');
     badInput(await a.gql(CREATE, { input: { organisationId: org.id, url: 'not a url', eventTypes: ['PING'] } }, admin.token), 'url');
   });
