@@ -243,7 +243,10 @@ describe('accounts (verified by email)', () => {
       ).createEvent;
       ok(await t.gql(`mutation($id: ID!) { publishEvent(id: $id) { id } }`, { id: event.id }, admin.token));
       const guestEmail = address('guest');
-      ok(await t.gql(`mutation($input: RsvpInput!) { rsvp(input: $input) { attendance { id } } }`, { input: { eventId: event.id, guest: { name: 'Guest', email: guestEmail } } }));
+      ok(await t.gql(`mutation($input: GuestRsvpInput!) { rsvpAsGuest(input: $input) { event { id } } }`, { input: { eventId: event.id, guest: { name: 'Guest', email: guestEmail } } }));
+      const rsvpLink = linkIn(await mailbox.next(guestEmail, (m) => m.text.includes('/l/rsvp/')), 'rsvp');
+      ok(await t.gql(`mutation($t: String!) { confirmGuestRsvp(token: $t) { id } }`, { t: rsvpLink.token }));
+      await mailbox.next(guestEmail, (m) => m.subject.startsWith('You are going'));
       const VIEW = `query($id: ID!) { event(id: $id) { viewerAttendance { id } onlineUrl } }`;
 
       // Registering the guest's address gives no session and shows nothing until the link is followed.
