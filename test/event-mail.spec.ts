@@ -23,6 +23,9 @@ function oneClickUrl(mail: ReceivedMail): string {
   return match[1];
 }
 
+/** A mailed address (on PUBLIC_URL) as served by `app`. */
+const served = (app: TestApp, url: string) => `${app.url}${new URL(url).pathname}`;
+
 describe('event mail', () => {
   let mailbox: Mailbox;
   let a: TestApp;
@@ -198,8 +201,8 @@ describe('event mail', () => {
     await a.gql(`mutation($id: ID!) { updateEvent(id: $id, input: { onlineUrl: "https://meet.example.org/moved" }) { id } }`, { id: event.id }, organiser.token).then(ok);
     const notice = await mailbox.next(leaving, (m) => m.subject.startsWith('Changed:'));
     await mailbox.next(staying, (m) => m.subject.startsWith('Changed:'));
-    const url = oneClickUrl(notice);
-    const page = linkIn(notice, 'unsubscribe');
+    const url = served(a, oneClickUrl(notice));
+    const page = { url: served(b, linkIn(notice, 'unsubscribe').url) };
     const preferences = async () => (await db.query(`SELECT count(*)::int AS n FROM email_preferences WHERE event_mail_unsubscribed_at IS NOT NULL`)).rows[0].n;
     const before = await preferences();
 
