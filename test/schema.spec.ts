@@ -92,6 +92,7 @@ const PENDING: Record<string, string[]> = {
     'CreateEventInput.readingListItemIds',
     'UpdateEventInput.readingListItemIds',
     'RsvpInput.answers',
+    'GuestRsvpInput.answers',
     'Petition.updatedAt',
     'Petition.signaturesByChapter',
     'Petition.milestones',
