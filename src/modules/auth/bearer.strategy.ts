@@ -34,7 +34,9 @@ export class BearerStrategyAuthenticator extends BearerAuthenticator {
   authenticate(authorization: string): Promise<Actor> {
     return new Promise((resolve, reject) => {
       const req = { headers: { authorization }, query: {}, body: {} };
-      passport.authenticate(this.strategy, { session: false }, (error: unknown, actor: Actor | false) => {
+      // A fresh object per request: passport sets success/fail/error on the strategy object it is given,
+      // so concurrent requests sharing the instance would take each other's callbacks (one never answers).
+      passport.authenticate(Object.create(this.strategy) as BearerStrategy, { session: false }, (error: unknown, actor: Actor | false) => {
         if (actor && !error) resolve(actor);
         else reject(error ?? new UnauthenticatedError('Invalid credentials'));
       })(req, {}, (error: unknown) => reject(error ?? new UnauthenticatedError('Invalid credentials')));
