@@ -127,7 +127,12 @@ describe('event mail', () => {
 
     for (const email of people) expect(remindersTo(email, 'within a day')).toHaveLength(1);
     expect(mailbox.to(cancelling).filter((m) => m.subject.startsWith('Reminder:'))).toHaveLength(0);
-    const claimed = (await db.query(`SELECT kind, count(*)::int AS n FROM attendance_reminders r JOIN attendances x ON x.id = r.attendance_id WHERE x.event_id = $1 GROUP BY kind`, [event.id])).rows;
+    const claimed = (
+      await db.query(
+        `SELECT kind, count(*)::int AS n FROM attendance_reminders r JOIN attendances x ON x.id = r.attendance_id WHERE x.event_id = $1 GROUP BY kind`,
+        [event.id],
+      )
+    ).rows;
     expect(claimed).toEqual([{ kind: '24h', n: 10 }]);
 
     const reminder = remindersTo(people[0], 'within a day')[0];
@@ -198,7 +203,9 @@ describe('event mail', () => {
   it('one-click unsubscribe (POST only) stops reminders and updates for the address; a GET changes nothing', async () => {
     const event = await eventIn(70);
     const [leaving, staying] = await guests(event.id, 2, 'unsub');
-    await a.gql(`mutation($id: ID!) { updateEvent(id: $id, input: { onlineUrl: "https://meet.example.org/moved" }) { id } }`, { id: event.id }, organiser.token).then(ok);
+    await a
+      .gql(`mutation($id: ID!) { updateEvent(id: $id, input: { onlineUrl: "https://meet.example.org/moved" }) { id } }`, { id: event.id }, organiser.token)
+      .then(ok);
     const notice = await mailbox.next(leaving, (m) => m.subject.startsWith('Changed:'));
     await mailbox.next(staying, (m) => m.subject.startsWith('Changed:'));
     const url = served(a, oneClickUrl(notice));

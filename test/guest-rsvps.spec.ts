@@ -55,7 +55,11 @@ describe('guest RSVPs (confirmed by emailed link)', () => {
 
   /** The whole HTTP answer, as bytes and headers, for comparisons. */
   async function raw(query: string, variables: Record<string, unknown>) {
-    const response = await fetch(`${t.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }) });
+    const response = await fetch(`${t.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query, variables }),
+    });
     const headers = [...response.headers.entries()].filter(([name]) => !VOLATILE.has(name)).sort();
     return { status: response.status, headers, body: await response.text() };
   }
@@ -71,7 +75,11 @@ describe('guest RSVPs (confirmed by emailed link)', () => {
 
   const counts = async (eventId: string) => ok(await t.gql(COUNTS, { id: eventId }, organiser.token)).event;
   const liveRows = async (eventId: string) =>
-    (await db.query(`SELECT email, status, waitlist_position AS position FROM attendances WHERE event_id = $1 AND status <> 'CANCELLED' ORDER BY created_at`, [eventId])).rows;
+    (
+      await db.query(`SELECT email, status, waitlist_position AS position FROM attendances WHERE event_id = $1 AND status <> 'CANCELLED' ORDER BY created_at`, [
+        eventId,
+      ])
+    ).rows;
 
   it('answers byte for byte the same for a new, a pending, a confirmed and an account holder’s address, and mails each what fits', async () => {
     const event = await published();
@@ -87,7 +95,8 @@ describe('guest RSVPs (confirmed by emailed link)', () => {
     const before = await liveRows(event.id);
 
     const answers = [];
-    for (const email of [fresh, pending, confirmed, member.email]) answers.push(await raw(GUEST_RSVP, { input: { eventId: event.id, guest: { name: 'Someone', email } } }));
+    for (const email of [fresh, pending, confirmed, member.email])
+      answers.push(await raw(GUEST_RSVP, { input: { eventId: event.id, guest: { name: 'Someone', email } } }));
     expect(answers[0].status).toBe(200);
     expect(JSON.parse(answers[0].body)).toEqual({ data: { rsvpAsGuest: { event: { id: event.id, title: event.title } } } });
     for (const answer of answers.slice(1)) expect(answer).toEqual(answers[0]);
@@ -193,9 +202,20 @@ describe('guest RSVPs (confirmed by emailed link)', () => {
 
   it('records contact consent with the wording shown (or the current one); an unknown wording is BAD_USER_INPUT naming guest.consentWordingId', async () => {
     const event = await published();
-    const wording = ok(await t.gql(`mutation($o: ID!) { setConsentWording(organisationId: $o, text: "We may write to you about our events.") { id } }`, { o: org.id }, organiser.token)).setConsentWording;
-    const newer = ok(await t.gql(`mutation($o: ID!) { setConsentWording(organisationId: $o, text: "Newer wording.") { id } }`, { o: org.id }, organiser.token)).setConsentWording;
-    badInput(await guestRsvp(event.id, address('x'), 'X', { contactConsent: true, consentWordingId: '00000000-0000-4000-8000-000000000000' }), 'guest.consentWordingId');
+    const wording = ok(
+      await t.gql(
+        `mutation($o: ID!) { setConsentWording(organisationId: $o, text: "We may write to you about our events.") { id } }`,
+        { o: org.id },
+        organiser.token,
+      ),
+    ).setConsentWording;
+    const newer = ok(
+      await t.gql(`mutation($o: ID!) { setConsentWording(organisationId: $o, text: "Newer wording.") { id } }`, { o: org.id }, organiser.token),
+    ).setConsentWording;
+    badInput(
+      await guestRsvp(event.id, address('x'), 'X', { contactConsent: true, consentWordingId: '00000000-0000-4000-8000-000000000000' }),
+      'guest.consentWordingId',
+    );
     badInput(await guestRsvp(event.id, address('x'), 'X', { contactConsent: true, consentWordingId: 'nope' }), 'guest.consentWordingId');
     const shown = address('shown');
     const current = address('current');
@@ -204,7 +224,9 @@ describe('guest RSVPs (confirmed by emailed link)', () => {
     ok(await guestRsvp(event.id, current, 'Current', { contactConsent: true }));
     ok(await guestRsvp(event.id, none, 'None'));
     for (const email of [shown, current, none]) ok(await t.gql(CONFIRM, { t: linkIn(await mailbox.next(email, isConfirmLink), 'rsvp').token }));
-    const rows = (await db.query(`SELECT email, contact_consent, consent_wording_id, consented_at IS NOT NULL AS dated FROM attendances WHERE event_id = $1`, [event.id])).rows;
+    const rows = (
+      await db.query(`SELECT email, contact_consent, consent_wording_id, consented_at IS NOT NULL AS dated FROM attendances WHERE event_id = $1`, [event.id])
+    ).rows;
     const byEmail = Object.fromEntries(rows.map((r) => [r.email, r]));
     expect(byEmail[shown]).toMatchObject({ contact_consent: true, consent_wording_id: wording.id, dated: true });
     expect(byEmail[current]).toMatchObject({ contact_consent: true, consent_wording_id: newer.id, dated: true });
@@ -217,7 +239,9 @@ describe('guest RSVPs (confirmed by emailed link)', () => {
     const missing = fails(await guestRsvp('00000000-0000-4000-8000-000000000000', address('x')), 'NOT_FOUND');
     for (const id of [chapterOnly.id, draft.id]) {
       expect(fails(await guestRsvp(id, address('x')), 'NOT_FOUND').message).toBe(missing.message);
-      expect(fails(await t.gql(GUEST_RSVP, { input: { eventId: id, guest: { name: 'O', email: address('x') } } }, organiser.token), 'NOT_FOUND').message).toBe(missing.message);
+      expect(fails(await t.gql(GUEST_RSVP, { input: { eventId: id, guest: { name: 'O', email: address('x') } } }, organiser.token), 'NOT_FOUND').message).toBe(
+        missing.message,
+      );
     }
     const cancelled = await published();
     ok(await t.gql(`mutation($id: ID!) { cancelEvent(id: $id) { id } }`, { id: cancelled.id }, organiser.token));
@@ -229,7 +253,9 @@ describe('guest RSVPs (confirmed by emailed link)', () => {
     const event = await published();
     const key = await createApiKey(t, organiser, org.id, ['EVENTS_WRITE']);
     const email = address('partner');
-    expect(ok(await t.gql(GUEST_RSVP, { input: { eventId: event.id, guest: { name: 'Pat Partner', email } } }, key.secret)).rsvpAsGuest.event.id).toBe(event.id);
+    expect(ok(await t.gql(GUEST_RSVP, { input: { eventId: event.id, guest: { name: 'Pat Partner', email } } }, key.secret)).rsvpAsGuest.event.id).toBe(
+      event.id,
+    );
     expect(await liveRows(event.id)).toEqual([{ email, status: 'GOING', position: null }]);
     const confirmation = await mailbox.next(email, (m) => m.subject.startsWith('You are going'));
     linkIn(confirmation, 'rsvp');

@@ -107,7 +107,9 @@ export class GuestRsvpsService {
     const data = link?.data as unknown as RsvpLinkData | undefined;
     const event = data && (await this.dataSource.getRepository(EventEntity).findOneBy({ id: data.eventId }));
     if (!link || !event) return null;
-    const attendance = await this.dataSource.getRepository(AttendanceEntity).findOneBy({ eventId: event.id, email: link.email, status: Not('CANCELLED' as const) });
+    const attendance = await this.dataSource
+      .getRepository(AttendanceEntity)
+      .findOneBy({ eventId: event.id, email: link.email, status: Not('CANCELLED' as const) });
     return { event, attendance };
   }
 

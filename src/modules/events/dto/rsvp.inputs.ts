@@ -13,7 +13,8 @@ export class GuestInput {
   @Field() @NormalisedEmail() email: string;
   @Field(() => Boolean, { defaultValue: false }) @IsBoolean() contactConsent: boolean;
   @Field(() => ID, { nullable: true, description: 'The wording version the guest was shown; the current one when omitted.' })
-  @IsOptional() @IsUUID('all', { message: 'must be an id' })
+  @IsOptional()
+  @IsUUID('all', { message: 'must be an id' })
   consentWordingId?: string | null;
 }
 

@@ -76,6 +76,10 @@ export class SendAttendanceMailJob {
     // cancelled: the attendance stays as it was (GOING or WAITLISTED) when an event is cancelled.
     if (!live || event.status !== 'CANCELLED') return null;
     const unsubscribe = await this.preferences.unsubscribeLink(manager, a.email);
-    return message(eventCancelledMail, { name, event: details, reason: event.cancelReason, unsubscribe: unsubscribe.link }, { ...options, headers: unsubscribe.headers });
+    return message(
+      eventCancelledMail,
+      { name, event: details, reason: event.cancelReason, unsubscribe: unsubscribe.link },
+      { ...options, headers: unsubscribe.headers },
+    );
   }
 }

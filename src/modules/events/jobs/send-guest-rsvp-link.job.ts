@@ -37,7 +37,11 @@ export class SendGuestRsvpLinkJob {
       if (live) {
         const token = await this.composer.rsvpToken(manager, event, request.email, toLinkData(event.id, live));
         const status = live.status === 'GOING' ? 'going' : `number ${live.waitlistPosition} on the waitlist`;
-        return message(guestRsvpManageMail, { name: request.name, event: this.composer.details(event, false), status, link: this.links.url('rsvp', token) }, options);
+        return message(
+          guestRsvpManageMail,
+          { name: request.name, event: this.composer.details(event, false), status, link: this.links.url('rsvp', token) },
+          options,
+        );
       }
       const { email: _email, ...data } = request;
       const token = await this.composer.rsvpToken(manager, event, request.email, data);

@@ -18,7 +18,11 @@ export class UnsubscribePage implements LinkPage {
 
   async show(token: string): Promise<PageView> {
     if (!(await this.preferences.known(token))) return expiredLinkView();
-    return { title: 'Stop event emails', paragraphs: ['Press the button to stop event reminders and event updates to this address.'], form: { button: 'Unsubscribe' } };
+    return {
+      title: 'Stop event emails',
+      paragraphs: ['Press the button to stop event reminders and event updates to this address.'],
+      form: { button: 'Unsubscribe' },
+    };
   }
 
   async act(token: string): Promise<PageView> {
