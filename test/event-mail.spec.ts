@@ -70,7 +70,7 @@ describe('event mail', () => {
   /** Guests a partner's key put on the event (confirmed at once), each after their confirmation mail. */
   async function guests(eventId: string, count: number, label = 'guest'): Promise<string[]> {
     const emails = Array.from({ length: count }, () => address(label));
-    for (const email of emails) ok(await a.gql(GUEST_RSVP, { input: { eventId, guest: { name: 'Gina Guest', email } } }, key.secret));
+    for (const email of emails) ok(await a.gql(GUEST_RSVP, { input: { eventId, guest: { name: 'Gina Guest', email, contactConsent: true } } }, key.secret));
     for (const email of emails) await mailbox.next(email, (m) => m.subject.startsWith('You are') || m.subject.startsWith('You are on the waitlist'));
     return emails;
   }
@@ -224,6 +224,9 @@ describe('event mail', () => {
     const posted = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'List-Unsubscribe=One-Click' });
     expect(posted.status).toBe(200);
     expect(await preferences()).toBe(before + 1);
+    // The contact consent given with the RSVP is withdrawn; the other guest's stays.
+    const consent = async (email: string) => (await db.query(`SELECT contact_consent FROM attendances WHERE email = $1`, [email])).rows[0].contact_consent;
+    expect([await consent(leaving), await consent(staying)]).toEqual([false, true]);
     // Again, and through the page: harmless.
     expect((await fetch(url, { method: 'POST', body: 'List-Unsubscribe=One-Click' })).status).toBe(200);
     expect((await fetch(page.url, { method: 'POST' })).status).toBe(200);

@@ -53,7 +53,10 @@ export class EmailPreferencesService {
     };
   }
 
-  /** Spends (reusably) an unsubscribe token: the address gets no more event reminders or updates. Unsubscribing twice is harmless. */
+  /**
+   * Spends (reusably) an unsubscribe token: the address gets no more event reminders or updates, and the
+   * contact consent of its RSVPs is withdrawn. Unsubscribing twice is harmless.
+   */
   async unsubscribe(token: string): Promise<boolean> {
     await inTransaction(this.dataSource, async (manager) => {
       const link = await this.tokens.spend(manager, 'unsubscribe', token, { reusable: true });
@@ -63,6 +66,8 @@ export class EmailPreferencesService {
          ON CONFLICT (email_hash) DO UPDATE SET event_mail_unsubscribed_at = coalesce(email_preferences.event_mail_unsubscribed_at, now()), updated_at = now()`,
         [sha256(link.email)],
       );
+      // Contact consent given with the address's RSVPs is withdrawn too (the wording record stays, for the history).
+      await manager.query(`UPDATE attendances SET contact_consent = false, updated_at = now() WHERE email = $1 AND contact_consent`, [link.email]);
     });
     return true;
   }
