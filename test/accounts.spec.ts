@@ -180,7 +180,7 @@ describe('accounts (verified by email)', () => {
       fails(await t.gql(RESET, { token, password: 'short' }), 'BAD_USER_INPUT');
       const res = ok(await t.gql(RESET, { token, password: 'a brand new password' })).resetPassword;
       expect(res.user).toEqual({ id: user.id, emailVerified: true });
-      // The per-email failure limit is cleared.
+      // The per-email failure limit is cleared (checked before the wrong password below counts a new failure).
       expect((await db.query('SELECT count(*)::int AS n FROM rate_limits WHERE key = $1', [`login-failures:${sha256(user.email)}`])).rows[0].n).toBe(0);
       fails(await t.gql(REFRESH, { token: user.refreshToken }), 'UNAUTHENTICATED');
       fails(await t.gql(REFRESH, { token: otherSession.refreshToken }), 'UNAUTHENTICATED');
@@ -243,7 +243,10 @@ describe('accounts (verified by email)', () => {
       ).createEvent;
       ok(await t.gql(`mutation($id: ID!) { publishEvent(id: $id) { id } }`, { id: event.id }, admin.token));
       const guestEmail = address('guest');
-      ok(await t.gql(`mutation($input: RsvpInput!) { rsvp(input: $input) { attendance { id } } }`, { input: { eventId: event.id, guest: { name: 'Guest', email: guestEmail } } }));
+      ok(await t.gql(`mutation($input: GuestRsvpInput!) { rsvpAsGuest(input: $input) { event { id } } }`, { input: { eventId: event.id, guest: { name: 'Guest', email: guestEmail } } }));
+      const rsvpLink = linkIn(await mailbox.next(guestEmail, (m) => m.text.includes('/l/rsvp/')), 'rsvp');
+      ok(await t.gql(`mutation($t: String!) { confirmGuestRsvp(token: $t) { id } }`, { t: rsvpLink.token }));
+      await mailbox.next(guestEmail, (m) => m.subject.startsWith('You are going'));
       const VIEW = `query($id: ID!) { event(id: $id) { viewerAttendance { id } onlineUrl } }`;
 
       // Registering the guest's address gives no session and shows nothing until the link is followed.

@@ -1,7 +1,6 @@
 import { Grants, MembershipGrant } from '../src/common/access/grants';
 import type { ApiScope } from '../src/common/auth/actor';
 import {
-  guestRsvpRefusal,
   isOwnAttendance,
   mayCheckIn,
   mayManageEvent,
@@ -114,13 +113,6 @@ describe('events access rules', () => {
     expect(mayReadRestricted(stranger, event(), 'GOING')).toBe(true);
     for (const status of ['WAITLISTED', 'CANCELLED', null, undefined] as const) expect(mayReadRestricted(member, event(), status)).toBe(false);
     for (const g of [anonymous, key(['EVENTS_READ', 'ATTENDEES_READ']), siblingOrganiser, otherAdmin]) expect(mayReadRestricted(g, event(), null)).toBe(false);
-  });
-
-  it('guestRsvpRefusal: PUBLIC events only, and a key only for its own organisation', () => {
-    expect(guestRsvpRefusal(anonymous, event())).toBeNull();
-    expect(guestRsvpRefusal(key(['EVENTS_WRITE']), event())).toBeNull();
-    expect(guestRsvpRefusal(anonymous, event({ visibility: 'ORGANISATION' }))).toMatch(/PUBLIC/);
-    expect(guestRsvpRefusal(key(['EVENTS_WRITE'], OTHER_ORG), event())).toMatch(/its organisation/);
   });
 
   it('roundCoordinate: 2 decimal places, about 1 km, halves upwards, on both sides of zero', () => {

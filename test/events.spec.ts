@@ -7,7 +7,6 @@ import {
   joinChapter,
   publishEvent,
   registerUser,
-  registerUserWithEmail,
   TestUser,
 } from './support/factories';
 import { dbClient, DbClient } from './support/db';
@@ -38,8 +37,9 @@ const EVENTS = `query($filter: EventFilter, $first: Int, $after: String) {
 const CHAPTER_EVENTS = `query($id: ID!, $filter: EventFilter, $first: Int) {
   chapter(id: $id) { id events(filter: $filter, first: $first) { totalCount edges { node { id } } } }
 }`;
-const RSVP = `mutation($input: RsvpInput!) { rsvp(input: $input) { cancelToken attendance { id status waitlistPosition name email } } }`;
-const CANCEL_RSVP = `mutation($eventId: ID!, $cancelToken: String) { cancelRsvp(eventId: $eventId, cancelToken: $cancelToken) { id status waitlistPosition } }`;
+const RSVP = `mutation($input: RsvpInput!) { rsvp(input: $input) { attendance { id status waitlistPosition name email } } }`;
+const GUEST_RSVP = `mutation($input: GuestRsvpInput!) { rsvpAsGuest(input: $input) { event { id } } }`;
+const CANCEL_RSVP = `mutation($eventId: ID!) { cancelRsvp(eventId: $eventId) { id status waitlistPosition } }`;
 const CHECK_IN = `mutation($id: ID!) { checkIn(attendanceId: $id) { id status checkedInAt } }`;
 const ATTENDEES = `query($id: ID!, $status: AttendanceStatus, $first: Int, $after: String) {
   event(id: $id) {
@@ -90,7 +90,6 @@ describe('events', () => {
     ok(await t.gql(ATTENDEES, { id: eventId, status, first: 100 }, token)).event;
   const listIds = async (filter: Record<string, unknown>, token?: string, first = 100) =>
     ok(await t.gql(EVENTS, { filter, first }, token)).events.edges.map((e: any) => e.node.id);
-  const registerWithEmail = (email: string, displayName: string): Promise<TestUser> => registerUserWithEmail(t, email, displayName);
   /** The counts on the event row next to what its attendances say, straight from PostgreSQL. */
   const countsInDatabase = async (eventId: string) => {
     const { rows } = await db.query(
@@ -541,7 +540,7 @@ describe('events', () => {
 
       fails(await t.gql(RSVP, { input: { eventId: event.id } }, w.crowd[2].token), 'CONFLICT');
       fails(await t.gql(RSVP, { input: { eventId: event.id } }, w.crowd[0].token), 'CONFLICT');
-      fails(await t.gql(RSVP, { input: { eventId: event.id, guest: { name: 'Late Guest', email: `late-${unique()}@example.org` } } }), 'CONFLICT');
+      fails(await t.gql(GUEST_RSVP, { input: { eventId: event.id, guest: { name: 'Late Guest', email: `late-${unique()}@example.org` } } }), 'CONFLICT');
       fails(await t.gql(PUBLISH_EVENT, { id: event.id }, w.organiser.token), 'CONFLICT');
       expect((await eventAs(event.id, w.organiser.token)).status).toBe('CANCELLED');
       expect((await attendees(event.id)).attendees.totalCount).toBe(2);
@@ -554,7 +553,6 @@ describe('events', () => {
     it('lets a member RSVP, and RSVPing again returns the same attendance', async () => {
       const event = await published(w.organiser, w.chapterA.id, { visibility: 'CHAPTER' });
       const first = ok(await t.gql(RSVP, { input: { eventId: event.id } }, w.memberA.token)).rsvp;
-      expect(first.cancelToken).toBeNull();
       expect(first.attendance).toMatchObject({ status: 'GOING', waitlistPosition: null, name: 'Ana Quispe', email: w.memberA.email });
       const again = ok(await t.gql(RSVP, { input: { eventId: event.id } }, w.memberA.token)).rsvp;
       expect(again.attendance.id).toBe(first.attendance.id);
@@ -564,92 +562,13 @@ describe('events', () => {
       fails(await t.gql(RSVP, { input: { eventId: event.id } }, w.memberB.token), 'NOT_FOUND');
     });
 
-    it('needs guest details from anonymous callers, who get a cancel token', async () => {
-      const event = await published(w.organiser, w.chapterA.id);
-      badInput(await t.gql(RSVP, { input: { eventId: event.id } }), 'guest');
-      badInput(await t.gql(RSVP, { input: { eventId: event.id, guest: guest('not-an-email') } }), 'guest.email');
-      const email = `guest-${unique()}@example.org`;
-      const res = ok(await t.gql(RSVP, { input: { eventId: event.id, guest: guest(email, 'Lucía Guest') } })).rsvp;
-      expect(res.cancelToken).toEqual(expect.any(String));
-      expect(res.cancelToken.length).toBeGreaterThanOrEqual(20);
-      expect(res.attendance).toMatchObject({ status: 'GOING', name: 'Lucía Guest', email });
-      expect((await eventAs(event.id)).goingCount).toBe(1);
-    });
-
-    it('refuses anonymous RSVPs to events that are not PUBLIC with NOT_FOUND', async () => {
+    it('refuses guest RSVPs to events that are not PUBLIC with NOT_FOUND, even from their members', async () => {
       for (const visibility of ['CHAPTER', 'ORGANISATION']) {
         const event = await published(w.organiser, w.chapterA.id, { visibility });
-        fails(await t.gql(RSVP, { input: { eventId: event.id, guest: guest(`g-${unique()}@example.org`) } }), 'NOT_FOUND');
+        fails(await t.gql(GUEST_RSVP, { input: { eventId: event.id, guest: guest(`g-${unique()}@example.org`) } }), 'NOT_FOUND');
+        fails(await t.gql(GUEST_RSVP, { input: { eventId: event.id, guest: guest(`g-${unique()}@example.org`) } }, w.memberA.token), 'NOT_FOUND');
         expect((await eventAs(event.id, w.organiser.token)).goingCount).toBe(0);
       }
-    });
-
-    it('treats a guest and a member with the same email as one person', async () => {
-      const event = await published(w.organiser, w.chapterA.id);
-      const email = `rosa-${unique()}@example.org`;
-      const asGuest = ok(await t.gql(RSVP, { input: { eventId: event.id, guest: guest(`  ${email.toUpperCase()} `, 'Rosa Guest') } })).rsvp;
-      expect(asGuest.attendance.email).toBe(email);
-      const rosa = await registerWithEmail(email, 'Rosa Mamani');
-      // Before RSVPing, the member already sees the guest RSVP as theirs.
-      expect(ok(await t.gql(VIEWER_ATTENDANCE, { id: event.id }, rosa.token)).event.viewerAttendance).toMatchObject({ id: asGuest.attendance.id, email });
-      const asMember = ok(await t.gql(RSVP, { input: { eventId: event.id } }, rosa.token)).rsvp;
-      expect(asMember.attendance.id).toBe(asGuest.attendance.id);
-      expect(asMember.cancelToken).toBeNull();
-      expect((await eventAs(event.id)).goingCount).toBe(1);
-      const seen = (await attendees(event.id)).attendees;
-      expect(seen.totalCount).toBe(1);
-      expect(seen.edges[0].node).toMatchObject({ id: asGuest.attendance.id, email, user: { id: rosa.id } });
-
-      // The member cancels it signed in; the guest's token then finds nothing live.
-      expect(await cancelRsvp(event.id, rosa)).toMatchObject({ id: asGuest.attendance.id, status: 'CANCELLED' });
-      fails(await t.gql(CANCEL_RSVP, { eventId: event.id, cancelToken: asGuest.cancelToken }), 'NOT_FOUND');
-      expect((await eventAs(event.id)).goingCount).toBe(0);
-    });
-
-    it('returns a member’s attendance to a guest RSVP with their email without revealing its personal data', async () => {
-      const event = await published(w.organiser, w.chapterA.id);
-      const mine = await rsvp(event.id, w.crowd[0]);
-      const res = ok(await t.gql(RSVP, { input: { eventId: event.id, guest: guest(` ${w.crowd[0].email.toUpperCase()}`, 'Impostor') } })).rsvp;
-      expect(res.attendance).toMatchObject({ id: mine.id, name: null, email: null });
-      expect(res.cancelToken).toBeNull();
-      expect((await eventAs(event.id)).goingCount).toBe(1);
-      expect((await attendees(event.id)).attendees.edges.map((e: any) => e.node.name)).toEqual(['Crowd Person 1']);
-    });
-
-    it('normalises guest emails, so case and spaces do not make another person', async () => {
-      const event = await published(w.organiser, w.chapterA.id);
-      const id = unique();
-      const email = `mixed.case-${id}@example.org`;
-      const first = ok(await t.gql(RSVP, { input: { eventId: event.id, guest: guest(`  Mixed.Case-${id.toUpperCase()}@Example.ORG  `) } })).rsvp;
-      expect(first.attendance.email).toBe(email);
-      const second = ok(await t.gql(RSVP, { input: { eventId: event.id, guest: guest(email) } })).rsvp;
-      expect(second.attendance.id).toBe(first.attendance.id);
-      expect(second.cancelToken).toBeNull();
-      expect((await eventAs(event.id)).goingCount).toBe(1);
-      expect((await attendees(event.id)).attendees.edges.map((e: any) => e.node.email)).toEqual([email]);
-    });
-
-    it('lets a guest cancel with the cancel token; a wrong token is NOT_FOUND; no token is BAD_USER_INPUT', async () => {
-      const event = await published(w.organiser, w.chapterA.id);
-      const email = `canceller-${unique()}@example.org`;
-      const { attendance, cancelToken } = ok(await t.gql(RSVP, { input: { eventId: event.id, guest: guest(email) } })).rsvp;
-      fails(await t.gql(CANCEL_RSVP, { eventId: event.id, cancelToken: `${cancelToken}x` }), 'NOT_FOUND');
-      fails(await t.gql(CANCEL_RSVP, { eventId: event.id, cancelToken: 'mc_wrong' }), 'NOT_FOUND');
-      badInput(await t.gql(CANCEL_RSVP, { eventId: event.id }), 'cancelToken');
-      // The token belongs to this event only.
-      const otherEvent = await published(w.organiser, w.chapterA.id);
-      fails(await t.gql(CANCEL_RSVP, { eventId: otherEvent.id, cancelToken }), 'NOT_FOUND');
-      expect((await eventAs(event.id)).goingCount).toBe(1);
-
-      expect(ok(await t.gql(CANCEL_RSVP, { eventId: event.id, cancelToken })).cancelRsvp).toEqual({ id: attendance.id, status: 'CANCELLED', waitlistPosition: null });
-      expect((await eventAs(event.id)).goingCount).toBe(0);
-      fails(await t.gql(CANCEL_RSVP, { eventId: event.id, cancelToken }), 'NOT_FOUND');
-      // A signed-in user with nothing to cancel.
-      fails(await t.gql(CANCEL_RSVP, { eventId: event.id }, w.stranger.token), 'NOT_FOUND');
-      // The guest may come back: a new attendance.
-      const back = ok(await t.gql(RSVP, { input: { eventId: event.id, guest: guest(email) } })).rsvp;
-      expect(back.attendance.id).not.toBe(attendance.id);
-      expect(back.attendance.status).toBe('GOING');
     });
 
     it('refuses RSVPs to a DRAFT with CONFLICT for its organisers and NOT_FOUND for everyone else', async () => {
@@ -657,7 +576,7 @@ describe('events', () => {
       fails(await t.gql(RSVP, { input: { eventId: draft.id } }, w.organiser.token), 'CONFLICT');
       fails(await t.gql(RSVP, { input: { eventId: draft.id } }, w.admin.token), 'CONFLICT');
       fails(await t.gql(RSVP, { input: { eventId: draft.id } }, w.memberA.token), 'NOT_FOUND');
-      fails(await t.gql(RSVP, { input: { eventId: draft.id, guest: guest(`d-${unique()}@example.org`) } }), 'NOT_FOUND');
+      fails(await t.gql(GUEST_RSVP, { input: { eventId: draft.id, guest: guest(`d-${unique()}@example.org`) } }), 'NOT_FOUND');
       expect(await countsInDatabase(draft.id)).toMatchObject({ going: 0, waitlisted: 0 });
     });
 
@@ -665,31 +584,35 @@ describe('events', () => {
       const event = await published(w.organiser, w.chapterA.id);
       await db.query(`UPDATE events SET starts_at = now() - interval '3 hours', ends_at = now() - interval '1 hour' WHERE id = $1`, [event.id]);
       fails(await t.gql(RSVP, { input: { eventId: event.id } }, w.memberA.token), 'CONFLICT');
-      fails(await t.gql(RSVP, { input: { eventId: event.id, guest: guest(`late-${unique()}@example.org`) } }), 'CONFLICT');
+      fails(await t.gql(GUEST_RSVP, { input: { eventId: event.id, guest: guest(`late-${unique()}@example.org`) } }), 'CONFLICT');
       expect(await countsInDatabase(event.id)).toMatchObject({ going: 0, waitlisted: 0 });
     });
 
-    it('lets an EVENTS_WRITE key RSVP guests to its own organisation’s events only', async () => {
+    it('lets an EVENTS_WRITE key RSVP guests (confirmed at once) to its own organisation’s events only', async () => {
       const event = await published(w.organiser, w.chapterA.id);
       const key = await createApiKey(t, w.admin, w.org.id, ['EVENTS_WRITE']);
       const otherKey = await createApiKey(t, w.outsider, w.otherOrg.id, ['EVENTS_WRITE']);
       const email = `partner-${unique()}@example.org`;
-      const res = ok(await t.gql(RSVP, { input: { eventId: event.id, guest: guest(email) } }, key.secret)).rsvp;
-      expect(res.attendance.status).toBe('GOING');
-      expect(res.cancelToken).toEqual(expect.any(String));
-      badInput(await t.gql(RSVP, { input: { eventId: event.id } }, key.secret), 'guest');
-      fails(await t.gql(RSVP, { input: { eventId: event.id, guest: guest(`x-${unique()}@example.org`) } }, otherKey.secret), 'FORBIDDEN');
+      expect(ok(await t.gql(GUEST_RSVP, { input: { eventId: event.id, guest: guest(email) } }, key.secret)).rsvpAsGuest).toEqual({ event: { id: event.id } });
+      // Again: the same person, still one place.
+      ok(await t.gql(GUEST_RSVP, { input: { eventId: event.id, guest: guest(email.toUpperCase()) } }, key.secret));
+      badInput(await t.gql(GUEST_RSVP, { input: { eventId: event.id } }, key.secret), 'guest');
+      fails(await t.gql(GUEST_RSVP, { input: { eventId: event.id, guest: guest(`x-${unique()}@example.org`) } }, otherKey.secret), 'FORBIDDEN');
+      fails(await t.gql(RSVP, { input: { eventId: event.id } }, key.secret), 'FORBIDDEN');
       expect((await eventAs(event.id)).goingCount).toBe(1);
+      expect((await attendees(event.id)).attendees.edges.map((e: any) => [e.node.email, e.node.status])).toEqual([[email, 'GOING']]);
     });
 
-    it('gives one attendance to the same person RSVPing many times at once, as member and as guest', async () => {
+    it('gives one attendance to the same person RSVPing many times at once, as member and as a key’s guest', async () => {
       const event = await published(w.organiser, w.chapterA.id, { capacity: 3 });
       const person = w.crowd[4];
+      const key = await createApiKey(t, w.admin, w.org.id, ['EVENTS_WRITE']);
       const results = await Promise.all([
         ...range(1, 6).map(() => t.gql(RSVP, { input: { eventId: event.id } }, person.token)),
-        ...range(1, 6).map(() => t.gql(RSVP, { input: { eventId: event.id, guest: guest(person.email.toUpperCase(), 'Twin') } })),
+        ...range(1, 6).map(() => t.gql(GUEST_RSVP, { input: { eventId: event.id, guest: guest(person.email.toUpperCase(), 'Twin') } }, key.secret)),
       ]);
-      const ids = new Set(results.map((r) => ok(r).rsvp.attendance.id));
+      results.forEach(ok);
+      const ids = new Set(results.filter((r) => r.data.rsvp).map((r) => r.data.rsvp.attendance.id));
       expect(ids.size).toBe(1);
       expect(await countsInDatabase(event.id)).toEqual({ goingCount: 1, waitlistCount: 0, going: 1, waitlisted: 0, positions: [] });
     });
@@ -856,7 +779,10 @@ describe('events', () => {
       const guestEmail = `guest-${unique()}@example.org`;
       people = [];
       for (const user of w.crowd.slice(0, 3)) people.push({ id: (await rsvp(event.id, user)).id, name: '', email: user.email });
-      const g = ok(await t.gql(RSVP, { input: { eventId: event.id, guest: { name: 'Walk-in Guest', email: guestEmail } } })).rsvp.attendance;
+      // A partner's key puts a guest on the list at once (a guest's own RSVP counts only once confirmed by email).
+      const key = await createApiKey(t, w.admin, w.org.id, ['EVENTS_WRITE']);
+      ok(await t.gql(GUEST_RSVP, { input: { eventId: event.id, guest: { name: 'Walk-in Guest', email: guestEmail } } }, key.secret));
+      const [g] = (await db.query(`SELECT id FROM attendances WHERE event_id = $1 AND email = $2`, [event.id, guestEmail])).rows;
       people.push({ id: g.id, name: 'Walk-in Guest', email: guestEmail });
       people.forEach((p, i) => (p.name ||= `Crowd Person ${i + 1}`));
     });

@@ -23,16 +23,9 @@ const PERSONAL_DATA_FIELDS = [
  */
 const PENDING: Record<string, string[]> = {
   'issue 10': [
-    'GuestRsvpInput',
-    'GuestRsvpPayload',
-    'GuestInput.contactConsent',
-    'GuestInput.consentWordingId',
     'Signature.consentWording',
     'Signature.confirmedAt',
     'SignPetitionInput.consentWordingId',
-    'Mutation.rsvpAsGuest',
-    'Mutation.confirmGuestRsvp',
-    'Mutation.cancelGuestRsvp',
     'Mutation.confirmSignature',
   ],
   'issues 11-14': [
@@ -80,6 +73,7 @@ const PENDING: Record<string, string[]> = {
     'CreateEventInput.readingListItemIds',
     'UpdateEventInput.readingListItemIds',
     'RsvpInput.answers',
+    'GuestRsvpInput.answers',
     'Petition.signaturesByChapter',
     'Petition.milestones',
     'Petition.delivery',
@@ -96,7 +90,6 @@ const PENDING: Record<string, string[]> = {
     'Mutation.requestPersonalDataExport',
     'Mutation.requestErasure',
     'Mutation.confirmErasure',
-    'Mutation.unsubscribe',
     'Mutation.createEventSeries',
     'Mutation.updateEventSeries',
     'Mutation.setEventQuestions',

@@ -1,6 +1,8 @@
 import { ApiKeyEntity } from '../modules/api-keys/api-key.entity';
 import { RefreshTokenEntity } from '../modules/auth/refresh-token.entity';
+import { AttendanceReminderEntity } from '../modules/events/attendance-reminder.entity';
 import { AttendanceEntity } from '../modules/events/attendance.entity';
+import { EmailPreferenceEntity } from '../modules/events/email-preference.entity';
 import { CalendarTokenEntity } from '../modules/events/calendar-token.entity';
 import { EventEntity } from '../modules/events/event.entity';
 import { AdminInvitationEntity } from '../modules/organisations/admin-invitation.entity';
@@ -39,6 +41,8 @@ export const ENTITIES = [
   ApiKeyEntity,
   EventEntity,
   AttendanceEntity,
+  AttendanceReminderEntity,
+  EmailPreferenceEntity,
   CalendarTokenEntity,
   PetitionEntity,
   SignatureEntity,

@@ -1,5 +1,24 @@
+import { DataSource } from 'typeorm';
+import { inTransaction } from '../../src/common/database/transaction';
+import { EmailTokensService, IssueToken } from '../../src/common/links/email-tokens.service';
 import { PUBLISH_EVENT } from '../support/documents';
-import { ADDRESS_LINE, EXACT_POINT, PLACE, ATTENDEES, ATTENDEES_ROW, CREATE_EVENT, EVENT, eventInput, FORBID, gql, listedEvent, MANAGE_CHAPTER, MANAGE_DRAFT, MANAGE_EVENT, NAMES, newEvent, newGuest, NOTFND, NULL, OK, ONLINE_URL, OWN_ATTENDANCE, PUBLIC_ROW, RESTRICTED, RESTRICTED_GOING, RESTRICTED_WAIT, Row, RSVP, RSVP_PUBLIC, rsvpAs, SEE_CHAPTER, SEE_DRAFT, SEE_ORGANISATION, setupAs, UNAUTH, VIEWER_ATTENDANCE, w } from '../support/permission-matrix';
+import { ADDRESS_LINE, EXACT_POINT, PLACE, ATTENDEES, ATTENDEES_ROW, CREATE_EVENT, EVENT, eventInput, FORBID, gql, listedEvent, MANAGE_CHAPTER, MANAGE_DRAFT, MANAGE_EVENT, NAMES, newEvent, newGuest, NOTFND, NULL, OK, ONLINE_URL, OWN_ATTENDANCE, PUBLIC_ROW, RESTRICTED, RESTRICTED_GOING, RESTRICTED_WAIT, Row, RSVP, RSVP_PUBLIC, rsvpAs, SEE_CHAPTER, SEE_DRAFT, SEE_ORGANISATION, setupAs, t, UNAUTH, VIEWER_ATTENDANCE, w } from '../support/permission-matrix';
+
+const GUEST_RSVP = `mutation($input: GuestRsvpInput!) { rsvpAsGuest(input: $input) { event { id } } }`;
+// An emailed link is the credential: anyone holding it may use it; only bad credentials are refused.
+//                   anonymous user member organiser otherOrg admin otherAdmin keyScope keyNoScope revokedKey
+const LINK_HOLDER = [OK, OK, OK, OK, OK, OK, OK, OK, OK, UNAUTH] as const;
+
+/** A link token as the mail jobs issue them (the matrix runs without jobs). */
+async function issueToken(input: IssueToken): Promise<string> {
+  return inTransaction(t.app.get(DataSource), (manager) => t.app.get(EmailTokensService).issue(manager, input));
+}
+
+/** The `rsvp` link a guest would be mailed for the event. */
+function guestRsvpToken(eventId: string, guest: { name: string; email: string }): Promise<string> {
+  const data = { eventId, name: guest.name, contactConsent: false, consentWordingId: null, consentedAt: null };
+  return issueToken({ kind: 'rsvp', email: guest.email, data, expiresAt: new Date(Date.now() + 60 * 24 * 3600_000) });
+}
 
 /** The permission matrix rows of events: seeing, managing, attending, and the personal data of attendees. */
 export const eventRows: Row[] = [
@@ -123,51 +142,93 @@ export const eventRows: Row[] = [
 
   // ---------------------------------------------------------------- events: attending
   {
-    name: 'Mutation.rsvp (a PUBLIC event; anonymous and keys as guests)',
+    name: 'Mutation.rsvp (a PUBLIC event; signed-in callers only)',
     covers: 'Mutation.rsvp',
     perform: async (a) => {
       const eventId = await newEvent();
-      return {
-        res: await gql(RSVP, { input: { eventId, guest: a.user ? undefined : newGuest() } }, a),
-        // Guests get a cancel token, members none.
-        pick: (d) => (d.rsvp.attendance.status === 'GOING' && (d.rsvp.cancelToken === null) === Boolean(a.user) ? d.rsvp.attendance : null),
-      };
+      return { res: await gql(RSVP, { input: { eventId } }, a), pick: (d) => (d.rsvp.attendance.status === 'GOING' ? d.rsvp.attendance : null) };
     },
-    expected: RSVP_PUBLIC,
+    //         anonymous user member organiser otherOrg admin otherAdmin keyScope keyNoScope revokedKey
+    expected: [UNAUTH, OK, OK, OK, OK, OK, OK, FORBID, FORBID, UNAUTH],
   },
   {
-    name: 'Mutation.rsvp (a CHAPTER event of A1; guests only to PUBLIC events)',
+    name: 'Mutation.rsvp (a CHAPTER event of A1)',
     covers: 'Mutation.rsvp',
     perform: async (a) => {
       const eventId = await newEvent({ visibility: 'CHAPTER' });
-      return {
-        res: await gql(RSVP, { input: { eventId, guest: a.user ? undefined : newGuest() } }, a),
-        pick: (d) => (d.rsvp.attendance.status === 'GOING' ? d.rsvp.attendance : null),
-      };
+      return { res: await gql(RSVP, { input: { eventId } }, a), pick: (d) => (d.rsvp.attendance.status === 'GOING' ? d.rsvp.attendance : null) };
     },
-    // A key RSVPs guests, and guests RSVP to PUBLIC events only (DESIGN.md, "Who may do what"; RsvpInput.guest in
-    // the contract): the key sees this event but may not put a guest on it, as its admin could not either.
     //         anonymous user    member organiser otherOrg admin otherAdmin keyScope keyNoScope revokedKey
-    expected: [NOTFND, NOTFND, OK, OK, NOTFND, OK, NOTFND, FORBID, FORBID, UNAUTH],
+    expected: [UNAUTH, NOTFND, OK, OK, NOTFND, OK, NOTFND, FORBID, FORBID, UNAUTH],
   },
   {
-    name: "Mutation.cancelRsvp (the actor's own RSVP to a PUBLIC event; guests by cancel token)",
+    name: "Mutation.cancelRsvp (the actor's own RSVP to a PUBLIC event)",
     covers: 'Mutation.cancelRsvp',
     perform: async (a) => {
       const eventId = await newEvent();
-      let cancelToken: string | null = null;
       if (a.user) await rsvpAs(a.user, eventId);
-      else {
-        // A key without EVENTS_WRITE cannot RSVP: its guest RSVPed anonymously and handed it the token.
-        const by = a.name === 'keyWithScope' ? a : w.actors.anonymous;
-        cancelToken = (await setupAs(by, RSVP, { input: { eventId, guest: newGuest() } })).rsvp.cancelToken;
-      }
       return {
-        res: await gql(`mutation($e: ID!, $c: String) { cancelRsvp(eventId: $e, cancelToken: $c) { id status } }`, { e: eventId, c: cancelToken }, a),
+        res: await gql(`mutation($e: ID!) { cancelRsvp(eventId: $e) { id status } }`, { e: eventId }, a),
         pick: (d) => (d.cancelRsvp.status === 'CANCELLED' ? d.cancelRsvp : null),
       };
     },
+    //         anonymous user member organiser otherOrg admin otherAdmin keyScope keyNoScope revokedKey
+    expected: [UNAUTH, OK, OK, OK, OK, OK, OK, FORBID, FORBID, UNAUTH],
+  },
+  {
+    name: 'Mutation.rsvpAsGuest (a PUBLIC event; keys only for their organisation, confirmed at once)',
+    covers: 'Mutation.rsvpAsGuest',
+    perform: async (a) => {
+      const eventId = await newEvent();
+      return { res: await gql(GUEST_RSVP, { input: { eventId, guest: newGuest() } }, a), pick: (d) => (d.rsvpAsGuest.event.id === eventId ? d.rsvpAsGuest.event : null) };
+    },
     expected: RSVP_PUBLIC,
+  },
+  {
+    name: 'Mutation.rsvpAsGuest (a CHAPTER event of A1: guests RSVP to PUBLIC events only)',
+    covers: 'Mutation.rsvpAsGuest',
+    perform: async (a) => {
+      const eventId = await newEvent({ visibility: 'CHAPTER' });
+      return { res: await gql(GUEST_RSVP, { input: { eventId, guest: newGuest() } }, a), pick: (d) => d.rsvpAsGuest.event };
+    },
+    //         anonymous user    member  organiser otherOrg admin  otherAdmin keyScope keyNoScope revokedKey
+    expected: [NOTFND, NOTFND, NOTFND, NOTFND, NOTFND, NOTFND, NOTFND, NOTFND, FORBID, UNAUTH],
+  },
+  {
+    name: 'Mutation.confirmGuestRsvp (with the link emailed to a guest: whoever holds it)',
+    covers: 'Mutation.confirmGuestRsvp',
+    perform: async (a) => {
+      const eventId = await newEvent();
+      const guest = newGuest();
+      return {
+        res: await gql(`mutation($t: String!) { confirmGuestRsvp(token: $t) { id status } }`, { t: await guestRsvpToken(eventId, guest) }, a),
+        pick: (d) => (d.confirmGuestRsvp.status === 'GOING' ? d.confirmGuestRsvp : null),
+      };
+    },
+    expected: LINK_HOLDER,
+  },
+  {
+    name: 'Mutation.cancelGuestRsvp (with the link emailed to a guest: whoever holds it)',
+    covers: 'Mutation.cancelGuestRsvp',
+    perform: async (a) => {
+      const eventId = await newEvent();
+      const token = await guestRsvpToken(eventId, newGuest());
+      await setupAs(w.actors.anonymous, `mutation($t: String!) { confirmGuestRsvp(token: $t) { id } }`, { t: token });
+      return {
+        res: await gql(`mutation($t: String!) { cancelGuestRsvp(token: $t) { id status } }`, { t: token }, a),
+        pick: (d) => (d.cancelGuestRsvp.status === 'CANCELLED' ? d.cancelGuestRsvp : null),
+      };
+    },
+    expected: LINK_HOLDER,
+  },
+  {
+    name: 'Mutation.unsubscribe (with the link in a reminder: whoever holds it)',
+    covers: 'Mutation.unsubscribe',
+    perform: async (a) => {
+      const token = await issueToken({ kind: 'unsubscribe', email: newGuest().email, expiresAt: new Date('9999-12-31T00:00:00Z') });
+      return { res: await gql(`mutation($t: String!) { unsubscribe(token: $t) }`, { t: token }, a), pick: (d) => d.unsubscribe || null };
+    },
+    expected: LINK_HOLDER,
   },
   {
     name: "Mutation.checkIn (the bystander's attendance of a PUBLIC event)",
@@ -253,31 +314,34 @@ export const eventRows: Row[] = [
     }),
   ),
   {
-    name: 'Attendance.email (own, through the rsvp payload; guests included)',
+    name: 'Attendance.email (own, through the rsvp payload)',
+    covers: 'Attendance.email',
+    perform: async (a) => ({
+      res: await gql(`mutation($input: RsvpInput!) { rsvp(input: $input) { attendance { id name email } } }`, { input: { eventId: await newEvent() } }, a),
+      pick: (d) => {
+        const value = d.rsvp.attendance.email;
+        if (value != null) expect(value).toBe(a.user!.email);
+        return value;
+      },
+    }),
+    //         anonymous user member organiser otherOrg admin otherAdmin keyScope keyNoScope revokedKey
+    expected: [UNAUTH, OK, OK, OK, OK, OK, OK, FORBID, FORBID, UNAUTH],
+  },
+  {
+    name: "Attendance.email (a guest's, through confirmGuestRsvp with the link emailed to them)",
     covers: 'Attendance.email',
     perform: async (a) => {
       const guest = newGuest();
+      const token = await guestRsvpToken(await newEvent(), guest);
       return {
-        res: await gql(`mutation($input: RsvpInput!) { rsvp(input: $input) { attendance { id name email } } }`, { input: { eventId: await newEvent(), guest: a.user ? undefined : guest } }, a),
+        res: await gql(`mutation($t: String!) { confirmGuestRsvp(token: $t) { id name email } }`, { t: token }, a),
         pick: (d) => {
-          const value = d.rsvp.attendance.email;
-          if (value != null) expect(value).toBe(a.user ? a.user.email : guest.email);
-          return value;
+          expect(d.confirmGuestRsvp.email).toBe(guest.email);
+          return d.confirmGuestRsvp.email;
         },
       };
     },
-    expected: RSVP_PUBLIC,
-  },
-  {
-    name: "Attendance.email (the bystander's, when the actor RSVPs with the bystander's email as guest)",
-    covers: 'Attendance.email',
-    perform: async (a) => ({
-      res: await gql(`mutation($input: RsvpInput!) { rsvp(input: $input) { attendance { id name email } } }`, { input: { eventId: w.ev.public, guest: { name: 'Imposter', email: w.bystander.email } } }, a),
-      // Signed-in actors RSVP as themselves whatever the guest input says; the rest must not learn the bystander's data.
-      pick: (d) => (d.rsvp.attendance.email === w.bystander.email ? d.rsvp.attendance.email : null),
-    }),
-    //         anonymous user member organiser otherOrg admin otherAdmin keyScope keyNoScope revokedKey
-    expected: [NULL, NULL, NULL, NULL, NULL, NULL, NULL, OK, FORBID, UNAUTH],
+    expected: LINK_HOLDER,
   },
   {
     name: 'Event.onlineUrl (a PUBLIC event where `member` is GOING)',

@@ -200,7 +200,7 @@ export async function login(user: TestUser): Promise<{ accessToken: string; refr
 }
 
 export const CREATE_EVENT = `mutation($input: CreateEventInput!) { createEvent(input: $input) { id status } }`;
-export const RSVP = `mutation($input: RsvpInput!) { rsvp(input: $input) { cancelToken attendance { id status } } }`;
+export const RSVP = `mutation($input: RsvpInput!) { rsvp(input: $input) { attendance { id status } } }`;
 export const EVENT = `query($id: ID!) { event(id: $id) { id title status visibility } }`;
 export const LISTED = `query($f: EventFilter) { events(filter: $f, first: 100) { totalCount edges { node { id } } } }`;
 export const ATTENDEES = `query($id: ID!) { event(id: $id) { id attendees(first: 100) { totalCount edges { node { id name email user { id } } } } } }`;
@@ -352,7 +352,7 @@ export const SEE_DRAFT = /*       */ [NULL, NULL, NULL, OK, NULL, OK, NULL, OK, 
 export const MANAGE_EVENT = /*    */ [UNAUTH, FORBID, FORBID, OK, FORBID, OK, FORBID, OK, FORBID, UNAUTH] as const;
 export const MANAGE_CHAPTER = /*  */ [UNAUTH, NOTFND, FORBID, OK, NOTFND, OK, NOTFND, OK, FORBID, UNAUTH] as const;
 export const MANAGE_DRAFT = /*    */ [UNAUTH, NOTFND, NOTFND, OK, NOTFND, OK, NOTFND, OK, FORBID, UNAUTH] as const;
-// RSVP to a PUBLIC event, or cancel one's own: anyone (anonymous and EVENTS_WRITE keys as guests).
+// RSVP to a PUBLIC event as a guest: anyone, and EVENTS_WRITE keys.
 export const RSVP_PUBLIC = /*     */ [OK, OK, OK, OK, OK, OK, OK, OK, FORBID, UNAUTH] as const;
 // Attendees' personal data: organisers, admins, ATTENDEES_READ keys; FORBIDDEN at Event.attendees for the rest.
 export const ATTENDEES_ROW = /*   */ [FORBID, FORBID, FORBID, OK, FORBID, OK, FORBID, OK, FORBID, UNAUTH] as const;

@@ -45,6 +45,8 @@ export async function startTestApp(env: Record<string, string> = {}, options: Te
     DATABASE_POOL_SIZE: '5',
     RATE_LIMIT_REGISTER_PER_MINUTE: '100000',
     RATE_LIMIT_REGISTER_PER_HOUR: '100000',
+    RATE_LIMIT_GUEST_RSVP_PER_MINUTE: '100000',
+    RATE_LIMIT_GUEST_RSVP_PER_HOUR: '100000',
     JOBS_ENABLED: options.mailbox ? 'true' : 'false',
     ...(options.mailbox ? { SMTP_URL: options.mailbox.url } : {}),
     ...env,

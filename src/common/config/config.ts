@@ -100,6 +100,17 @@ export class AppConfig {
   @Transform(toInt) @IsInt() @Min(1)
   RATE_LIMIT_REGISTER_PER_HOUR = 1000;
 
+  /** rsvpAsGuest per client IP (as signing). */
+  @Transform(toInt) @IsInt() @Min(1)
+  RATE_LIMIT_GUEST_RSVP_PER_MINUTE = 60;
+
+  @Transform(toInt) @IsInt() @Min(1)
+  RATE_LIMIT_GUEST_RSVP_PER_HOUR = 1000;
+
+  /** rsvpAsGuest per EVENTS_WRITE key. */
+  @Transform(toInt) @IsInt() @Min(1)
+  RATE_LIMIT_GUEST_RSVP_KEY_PER_MINUTE = 6000;
+
   /** Emails about one address per hour, whoever asks (DESIGN.md). */
   @Transform(toInt) @IsInt() @Min(1)
   MAIL_PER_ADDRESS_PER_HOUR = 5;

@@ -34,6 +34,8 @@ const PAGE = `<% layout('@page-layout') %>
 <% }) %>
 <% if (it.form) { %>
 <form method="post" action="<%= it.action %>">
+<% Object.entries(it.form.hidden || {}).forEach(function ([name, value]) { %><input type="hidden" name="<%= name %>" value="<%= value %>">
+<% }); %>
 <% (it.form.fields || []).forEach(function (f) { %>
 <label for="<%= f.name %>"><%= f.label %></label>
 <% if (f.hint) { %><p class="hint" id="<%= f.name %>-hint"><%= f.hint %></p><% } %>

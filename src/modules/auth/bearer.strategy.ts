@@ -34,7 +34,8 @@ export class BearerStrategyAuthenticator extends BearerAuthenticator {
   authenticate(authorization: string): Promise<Actor> {
     return new Promise((resolve, reject) => {
       const req = { headers: { authorization }, query: {}, body: {} };
-      // passport sets its success/fail callbacks on the strategy object it is given: one per request.
+      // A fresh object per request: passport sets success/fail/error on the strategy object it is given,
+      // so concurrent requests sharing the instance would take each other's callbacks (one never answers).
       passport.authenticate(Object.create(this.strategy) as BearerStrategy, { session: false }, (error: unknown, actor: Actor | false) => {
         if (actor && !error) resolve(actor);
         else reject(error ?? new UnauthenticatedError('Invalid credentials'));

@@ -49,12 +49,15 @@ export class AttendanceEntity {
   @Column('integer', { nullable: true })
   waitlistPosition: number | null;
 
-  /** SHA-256 of a guest's cancel token. */
-  @Column('text', { nullable: true })
-  cancelTokenHash: string | null;
-
   @Column('boolean', { default: false })
   contactConsent: boolean;
+
+  /** The consent wording version a guest was shown, when contactConsent is true. */
+  @Column('uuid', { nullable: true })
+  consentWordingId: string | null;
+
+  @Column('timestamptz', { nullable: true })
+  consentedAt: Date | null;
 
   @Column({ type: 'timestamptz', precision: 3, nullable: true })
   checkedInAt: Date | null;

@@ -1,6 +1,7 @@
 import { Field, GraphQLISODateTime, ID, Int, ObjectType } from '@nestjs/graphql';
 import { graphqlEnum } from '../../common/graphql/enum';
 import { ConnectionType } from '../../common/pagination/connection';
+import { Event } from './event.model';
 import { ATTENDANCE_STATUSES, AttendanceStatus, type AttendanceEntity } from './attendance.entity';
 
 export const AttendanceStatusEnum = graphqlEnum('AttendanceStatus', ATTENDANCE_STATUSES);
@@ -18,7 +19,7 @@ export class Attendance {
   userId: string | null;
   /** Personal data, resolved behind a check by Attendance.name / email / user. */
   personal: { name: string; email: string };
-  /** Set when the caller proved to be the attendee (their own RSVP or cancellation, or a guest holding the cancel token). */
+  /** Set when the caller proved to be the attendee (their own RSVP or cancellation, or a guest holding the emailed link). */
   viewerIsAttendee?: boolean;
 }
 
@@ -27,8 +28,11 @@ export const AttendanceConnection = ConnectionType(Attendance);
 @ObjectType()
 export class RsvpPayload {
   @Field(() => Attendance) attendance: Attendance;
-  @Field(() => String, { nullable: true, description: 'For guests only: lets the guest cancel later without an account.' })
-  cancelToken: string | null;
+}
+
+@ObjectType({ description: "The same answer whatever the address's state; what happens next arrives by email." })
+export class GuestRsvpPayload {
+  @Field(() => Event) event: Event;
 }
 
 export function toAttendance(e: AttendanceEntity): Attendance {

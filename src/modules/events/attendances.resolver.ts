@@ -21,16 +21,16 @@ export class AttendancesResolver {
     private readonly users: UsersService,
   ) {}
 
-  @Allow('ANONYMOUS', 'USER', 'EVENTS_WRITE')
-  @Mutation(() => RsvpPayload)
+  @Allow('USER')
+  @Mutation(() => RsvpPayload, { description: 'Signed-in callers.' })
   rsvp(@Args('input') input: RsvpInput, @Ctx() ctx: RequestContext): Promise<RsvpPayload> {
     return this.attendances.rsvp(ctx, input);
   }
 
-  @Allow('ANONYMOUS', 'USER', 'EVENTS_WRITE')
-  @Mutation(() => Attendance, { description: 'Signed-in attendees cancel by eventId; guests add their cancelToken.' })
-  cancelRsvp(@Args() { eventId, cancelToken }: CancelRsvpArgs, @Ctx() ctx: RequestContext): Promise<Attendance> {
-    return this.attendances.cancelRsvp(ctx, eventId, cancelToken ?? null);
+  @Allow('USER')
+  @Mutation(() => Attendance, { description: 'Signed-in attendees.' })
+  cancelRsvp(@Args() { eventId }: CancelRsvpArgs, @Ctx() ctx: RequestContext): Promise<Attendance> {
+    return this.attendances.cancelRsvp(ctx, eventId);
   }
 
   @Allow('USER')

@@ -1,12 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { DataSource, EntityManager, IsNull, Not, Repository } from 'typeorm';
-import type { Grants } from '../../common/access/grants';
-import { randomSecret, sha256 } from '../../common/auth/secrets';
 import { inTransaction } from '../../common/database/transaction';
 import { emitWebhookEvent } from '../webhooks/emit';
 import { attendancePayload } from '../webhooks/payloads';
-import { BadInputError, ConflictError, ForbiddenError, NotFoundError } from '../../common/errors/domain-error';
+import { BadInputError, ConflictError, ForbiddenError, NotFoundError, UnauthenticatedError } from '../../common/errors/domain-error';
 import type { RequestContext } from '../../common/graphql/request-context';
 import { Connection } from '../../common/pagination/connection';
 import { changesFirst } from '../../common/pagination/changes';
@@ -15,17 +13,12 @@ import { UserEntity } from '../users/user.entity';
 import { AttendanceEntity } from './attendance.entity';
 import { Attendance, RsvpPayload, toAttendance } from './attendance.model';
 import { AttendeesArgs, RsvpInput } from './dto/rsvp.inputs';
+import { EventEntity } from './event.entity';
 import { Event } from './event.model';
-import { guestRsvpRefusal, isOwnAttendance, mayCheckIn, mayReadAttendance, mayReadAttendees, mayReadRestricted } from './events-access';
+import { isOwnAttendance, mayCheckIn, mayReadAttendance, mayReadAttendees, mayReadRestricted } from './events-access';
 import { EventsService } from './events.service';
 import { viewerAttendances } from './viewer-attendance';
-import { closeWaitlistGap, lockEvent, promoteWaitlisted } from './waitlist';
-
-interface Person {
-  userId: string | null;
-  name: string;
-  email: string;
-}
+import { addAttendance, cancelAttendance, lockEvent } from './waitlist';
 
 @Injectable()
 export class AttendancesService {
@@ -36,71 +29,43 @@ export class AttendancesService {
   ) {}
 
   /**
-   * One live attendance per person: RSVPing again returns it. Members RSVP with their account (a guest
-   * RSVP made earlier with the same email becomes theirs); everyone else as a guest with name and email.
+   * Signed-in callers RSVP with their account; RSVPing again returns the live attendance (a guest RSVP
+   * made earlier with the account's verified address becomes theirs). Guests use rsvpAsGuest.
    */
   async rsvp(ctx: RequestContext, input: RsvpInput): Promise<RsvpPayload> {
     const event = await this.events.require(ctx, input.eventId);
     const grants = await ctx.grants();
-    const person = await this.personFor(grants, event, input);
-    const cancelToken = person.userId ? null : randomSecret('mc_');
+    if (!grants.userId) throw new UnauthenticatedError();
+    const user = await this.dataSource.getRepository(UserEntity).findOneByOrFail({ id: grants.userId });
+    const person = { userId: user.id, name: user.displayName, email: user.email };
     return inTransaction(this.dataSource, async (manager) => {
       const locked = await lockEvent(manager, event.id);
-      if (locked.status === 'CANCELLED') throw new ConflictError('This event has been cancelled');
-      if (locked.status === 'DRAFT') throw new ConflictError('This event is not published yet');
-      if (locked.endsAt.getTime() <= Date.now()) throw new ConflictError('This event is over');
+      refuseRsvp(locked);
       const existing = await manager.findOneBy(AttendanceEntity, { eventId: event.id, email: person.email, status: Not('CANCELLED' as const) });
       if (existing) {
         // Every signed-in account has a verified address (login, verifyEmail, resetPassword and the
         // invitation page are the only ways in), so an RSVP made with it may become the account's.
-        if (person.userId && !existing.userId) {
+        if (!existing.userId) {
           await manager.update(AttendanceEntity, { id: existing.id }, { userId: person.userId });
           existing.userId = person.userId;
         }
-        return { attendance: toAttendance(existing), cancelToken: null };
+        return { attendance: { ...toAttendance(existing), viewerIsAttendee: true } };
       }
-      const going = locked.capacity === null || locked.goingCount < locked.capacity;
-      const row = await manager.save(
-        manager.create(AttendanceEntity, {
-          eventId: event.id,
-          ...person,
-          status: going ? 'GOING' : 'WAITLISTED',
-          waitlistPosition: going ? null : locked.waitlistCount + 1,
-          cancelTokenHash: cancelToken && sha256(cancelToken),
-        }),
-      );
-      await manager.query(
-        going ? 'UPDATE events SET going_count = going_count + 1 WHERE id = $1' : 'UPDATE events SET waitlist_count = waitlist_count + 1 WHERE id = $1',
-        [event.id],
-      );
-      await emitWebhookEvent(manager, locked.organisationId, 'ATTENDANCE_CHANGED', attendancePayload(row));
-      return { attendance: { ...toAttendance(row), viewerIsAttendee: true }, cancelToken };
+      const row = await addAttendance(manager, locked, person);
+      return { attendance: { ...toAttendance(row), viewerIsAttendee: true } };
     });
   }
 
-  /** Signed-in attendees cancel their own; guests with their cancel token. A freed place goes to the first on the waitlist. */
-  async cancelRsvp(ctx: RequestContext, eventId: string, cancelToken: string | null): Promise<Attendance> {
+  /** Signed-in attendees cancel their own (guests use cancelGuestRsvp). A freed place goes to the first on the waitlist. */
+  async cancelRsvp(ctx: RequestContext, eventId: string): Promise<Attendance> {
     const event = await this.events.require(ctx, eventId);
     const grants = await ctx.grants();
-    if (!cancelToken && !grants.userId) throw new BadInputError({ cancelToken: 'is required when not signed in' });
+    if (!grants.userId) throw new UnauthenticatedError();
     const row = await inTransaction(this.dataSource, async (manager) => {
       const locked = await lockEvent(manager, event.id);
-      const attendance = cancelToken
-        ? await manager.findOneBy(AttendanceEntity, { eventId: event.id, cancelTokenHash: sha256(cancelToken), status: Not('CANCELLED' as const) })
-        : await this.ownLive(manager, event.id, grants.userId!);
+      const attendance = await this.ownLive(manager, event.id, grants.userId!);
       if (!attendance) throw new NotFoundError('Attendance');
-      const { status, waitlistPosition } = attendance;
-      await manager.update(AttendanceEntity, { id: attendance.id }, { status: 'CANCELLED', waitlistPosition: null });
-      if (status === 'GOING') {
-        await manager.query('UPDATE events SET going_count = going_count - 1 WHERE id = $1', [event.id]);
-        locked.goingCount -= 1;
-        await promoteWaitlisted(manager, locked);
-      } else {
-        await closeWaitlistGap(manager, locked, waitlistPosition!);
-      }
-      const cancelled = await manager.findOneByOrFail(AttendanceEntity, { id: attendance.id });
-      await emitWebhookEvent(manager, locked.organisationId, 'ATTENDANCE_CHANGED', attendancePayload(cancelled));
-      return cancelled;
+      return cancelAttendance(manager, locked, attendance);
     });
     return { ...toAttendance(row), viewerIsAttendee: true };
   }
@@ -153,7 +118,6 @@ export class AttendancesService {
     return userId ? viewerAttendances(ctx, this.dataSource, userId).load(eventId) : null;
   }
 
-
   /** Name, email and account of an attendee: the attendee themself, organisers, admins and ATTENDEES_READ keys. */
   async mayReadPersonal(ctx: RequestContext, attendance: Attendance): Promise<boolean> {
     const grants = await ctx.grants();
@@ -170,17 +134,6 @@ export class AttendancesService {
     return mayReadRestricted(grants, event, null) || mayReadRestricted(grants, event, (await this.viewerAttendance(ctx, event.id))?.status);
   }
 
-  private async personFor(grants: Grants, event: Event, input: RsvpInput): Promise<Person> {
-    if (grants.userId) {
-      const user = await this.dataSource.getRepository(UserEntity).findOneByOrFail({ id: grants.userId });
-      return { userId: user.id, name: user.displayName, email: user.email };
-    }
-    const refusal = guestRsvpRefusal(grants, event);
-    if (refusal) throw new ForbiddenError(refusal);
-    if (!input.guest) throw new BadInputError({ guest: 'is required when not signed in' });
-    return { userId: null, name: input.guest.name, email: input.guest.email };
-  }
-
   private async ownLive(manager: EntityManager, eventId: string, userId: string): Promise<AttendanceEntity | null> {
     return manager
       .createQueryBuilder(AttendanceEntity, 'a')
@@ -190,4 +143,11 @@ export class AttendancesService {
       .andWhere('(a.userId = u.id OR (a.email = u.email AND u.emailVerifiedAt IS NOT NULL))')
       .getOne();
   }
+}
+
+/** RSVPs go only to published events that are not over. */
+export function refuseRsvp(event: EventEntity): void {
+  if (event.status === 'CANCELLED') throw new ConflictError('This event has been cancelled');
+  if (event.status === 'DRAFT') throw new ConflictError('This event is not published yet');
+  if (event.endsAt.getTime() <= Date.now()) throw new ConflictError('This event is over');
 }

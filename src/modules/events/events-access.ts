@@ -37,7 +37,7 @@ export function mayReadAttendees(grants: Grants, event: Scope): boolean {
   return organises(grants, event) || grants.keyHas(event.organisationId, 'ATTENDEES_READ');
 }
 
-/** The caller is the attendee: by account, or `isAttendee` when they proved it (their own RSVP, or a guest's cancel token). */
+/** The caller is the attendee: by account, or `isAttendee` when they proved it (their own RSVP, or a guest's emailed link). */
 export function isOwnAttendance(grants: Grants, attendance: { userId: string | null; isAttendee?: boolean }): boolean {
   return Boolean(attendance.isAttendee) || (attendance.userId !== null && attendance.userId === grants.userId);
 }
@@ -58,16 +58,6 @@ export function mayCheckIn(grants: Grants, event: Scope): boolean {
  */
 export function mayReadRestricted(grants: Grants, event: Scope, viewerStatus: AttendanceStatus | null | undefined): boolean {
   return mayManageEvent(grants, event) || viewerStatus === 'GOING';
-}
-
-/**
- * A guest RSVP (no account): to PUBLIC events only; a key makes them only for its own organisation's
- * events. Null when allowed, else why not.
- */
-export function guestRsvpRefusal(grants: Grants, event: Pick<Event, 'organisationId' | 'visibility'>): string | null {
-  if (grants.actor.kind === 'apiKey' && grants.actor.organisationId !== event.organisationId) return "An API key RSVPs guests only to its organisation's events";
-  if (event.visibility !== 'PUBLIC') return 'Guests RSVP only to PUBLIC events';
-  return null;
 }
 
 /** Coordinates shown to those who may not read the exact place: rounded to 2 decimal places (about 1 km). */

@@ -9,14 +9,24 @@ import { CalendarTokenEntity } from './calendar-token.entity';
 import { CalendarTokensResolver } from './calendar-tokens.resolver';
 import { CalendarController } from './calendar.controller';
 import { CalendarService } from './calendar.service';
+import { EmailPreferencesService } from './email-preferences.service';
 import { EventEntity } from './event.entity';
+import { EventMailComposer } from './event-mail.composer';
+import { GuestRsvpsResolver } from './guest-rsvps.resolver';
+import { GuestRsvpsService } from './guest-rsvps.service';
+import { ClaimDueRemindersJob } from './jobs/claim-due-reminders.job';
+import { SendAttendanceMailJob } from './jobs/send-attendance-mail.job';
+import { SendGuestRsvpLinkJob } from './jobs/send-guest-rsvp-link.job';
+import { RsvpPage } from './pages/rsvp.page';
+import { UnsubscribePage } from './pages/unsubscribe.page';
+import { UnsubscribeController } from './unsubscribe.controller';
 import { ChapterEventsResolver, EventLocationResolver, EventsResolver } from './events.resolver';
 import { EventsService } from './events.service';
 
-/** Events of chapters, RSVPs with capacity and waitlists, and their calendar files. */
+/** Events of chapters, RSVPs (members and guests by emailed link) with capacity and waitlists, event mail, and calendar files. */
 @Module({
   imports: [TypeOrmModule.forFeature([EventEntity, AttendanceEntity, CalendarTokenEntity]), OrganisationsModule, UsersModule],
-  controllers: [CalendarController],
+  controllers: [CalendarController, UnsubscribeController],
   providers: [
     EventsService,
     AttendancesService,
@@ -26,6 +36,15 @@ import { EventsService } from './events.service';
     ChapterEventsResolver,
     AttendancesResolver,
     CalendarTokensResolver,
+    GuestRsvpsService,
+    GuestRsvpsResolver,
+    EmailPreferencesService,
+    EventMailComposer,
+    SendGuestRsvpLinkJob,
+    SendAttendanceMailJob,
+    ClaimDueRemindersJob,
+    RsvpPage,
+    UnsubscribePage,
   ],
   exports: [EventsService],
 })

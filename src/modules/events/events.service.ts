@@ -20,6 +20,7 @@ import { EventEntity } from './event.entity';
 import { Event, toEvent } from './event.model';
 import { EVENT_KEY_SCOPES, exactPlaceSql, mayManageEvent, mayReadEvent, ROUNDED_COORDINATE_SQL } from './events-access';
 import { fromViewerJson, VIEWER_ATTENDANCE_SELECT, viewerAttendances } from './viewer-attendance';
+import { changesTimeOrPlace, noticeAttendees } from './event-notices';
 import { lockEvent, promoteWaitlisted } from './waitlist';
 
 /** The most events a calendar feed carries. */
@@ -138,9 +139,11 @@ export class EventsService {
       if (changes.capacity != null && changes.capacity < event.goingCount) {
         throw new ConflictError(`${event.goingCount} people are already going; capacity cannot be lower`);
       }
+      const before = { ...event };
       Object.assign(event, changes);
       await manager.update(EventEntity, { id }, changes);
       await promoteWaitlisted(manager, event);
+      if (changesTimeOrPlace(before, event)) await noticeAttendees(manager, id, 'changed');
       const updated = await manager.findOneByOrFail(EventEntity, { id });
       await emitWebhookEvent(manager, updated.organisationId, 'EVENT_CHANGED', eventPayload(updated));
       return updated;
@@ -156,7 +159,7 @@ export class EventsService {
     });
   }
 
-  /** Attendances are kept; RSVPs are refused from now on. */
+  /** Attendances are kept; RSVPs are refused from now on; people GOING and WAITLISTED are told. */
   async cancel(ctx: RequestContext, id: string, reason: string | null): Promise<Event> {
     await this.requireManaged(ctx, id);
     return this.changeStatus(id, () => 'CANCELLED', reason);
@@ -177,6 +180,7 @@ export class EventsService {
         const changes: Partial<EventEntity> = { status, ...(reason !== undefined ? { cancelReason: reason } : {}) };
         await manager.update(EventEntity, { id }, changes);
         await emitWebhookEvent(manager, event.organisationId, 'EVENT_CHANGED', eventPayload({ ...event, ...changes }));
+        if (status === 'CANCELLED' && event.status === 'PUBLISHED') await noticeAttendees(manager, id, 'cancelled');
       }
       return manager.findOneByOrFail(EventEntity, { id });
     });

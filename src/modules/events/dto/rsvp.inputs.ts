@@ -1,6 +1,6 @@
 import { ArgsType, Field, ID, InputType } from '@nestjs/graphql';
 import { Type } from 'class-transformer';
-import { IsIn, IsOptional, IsString, IsUUID, MaxLength, ValidateNested } from 'class-validator';
+import { IsBoolean, IsIn, IsOptional, IsString, IsUUID, MaxLength, ValidateNested } from 'class-validator';
 import { ChangesPageArgs } from '../../../common/pagination/changes';
 import { NormalisedEmail } from '../../../common/validation/email';
 import { Text } from '../../../common/validation/text';
@@ -11,14 +11,22 @@ import { AttendanceStatusEnum } from '../attendance.model';
 export class GuestInput {
   @Field() @Text() name: string;
   @Field() @NormalisedEmail() email: string;
+  @Field(() => Boolean, { defaultValue: false }) @IsBoolean() contactConsent: boolean;
+  @Field(() => ID, { nullable: true, description: 'The wording version the guest was shown; the current one when omitted.' })
+  @IsOptional()
+  @IsUUID('all', { message: 'must be an id' })
+  consentWordingId?: string | null;
 }
 
-@InputType()
+@InputType({ description: 'Signed-in callers.' })
 export class RsvpInput {
   @Field(() => ID) @IsUUID('all', { message: 'must be an id' }) eventId: string;
-  @Field(() => GuestInput, { nullable: true, description: 'Required when the caller is not signed in (PUBLIC events only).' })
-  @IsOptional() @ValidateNested() @Type(() => GuestInput)
-  guest?: GuestInput;
+}
+
+@InputType({ description: 'People without an account, PUBLIC events only.' })
+export class GuestRsvpInput {
+  @Field(() => ID) @IsUUID('all', { message: 'must be an id' }) eventId: string;
+  @Field(() => GuestInput) @ValidateNested() @Type(() => GuestInput) guest: GuestInput;
 }
 
 @ArgsType()
@@ -29,5 +37,9 @@ export class AttendeesArgs extends ChangesPageArgs {
 @ArgsType()
 export class CancelRsvpArgs {
   @Field(() => ID) @IsUUID('all', { message: 'must be an id' }) eventId: string;
-  @Field(() => String, { nullable: true }) @IsOptional() @IsString() @MaxLength(200) cancelToken?: string | null;
+}
+
+@ArgsType()
+export class LinkTokenArgs {
+  @Field() @IsString() @MaxLength(200) token: string;
 }
