@@ -76,6 +76,7 @@ interface Fixtures {
   session: TestUser;
   attendanceId: string;
   guestCancelToken: string;
+  series: { id: string };
 }
 
 const future = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString();
@@ -118,6 +119,8 @@ const TARGETS: Record<string, [Caller, (f: Fixtures, n: number) => Variables]> =
   updateEvent: ['organiser', (f) => ({ id: f.event.id, input: { title: 'Vigil', description: 'Candles', startsAt: future(7), endsAt: future(8), timeZone: 'Europe/London', capacity: 500, onlineUrl: 'https://meet.example.org/y', location, visibility: 'PUBLIC' } })],
   publishEvent: ['organiser', (f) => ({ id: f.draftEvent.id })],
   cancelEvent: ['organiser', (f) => ({ id: f.doomedEvent.id, reason: 'Rain' })],
+  createEventSeries: ['organiser', (f) => ({ input: { event: { chapterId: f.w.chapterA.id, title: 'Study circle', description: 'Chapter 1', startsAt: future(7), endsAt: future(7.1), timeZone: 'Europe/London', capacity: 30, location, visibility: 'PUBLIC' }, rrule: 'FREQ=WEEKLY;COUNT=4' } })],
+  updateEventSeries: ['organiser', (f) => ({ id: f.series.id, fromEventId: null, input: { title: 'Study circle', description: 'Chapter 2', localStartTime: '19:30', durationMinutes: 90, capacity: 40, location, onlineUrl: 'https://meet.example.org/s', visibility: 'PUBLIC' } })],
   checkIn: ['organiser', (f) => ({ attendanceId: f.attendanceId })],
   createPetition: ['organiser', (f, n) => ({ input: { organisationId: f.w.org.id, chapterId: f.w.chapterA.id, title: 'Free the river', target: 'The Minister', body: 'Stop the dam.', goal: 1000, closesAt: future(30), slug: `river-${n}`, visibility: 'PUBLIC' } })],
   updatePetition: ['organiser', (f) => ({ id: f.petition.id, input: { title: 'Free the river', target: 'The Minister', body: 'Stop it.', goal: 2000, closesAt: future(60), visibility: 'PUBLIC' } })],
@@ -390,7 +393,13 @@ describe('hostile input to every mutation a person can call', () => {
     const guest = ok(
       await t.gql('mutation($input: RsvpInput!) { rsvp(input: $input) { cancelToken } }', { input: { eventId: event.id, guest: { name: 'Gus Guest', email: 'gus@example.org' } } }),
     );
+    const series = ok(
+      await t.gql('mutation($input: CreateEventSeriesInput!) { createEventSeries(input: $input) { id } }', {
+        input: { event: { chapterId: w.chapterA.id, title: 'Study circle', startsAt: future(7), endsAt: future(7.1), timeZone: 'Europe/London' }, rrule: 'FREQ=WEEKLY;COUNT=4' },
+      }, w.organiser.token),
+    ).createEventSeries;
     f = {
+      series,
       w,
       event,
       draftEvent,

@@ -3,6 +3,8 @@ import { RefreshTokenEntity } from '../modules/auth/refresh-token.entity';
 import { AttendanceEntity } from '../modules/events/attendance.entity';
 import { CalendarTokenEntity } from '../modules/events/calendar-token.entity';
 import { EventEntity } from '../modules/events/event.entity';
+import { StudySessionItemEntity } from '../modules/events/study-session-item.entity';
+import { EventSeriesEntity } from '../modules/events/series/event-series.entity';
 import { AdminInvitationEntity } from '../modules/organisations/admin-invitation.entity';
 import { ChapterEntity } from '../modules/organisations/chapter.entity';
 import { InvitationEntity } from '../modules/organisations/invitation.entity';
@@ -36,6 +38,8 @@ export const ENTITIES = [
   AdminInvitationEntity,
   ApiKeyEntity,
   EventEntity,
+  EventSeriesEntity,
+  StudySessionItemEntity,
   AttendanceEntity,
   CalendarTokenEntity,
   PetitionEntity,

@@ -12,10 +12,14 @@ import { CalendarService } from './calendar.service';
 import { EventEntity } from './event.entity';
 import { ChapterEventsResolver, EventLocationResolver, EventsResolver } from './events.resolver';
 import { EventsService } from './events.service';
+import { EventSeriesEntity } from './series/event-series.entity';
+import { EventSeriesFieldResolver, EventSeriesResolver } from './series/event-series.resolver';
+import { EventSeriesService } from './series/event-series.service';
+import { ExtendEventSeriesJob } from './series/extend-event-series.job';
 
 /** Events of chapters, RSVPs with capacity and waitlists, and their calendar files. */
 @Module({
-  imports: [TypeOrmModule.forFeature([EventEntity, AttendanceEntity, CalendarTokenEntity]), OrganisationsModule, UsersModule],
+  imports: [TypeOrmModule.forFeature([EventEntity, AttendanceEntity, CalendarTokenEntity, EventSeriesEntity]), OrganisationsModule, UsersModule],
   controllers: [CalendarController],
   providers: [
     EventsService,
@@ -26,6 +30,10 @@ import { EventsService } from './events.service';
     ChapterEventsResolver,
     AttendancesResolver,
     CalendarTokensResolver,
+    EventSeriesService,
+    EventSeriesResolver,
+    EventSeriesFieldResolver,
+    ExtendEventSeriesJob,
   ],
   exports: [EventsService],
 })

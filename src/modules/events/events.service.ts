@@ -67,9 +67,10 @@ export class EventsService {
   }
 
   /** Events the caller may see that match the filter, soonest first. */
-  async list(ctx: RequestContext, args: EventsArgs, chapterId?: string): Promise<Connection<Event>> {
+  async list(ctx: RequestContext, args: EventsArgs, chapterId?: string, seriesId?: string): Promise<Connection<Event>> {
     const qb = this.events.createQueryBuilder('e');
     whereVisibleTo(qb, 'e', ctx.actor, EVENT_KEY_SCOPES);
+    if (seriesId) qb.andWhere('e.seriesId = :seriesId', { seriesId });
     this.whereMatches(qb, { ...args.filter, ...(chapterId ? { chapterId } : {}) }, ctx.actor);
     let toNode = this.toModel;
     if (ctx.actor.kind === 'user') {
@@ -202,19 +203,19 @@ export class EventsService {
   }
 }
 
-function checkTimes(startsAt: Date, endsAt: Date, startChanged: boolean): void {
+export function checkTimes(startsAt: Date, endsAt: Date, startChanged: boolean): void {
   if (startChanged && startsAt.getTime() <= Date.now()) throw new BadInputError({ startsAt: 'must be in the future' });
   if (endsAt.getTime() <= startsAt.getTime()) throw new BadInputError({ endsAt: 'must be after startsAt' });
 }
 
-function checkLocation(location: EventLocationInput | null | undefined): void {
+export function checkLocation(location: EventLocationInput | null | undefined): void {
   if (!location) return;
   if ((location.latitude == null) !== (location.longitude == null)) {
     throw new BadInputError({ [location.latitude == null ? 'location.latitude' : 'location.longitude']: 'latitude and longitude go together' });
   }
 }
 
-function locationColumns(location: EventLocationInput | null) {
+export function locationColumns(location: EventLocationInput | null) {
   return {
     venue: location?.venue ?? null,
     addressLine: location?.addressLine ?? null,
