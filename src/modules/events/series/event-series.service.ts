@@ -183,7 +183,7 @@ async function tellAttendeesOfSeriesChange(_manager: EntityManager, _eventIds: s
  * series row is locked, and (series_id, series_slot) is unique, so running it twice adds nothing.
  * Returns how many occurrences it added.
  */
-export async function materialise(manager: EntityManager, seriesId: string, now: Date): Promise<number> {
+export async function materialise(manager: EntityManager, seriesId: string, now: Date, limits = { maxUpcoming: SERIES_MAX_UPCOMING }): Promise<number> {
   const series = await manager.findOne(EventSeriesEntity, { where: { id: seriesId }, lock: { mode: 'pessimistic_write' } });
   if (!series) return 0;
   const template = await manager
@@ -196,7 +196,7 @@ export async function materialise(manager: EntityManager, seriesId: string, now:
     (await manager.query(`SELECT series_slot FROM events WHERE series_id = $1`, [seriesId])).map((r: { series_slot: string }) => r.series_slot),
   );
   const [{ upcoming }] = await manager.query(`SELECT count(*)::int AS upcoming FROM events WHERE series_id = $1 AND starts_at > $2`, [seriesId, now]);
-  let room = SERIES_MAX_UPCOMING - upcoming;
+  let room = limits.maxUpcoming - upcoming;
   if (room <= 0) return 0;
   const zone = series.timeZone;
   const rule = parseRrule(series.rrule, zone);
