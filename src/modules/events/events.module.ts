@@ -16,10 +16,15 @@ import { EventSeriesEntity } from './series/event-series.entity';
 import { EventSeriesFieldResolver, EventSeriesResolver } from './series/event-series.resolver';
 import { EventSeriesService } from './series/event-series.service';
 import { ExtendEventSeriesJob } from './series/extend-event-series.job';
+import { ReadingListItemEntity } from '../reading-lists/reading-list-item.entity';
+import { StudySessionItemEntity } from './study-session-item.entity';
+import { MarkStudySessionReadingJob } from './study-sessions/mark-reading.job';
+import { EventStudyItemsResolver, ItemStudySessionsResolver } from './study-sessions/study-sessions.resolver';
+import { StudySessionsService } from './study-sessions/study-sessions.service';
 
 /** Events of chapters, RSVPs with capacity and waitlists, and their calendar files. */
 @Module({
-  imports: [TypeOrmModule.forFeature([EventEntity, AttendanceEntity, CalendarTokenEntity, EventSeriesEntity]), OrganisationsModule, UsersModule],
+  imports: [TypeOrmModule.forFeature([EventEntity, AttendanceEntity, CalendarTokenEntity, EventSeriesEntity, StudySessionItemEntity, ReadingListItemEntity]), OrganisationsModule, UsersModule],
   controllers: [CalendarController],
   providers: [
     EventsService,
@@ -34,6 +39,10 @@ import { ExtendEventSeriesJob } from './series/extend-event-series.job';
     EventSeriesResolver,
     EventSeriesFieldResolver,
     ExtendEventSeriesJob,
+    StudySessionsService,
+    EventStudyItemsResolver,
+    ItemStudySessionsResolver,
+    MarkStudySessionReadingJob,
   ],
   exports: [EventsService],
 })

@@ -17,6 +17,7 @@ import { CreateEventInput, EventFilter, EventLocationInput, EventsArgs, UpdateEv
 import { EventEntity } from './event.entity';
 import { Event, toEvent } from './event.model';
 import { EVENT_KEY_SCOPES, exactPlaceSql, mayManageEvent, mayReadEvent, ROUNDED_COORDINATE_SQL } from './events-access';
+import { checkLinkable, setStudyItems } from './study-sessions/study-links';
 import { fromViewerJson, VIEWER_ATTENDANCE_SELECT, viewerAttendances } from './viewer-attendance';
 import { lockEvent, promoteWaitlisted } from './waitlist';
 
@@ -98,6 +99,7 @@ export class EventsService {
     }
     checkTimes(input.startsAt, input.endsAt, true);
     checkLocation(input.location);
+    const studyItems = await checkLinkable(this.dataSource, ctx.actor, chapter.organisationId, input.readingListItemIds ?? []);
     const row = await this.events.save(
       this.events.create({
         chapterId: chapter.id,
@@ -114,13 +116,15 @@ export class EventsService {
         status: 'DRAFT',
       }),
     );
+    if (studyItems.length) await setStudyItems(this.dataSource.manager, [row.id], studyItems);
     return this.toModel(row);
   }
 
   /** A raised (or removed) capacity promotes waitlisted people in the same transaction; it may not drop below those going. */
   async update(ctx: RequestContext, id: string, input: UpdateEventInput): Promise<Event> {
-    await this.requireManaged(ctx, id);
+    const managed = await this.requireManaged(ctx, id);
     checkLocation(input.location);
+    const studyItems = input.readingListItemIds ? await checkLinkable(this.dataSource, ctx.actor, managed.organisationId, input.readingListItemIds) : null;
     const row = await inTransaction(this.dataSource, async (manager) => {
       const event = await lockEvent(manager, id);
       if (event.status === 'CANCELLED') throw new ConflictError('A cancelled event cannot be edited');
@@ -136,6 +140,7 @@ export class EventsService {
       Object.assign(event, changes);
       await manager.update(EventEntity, { id }, changes);
       await promoteWaitlisted(manager, event);
+      if (studyItems) await setStudyItems(manager, [id], studyItems);
       return manager.findOneByOrFail(EventEntity, { id });
     });
     return this.toModel(row);

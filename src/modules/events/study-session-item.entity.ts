@@ -1,4 +1,4 @@
-import { CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
+import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
 import { ReadingListItemEntity } from '../reading-lists/reading-list-item.entity';
 import { EventEntity } from './event.entity';
 
@@ -22,4 +22,8 @@ export class StudySessionItemEntity {
 
   @CreateDateColumn({ type: 'timestamptz', precision: 3 })
   createdAt: Date;
+
+  /** When the study-session job marked the GOING attendees READING for this item; null until the session has ended and been handled. */
+  @Column({ type: 'timestamptz', precision: 3, nullable: true })
+  markedAt: Date | null;
 }

@@ -1,6 +1,6 @@
 import { ArgsType, Field, ID, InputType, Int } from '@nestjs/graphql';
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsUUID, Max, Min, ValidateIf, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsIn, IsInt, IsOptional, IsUUID, Max, Min, ValidateIf, ValidateNested } from 'class-validator';
 import { type Visibility, VISIBILITIES, VisibilityEnum } from '../../../common/access/visibility';
 import { IsHttpUrl } from '../../../common/validation/place';
 import { OptionalLongText, OptionalText, Text } from '../../../common/validation/text';
@@ -38,6 +38,12 @@ export class UpdateEventSeriesInput {
   @Max(1_000_000, { message: 'must be at most 1000000' })
   capacity?: number | null;
   @Field(() => VisibilityEnum, { nullable: true }) @Present() @IsIn(VISIBILITIES) visibility?: Visibility;
+  @Field(() => [ID], { nullable: true })
+  @Present()
+  @IsArray()
+  @ArrayMaxSize(50, { message: 'at most 50 items' })
+  @IsUUID('all', { each: true, message: 'must be an id' })
+  readingListItemIds?: string[];
 }
 
 @ArgsType()

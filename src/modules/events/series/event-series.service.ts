@@ -11,6 +11,7 @@ import { ChaptersService } from '../../organisations/chapters.service';
 import { EventEntity } from '../event.entity';
 import { EVENT_KEY_SCOPES, mayManageEvent } from '../events-access';
 import { checkLocation, checkTimes, locationColumns } from '../events.service';
+import { checkLinkable, copyStudyItems, setStudyItems } from '../study-sessions/study-links';
 import { promoteWaitlisted } from '../waitlist';
 import { EventSeriesEntity } from './event-series.entity';
 import { CreateEventSeriesInput, UpdateEventSeriesInput } from './event-series.inputs';
@@ -74,11 +75,12 @@ export class EventSeriesService {
     const dtstart = DateTime.fromJSDate(first.startsAt, { zone: first.timeZone }).startOf('minute');
     const refusal = firstOccurrenceRefusal(rule, dtstart);
     if (refusal) throw new BadInputError({ rrule: refusal });
+    const studyItems = await checkLinkable(this.dataSource, ctx.actor, chapter.organisationId, first.readingListItemIds ?? [], 'event.readingListItemIds');
     const row = await inTransaction(this.dataSource, async (manager) => {
       const series = await manager.save(
         manager.create(EventSeriesEntity, { ...scope, rrule: input.rrule.trim().replace(/^RRULE:/i, ''), timeZone: first.timeZone, dtstart: dtstart.toFormat(SLOT_FORMAT) }),
       );
-      await manager.insert(EventEntity, {
+      const inserted = await manager.insert(EventEntity, {
         ...scope,
         title: first.title,
         description: first.description ?? null,
@@ -93,6 +95,7 @@ export class EventSeriesService {
         seriesId: series.id,
         seriesSlot: dtstart.toFormat(SLOT_FORMAT),
       });
+      await setStudyItems(manager, [inserted.identifiers[0].id as string], studyItems);
       await materialise(manager, series.id, new Date());
       return series;
     });
@@ -111,6 +114,7 @@ export class EventSeriesService {
     const time = input.localStartTime === undefined ? undefined : parseLocalTime(input.localStartTime);
     if (time === null) throw new BadInputError({ 'input.localStartTime': 'must be a local time HH:MM' });
     checkLocation(input.location);
+    const studyItems = input.readingListItemIds ? await checkLinkable(this.dataSource, ctx.actor, series.organisationId, input.readingListItemIds, 'input.readingListItemIds') : null;
     await inTransaction(this.dataSource, async (manager) => {
       await manager.query(`SELECT 1 FROM event_series WHERE id = $1 FOR UPDATE`, [id]);
       let fromSlot = '';
@@ -145,6 +149,7 @@ export class EventSeriesService {
         if (changes.capacity != null && changes.capacity < event.goingCount) {
           throw new ConflictError(`${event.goingCount} people are already going to the occurrence of ${event.seriesSlot}; capacity cannot be lower`);
         }
+        if (studyItems) await setStudyItems(manager, [event.id], studyItems);
         if (Object.keys(changes).length === 0) continue;
         await manager.update(EventEntity, { id: event.id }, changes);
         Object.assign(event, changes);
@@ -217,5 +222,8 @@ export async function materialise(manager: EntityManager, seriesId: string, now:
   }
   if (rows.length === 0) return 0;
   const result = await manager.createQueryBuilder().insert().into(EventEntity).values(rows).orIgnore().execute();
-  return result.identifiers.filter(Boolean).length;
+  // RETURNING lists only the rows inserted (ON CONFLICT DO NOTHING skips the others).
+  const added = (result.raw as Array<{ id: string }>).map((r) => r.id);
+  await copyStudyItems(manager, template.id, added);
+  return added.length;
 }

@@ -1,7 +1,7 @@
 import { MigrationInterface, QueryRunner } from "typeorm";
 
-export class StudySessionsAndSeries1796036670297 implements MigrationInterface {
-    name = 'StudySessionsAndSeries1796036670297'
+export class StudySessionsAndSeries1796036955877 implements MigrationInterface {
+    name = 'StudySessionsAndSeries1796036955877'
 
     public async up(queryRunner: QueryRunner): Promise<void> {
         await queryRunner.query(`
@@ -24,6 +24,7 @@ export class StudySessionsAndSeries1796036670297 implements MigrationInterface {
                 "event_id" uuid NOT NULL,
                 "item_id" uuid NOT NULL,
                 "created_at" TIMESTAMP(3) WITH TIME ZONE NOT NULL DEFAULT now(),
+                "marked_at" TIMESTAMP(3) WITH TIME ZONE,
                 CONSTRAINT "PK_00712fe7ad70629d73e66af50e8" PRIMARY KEY ("event_id", "item_id")
             )
         `);
