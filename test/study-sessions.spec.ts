@@ -3,7 +3,7 @@ import { Client } from 'pg';
 import { MarkStudySessionReadingJob } from '../src/modules/events/study-sessions/mark-reading.job';
 import { dbClient, DbClient } from './support/db';
 import { badInput, ok } from './support/expectations';
-import { addReadingListItem, createEvent, createReadingList, joinChapter, publishEvent, registerUser, TestUser } from './support/factories';
+import { addReadingListItem, createReadingList, joinChapter, publishEvent, registerUser, TestUser } from './support/factories';
 import { startTestApp, TestApp } from './support/test-app';
 import { createWorld, World } from './support/world';
 
@@ -130,6 +130,27 @@ describe('study sessions', () => {
     const b = await statements(large.id);
     expect([a.sessions, b.sessions]).toEqual([1, 32]);
     expect(a.n).toBeGreaterThan(0);
+    expect(b.n).toBe(a.n);
+  });
+
+  it('reads Event.readingListItems on a page of events with the same number of statements however long the page', async () => {
+    const word = (n: number) => `Stmt${n}x${randomUUID().slice(0, 6)}`;
+    const [one, many] = [word(1), word(2)];
+    await session([open.id, secret.id], { title: one });
+    for (let i = 0; i < 6; i++) await session([open.id, secret.id], { title: many }, 9 + i);
+    const statements = async (search: string) => {
+      const spy = jest.spyOn(Client.prototype, 'query');
+      try {
+        const edges = ok(await t.gql(`query($s: String) { events(filter: { search: $s }, first: 20) { edges { node { id readingListItems { id title } } } } }`, { s: search }, w.memberA.token)).events.edges;
+        return { n: spy.mock.calls.length, items: edges.reduce((sum: number, e: any) => sum + e.node.readingListItems.length, 0) };
+      } finally {
+        spy.mockRestore();
+      }
+    };
+    await statements(one);
+    const a = await statements(one);
+    const b = await statements(many);
+    expect([a.items, b.items]).toEqual([2, 12]);
     expect(b.n).toBe(a.n);
   });
 
