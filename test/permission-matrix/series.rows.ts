@@ -1,5 +1,5 @@
 import { PUBLISH_EVENT } from '../support/documents';
-import { eventInput, gql, MANAGE_EVENT, PUBLIC_ROW, Row, SEE_DRAFT, setup } from '../support/permission-matrix';
+import { CREATE_EVENT, eventInput, gql, MANAGE_EVENT, newList, NULL, OK, PUBLIC_ROW, Row, SEE_CHAPTER, SEE_DRAFT, setup, UNAUTH } from '../support/permission-matrix';
 
 const DAY = 86_400_000;
 const CREATE_SERIES = `mutation($input: CreateEventSeriesInput!) { createEventSeries(input: $input) { id rrule events(first: 5) { edges { node { id status } } } } }`;
@@ -17,6 +17,16 @@ async function newSeries(draft = false): Promise<string> {
   if (!draft) await setup(PUBLISH_EVENT, { id: created.events.edges[0].node.id });
   return created.id;
 }
+
+/** A published event of A1 (PUBLIC unless `extra` says otherwise) studying `itemIds`. */
+async function newSession(itemIds: string[], extra: Record<string, unknown> = {}): Promise<string> {
+  const { id } = (await setup(CREATE_EVENT, { input: eventInput({ readingListItemIds: itemIds, ...extra }) })).createEvent;
+  await setup(PUBLISH_EVENT, { id });
+  return id;
+}
+
+// An item of a CHAPTER list of A1: its chapter's members, organisers, admins and READING_LISTS_READ keys.
+const SEE_CHAPTER_ITEM = /**/ [NULL, NULL, OK, OK, NULL, OK, NULL, OK, NULL, UNAUTH] as const;
 
 /** The permission matrix rows of recurring series ("series, questions, study-session links" in DESIGN.md). */
 export const seriesRows: Row[] = [
@@ -56,5 +66,30 @@ export const seriesRows: Row[] = [
       return { res: await gql(SERIES, { id }, a), pick: (d) => d.eventSeries };
     },
     expected: SEE_DRAFT,
+  },
+
+  // ---------------------------------------------------------------- study sessions
+  {
+    name: 'Event.readingListItems (an item of a CHAPTER list of A1, through a PUBLIC event)',
+    covers: 'Event.readingListItems',
+    perform: async (a) => {
+      const list = await newList({ visibility: 'CHAPTER' }, 1);
+      const id = await newSession(list.items);
+      return { res: await gql(`query($id: ID!) { event(id: $id) { id readingListItems { id } } }`, { id }, a), pick: (d) => d.event.readingListItems[0] ?? null };
+    },
+    expected: SEE_CHAPTER_ITEM,
+  },
+  {
+    name: 'ReadingListItem.studySessions (a CHAPTER event of A1 studying an item of a PUBLIC list)',
+    covers: 'ReadingListItem.studySessions',
+    perform: async (a) => {
+      const list = await newList({ visibility: 'PUBLIC' }, 1);
+      await newSession(list.items, { visibility: 'CHAPTER' });
+      return {
+        res: await gql(`query($id: ID!) { readingList(id: $id) { items { studySessions { totalCount edges { node { id } } } } } }`, { id: list.id }, a),
+        pick: (d) => d.readingList.items[0].studySessions.edges[0] ?? null,
+      };
+    },
+    expected: SEE_CHAPTER,
   },
 ];
