@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { DataSource, Repository } from 'typeorm';
 import { whereVisibleTo } from '../../../common/access/visibility-sql';
-import { findByIds } from '../../../common/database/raw-reads';
+import { rawEntities } from '../../../common/database/raw-reads';
 import { groupByKey, RequestContext } from '../../../common/graphql/request-context';
 import { Connection, DEFAULT_PAGE_SIZE, PageArgs } from '../../../common/pagination/connection';
 import { decodeCursor, toConnection } from '../../../common/pagination/paginate';
@@ -33,22 +33,19 @@ export class StudySessionsService {
   async itemsOf(ctx: RequestContext, eventId: string): Promise<ReadingListItem[]> {
     return ctx
       .loader<string, ReadingListItem[]>('studySessions.items', async (eventIds) => {
-        const qb = this.dataSource
-          .getRepository(ReadingListEntity)
-          .createQueryBuilder('l')
-          .innerJoin(ReadingListItemEntity, 'i', 'i.listId = l.id')
+        // One prepared statement: the items' own columns with the event they are linked to, lists filtered by what the caller may read.
+        const qb = this.items
+          .createQueryBuilder('i')
+          .innerJoin(ReadingListEntity, 'l', 'l.id = i.listId')
           .innerJoin(StudySessionItemEntity, 's', 's.itemId = i.id')
-          .select('s.eventId', 'eventId')
-          .addSelect('i.id', 'itemId')
-          .where('s.eventId IN (:...eventIds)', { eventIds })
+          .addSelect('s.eventId', 'eventId')
+          .where('s.eventId = ANY(:eventIds)', { eventIds })
           .orderBy('l.createdAt', 'ASC')
           .addOrderBy('l.id', 'ASC')
           .addOrderBy('i.position', 'ASC');
         whereVisibleTo(qb, 'l', ctx.actor, LIST_KEY_SCOPES, { published: 'true', sharedWith: LIST_SHARES_SQL });
-        const links = await qb.getRawMany<{ eventId: string; itemId: string }>();
-        const rows = links.length ? await findByIds(this.items, [...new Set(links.map((l) => l.itemId))]) : [];
-        const byId = new Map(rows.map((r) => [r.id, toReadingListItem(r)]));
-        return groupByKey(eventIds, links, (l) => l.eventId).map((ls) => ls.map((l) => byId.get(l.itemId)).filter((i): i is ReadingListItem => Boolean(i)));
+        const rows = (await rawEntities(qb)) as Array<ReadingListItemEntity & { eventId: string }>;
+        return groupByKey(eventIds, rows, (r) => r.eventId).map((rs) => rs.map(toReadingListItem));
       })
       .load(eventId);
   }
@@ -69,7 +66,7 @@ export class StudySessionsService {
         .addSelect('e.id', 'event_id')
         .addSelect('e.startsAt', 'starts_at')
         .addSelect('count(*) OVER (PARTITION BY s.item_id)', 'total')
-        .where('s.itemId IN (:...itemIds)', { itemIds })
+        .where('s.itemId = ANY(:itemIds)', { itemIds })
         .andWhere('e.endsAt >= :now', { now: new Date() });
       whereVisibleTo(qb, 'e', ctx.actor, EVENT_KEY_SCOPES);
       const [inner, params] = qb.getQueryAndParameters();
