@@ -25,6 +25,7 @@ import { OrganisationsModule } from './modules/organisations/organisations.modul
 import { PetitionsModule } from './modules/petitions/petitions.module';
 import { ReadingListsModule } from './modules/reading-lists/reading-lists.module';
 import { SyncModule } from './modules/sync/sync.module';
+import { WebhooksModule } from './modules/webhooks/webhooks.module';
 import { UsersModule } from './modules/users/users.module';
 
 @Module({})
@@ -57,6 +58,7 @@ export class AppModule {
         PetitionsModule,
         ReadingListsModule,
         SyncModule,
+        WebhooksModule,
       ],
       controllers: [HealthController],
       providers: [

@@ -77,6 +77,9 @@ interface Fixtures {
   attendanceId: string;
   guestCancelToken: string;
   series: { id: string };
+  webhookEndpointId: string;
+  doomedWebhookEndpointId: string;
+  webhookDeliveryId: string;
 }
 
 const future = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString();
@@ -106,6 +109,12 @@ const TARGETS: Record<string, [Caller, (f: Fixtures, n: number) => Variables]> =
   updateChapter: ['admin', (f) => ({ id: f.w.chapterB.id, input: { name: 'Manchester', city: 'Manchester', country: 'GB', description: 'North', joinPolicy: 'OPEN', timeZone: 'Europe/London' } })],
   createApiKey: ['admin', (f) => ({ input: { organisationId: f.w.org.id, name: 'Partner', scopes: ['EVENTS_READ', 'PETITIONS_READ'] } })],
   revokeApiKey: ['admin', (f) => ({ id: f.apiKeyId })],
+  createWebhookEndpoint: ['admin', (f, n) => ({ input: { organisationId: f.w.org.id, url: `https://example.org/hooks/${n}`, description: 'CRM', eventTypes: ['EVENT_CHANGED', 'PING'] } })],
+  updateWebhookEndpoint: ['admin', (f) => ({ id: f.webhookEndpointId, input: { url: 'https://example.org/hooks/new', description: 'CRM', eventTypes: ['PING'], enabled: true } })],
+  deleteWebhookEndpoint: ['admin', (f) => ({ id: f.doomedWebhookEndpointId })],
+  rotateWebhookSecret: ['admin', (f) => ({ id: f.webhookEndpointId })],
+  sendTestWebhook: ['admin', (f) => ({ id: f.webhookEndpointId })],
+  redeliverWebhook: ['admin', (f) => ({ deliveryId: f.webhookDeliveryId })],
   setConsentWording: ['admin', (f) => ({ organisationId: f.w.org.id, text: 'We may contact you about this campaign.' })],
   inviteOrganisationAdmin: ['admin', (f, n) => ({ organisationId: f.w.org.id, email: `co-admin-${n}@example.org` })],
   acceptAdminInvitation: ['stranger', (f) => ({ token: f.adminInvitation.token })],
@@ -386,6 +395,10 @@ describe('hostile input to every mutation a person can call', () => {
       await t.gql('mutation($o: ID!, $e: String!) { inviteOrganisationAdmin(organisationId: $o, email: $e) { token invitation { id } } }', { o: w.org.id, e: w.stranger.email }, w.admin.token),
     ).inviteOrganisationAdmin;
     const apiKey = await createApiKey(t, w.admin, w.org.id, ['EVENTS_READ']);
+    const createEndpoint = `mutation($o: ID!) { createWebhookEndpoint(input: { organisationId: $o, url: "https://example.org/hook", eventTypes: [PING] }) { endpoint { id } } }`;
+    const webhookEndpointId = ok(await t.gql(createEndpoint, { o: w.org.id }, w.admin.token)).createWebhookEndpoint.endpoint.id;
+    const doomedWebhookEndpointId = ok(await t.gql(createEndpoint, { o: w.org.id }, w.admin.token)).createWebhookEndpoint.endpoint.id;
+    const webhookDeliveryId = ok(await t.gql('mutation($id: ID!) { sendTestWebhook(id: $id) { id } }', { id: webhookEndpointId }, w.admin.token)).sendTestWebhook.id;
     const [joiner, leaver, session] = await Promise.all([registerUser(t, 'Jo Joiner'), registerUser(t, 'Lea Leaver'), registerUser(t, 'Sam Session')]);
     const membershipId = await joinChapter(t, joiner, w.chapterA.id);
     await joinChapter(t, leaver, w.chapterB.id);
@@ -419,6 +432,9 @@ describe('hostile input to every mutation a person can call', () => {
       session,
       attendanceId: member.rsvp.attendance.id,
       guestCancelToken: guest.rsvp.cancelToken ?? 'no-token',
+      webhookEndpointId,
+      doomedWebhookEndpointId,
+      webhookDeliveryId,
     };
   });
   afterAll(() => t?.close());

@@ -25,6 +25,8 @@ import { IdempotencyKeyEntity } from '../common/database/idempotency-key.entity'
 import { TombstoneEntity } from '../modules/sync/tombstone.entity';
 import { EmailTokenEntity } from '../common/links/email-token.entity';
 import { SentEmailEntity } from '../common/mail/sent-email.entity';
+import { WebhookDeliveryEntity } from '../modules/webhooks/webhook-delivery.entity';
+import { WebhookEndpointEntity } from '../modules/webhooks/webhook-endpoint.entity';
 
 /** Every entity, listed once: the app, the migration CLI and the tests share this list. */
 export const ENTITIES = [
@@ -55,4 +57,6 @@ export const ENTITIES = [
   TombstoneEntity,
   EmailTokenEntity,
   SentEmailEntity,
+  WebhookEndpointEntity,
+  WebhookDeliveryEntity,
 ];

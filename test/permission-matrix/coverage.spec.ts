@@ -10,9 +10,10 @@ import { petitionRows } from './petitions.rows';
 import { readingListRows } from './reading-lists.rows';
 import { seriesRows } from './series.rows';
 import { syncRows } from './sync.rows';
+import { webhookRows } from './webhooks.rows';
 
 /** Every feature's rows together (imported, not run: each feature's spec runs its own). */
-const rows = [...authUserRows, ...organisationRows, ...apiKeyRows, ...eventRows, ...petitionRows, ...readingListRows, ...syncRows, ...seriesRows];
+const rows = [...authUserRows, ...organisationRows, ...apiKeyRows, ...eventRows, ...petitionRows, ...readingListRows, ...syncRows, ...seriesRows, ...webhookRows];
 
 describe('permission matrix', () => {
   const app = useMatrixApp();

@@ -9,6 +9,9 @@ export const API_SCOPES = [
   'READING_LISTS_READ',
   'READING_LISTS_WRITE',
   'MEMBERS_READ',
+  'SUPPORTERS_READ',
+  'SUPPORTERS_WRITE',
+  'WEBHOOKS_WRITE',
 ] as const;
 export type ApiScope = (typeof API_SCOPES)[number];
 

@@ -126,6 +126,10 @@ export class AppConfig {
   @Transform(toInt) @IsInt() @Min(1) @Max(100)
   JOBS_CONCURRENCY = 5;
 
+  /** Lets webhooks go to http:// URLs and private, loopback and reserved addresses: development and tests only. */
+  @Transform(toBool) @IsBoolean()
+  WEBHOOK_ALLOW_PRIVATE = false;
+
   get isProduction(): boolean {
     return this.NODE_ENV === 'production';
   }

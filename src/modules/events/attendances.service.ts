@@ -4,6 +4,8 @@ import { DataSource, EntityManager, IsNull, Not, Repository } from 'typeorm';
 import type { Grants } from '../../common/access/grants';
 import { randomSecret, sha256 } from '../../common/auth/secrets';
 import { inTransaction } from '../../common/database/transaction';
+import { emitWebhookEvent } from '../webhooks/emit';
+import { attendancePayload } from '../webhooks/payloads';
 import { BadInputError, ConflictError, ForbiddenError, NotFoundError } from '../../common/errors/domain-error';
 import type { RequestContext } from '../../common/graphql/request-context';
 import { Connection } from '../../common/pagination/connection';
@@ -71,6 +73,7 @@ export class AttendancesService {
         going ? 'UPDATE events SET going_count = going_count + 1 WHERE id = $1' : 'UPDATE events SET waitlist_count = waitlist_count + 1 WHERE id = $1',
         [event.id],
       );
+      await emitWebhookEvent(manager, locked.organisationId, 'ATTENDANCE_CHANGED', attendancePayload(row));
       return { attendance: { ...toAttendance(row), viewerIsAttendee: true }, cancelToken };
     });
   }
@@ -95,7 +98,9 @@ export class AttendancesService {
       } else {
         await closeWaitlistGap(manager, locked, waitlistPosition!);
       }
-      return manager.findOneByOrFail(AttendanceEntity, { id: attendance.id });
+      const cancelled = await manager.findOneByOrFail(AttendanceEntity, { id: attendance.id });
+      await emitWebhookEvent(manager, locked.organisationId, 'ATTENDANCE_CHANGED', attendancePayload(cancelled));
+      return cancelled;
     });
     return { ...toAttendance(row), viewerIsAttendee: true };
   }
@@ -112,8 +117,12 @@ export class AttendancesService {
     if (!attendance || !event || !mayReadAttendance(grants, event, attendance)) throw new NotFoundError('Attendance');
     if (!mayCheckIn(grants, event)) throw new ForbiddenError('Only organisers of the chapter may check people in');
     // Conditional on GOING in the same statement, so a cancellation meanwhile is never checked in.
-    await this.attendances.update({ id: attendanceId, status: 'GOING', checkedInAt: IsNull() }, { checkedInAt: () => 'now()' });
-    const row = await this.attendances.findOneByOrFail({ id: attendanceId });
+    const row = await inTransaction(this.dataSource, async (manager) => {
+      const result = await manager.update(AttendanceEntity, { id: attendanceId, status: 'GOING', checkedInAt: IsNull() }, { checkedInAt: () => 'now()' });
+      const checked = await manager.findOneByOrFail(AttendanceEntity, { id: attendanceId });
+      if (result.affected) await emitWebhookEvent(manager, event.organisationId, 'ATTENDANCE_CHANGED', attendancePayload(checked));
+      return checked;
+    });
     if (row.status !== 'GOING') throw new ConflictError('Only people who are going can be checked in');
     return toAttendance(row);
   }

@@ -7,6 +7,8 @@ import { Settings } from '../../common/config/settings';
 import { prefixQuery } from '../../common/database/full-text';
 import { findByIds } from '../../common/database/raw-reads';
 import { inTransaction } from '../../common/database/transaction';
+import { emitWebhookEvent } from '../webhooks/emit';
+import { eventPayload } from '../webhooks/payloads';
 import { BadInputError, ConflictError, ForbiddenError, NotFoundError } from '../../common/errors/domain-error';
 import { byKey, RequestContext } from '../../common/graphql/request-context';
 import { Connection } from '../../common/pagination/connection';
@@ -100,23 +102,27 @@ export class EventsService {
     checkTimes(input.startsAt, input.endsAt, true);
     checkLocation(input.location);
     const studyItems = await checkLinkable(this.dataSource, ctx.actor, chapter.organisationId, input.readingListItemIds ?? []);
-    const row = await this.events.save(
-      this.events.create({
-        chapterId: chapter.id,
-        organisationId: chapter.organisationId,
-        title: input.title,
-        description: input.description ?? null,
-        startsAt: input.startsAt,
-        endsAt: input.endsAt,
-        timeZone: input.timeZone,
-        ...locationColumns(input.location ?? null),
-        onlineUrl: input.onlineUrl ?? null,
-        capacity: input.capacity ?? null,
-        visibility: input.visibility,
-        status: 'DRAFT',
-      }),
-    );
-    if (studyItems.length) await setStudyItems(this.dataSource.manager, [row.id], studyItems);
+    const row = await inTransaction(this.dataSource, async (manager) => {
+      const saved = await manager.save(
+        this.events.create({
+          chapterId: chapter.id,
+          organisationId: chapter.organisationId,
+          title: input.title,
+          description: input.description ?? null,
+          startsAt: input.startsAt,
+          endsAt: input.endsAt,
+          timeZone: input.timeZone,
+          ...locationColumns(input.location ?? null),
+          onlineUrl: input.onlineUrl ?? null,
+          capacity: input.capacity ?? null,
+          visibility: input.visibility,
+          status: 'DRAFT',
+        }),
+      );
+      await setStudyItems(manager, [saved.id], studyItems);
+      await emitWebhookEvent(manager, saved.organisationId, 'EVENT_CHANGED', eventPayload(saved));
+      return saved;
+    });
     return this.toModel(row);
   }
 
@@ -141,7 +147,9 @@ export class EventsService {
       await manager.update(EventEntity, { id }, changes);
       await promoteWaitlisted(manager, event);
       if (studyItems) await setStudyItems(manager, [id], studyItems);
-      return manager.findOneByOrFail(EventEntity, { id });
+      const updated = await manager.findOneByOrFail(EventEntity, { id });
+      await emitWebhookEvent(manager, updated.organisationId, 'EVENT_CHANGED', eventPayload(updated));
+      return updated;
     });
     return this.toModel(row);
   }
@@ -174,6 +182,7 @@ export class EventsService {
       if (event.status !== status) {
         const changes: Partial<EventEntity> = { status, ...(reason !== undefined ? { cancelReason: reason } : {}) };
         await manager.update(EventEntity, { id }, changes);
+        await emitWebhookEvent(manager, event.organisationId, 'EVENT_CHANGED', eventPayload({ ...event, ...changes }));
       }
       return manager.findOneByOrFail(EventEntity, { id });
     });

@@ -17,6 +17,8 @@ import { InvitationEntity } from './invitation.entity';
 import { ChapterRole, MembershipEntity } from './membership.entity';
 import { CreatedInvitation, InviteMemberInput, Membership, MembersArgs, toMembership } from './membership.model';
 import { recordDeletion } from '../sync/record-deletion';
+import { emitWebhookEvent } from '../webhooks/emit';
+import { membershipPayload } from '../webhooks/payloads';
 import { mayKnowMembershipsOf, mayListMembers, mayManageChapter } from './organisations-access';
 import { sendInvitationMail } from './jobs/send-invitation-mail.job';
 
@@ -39,9 +41,14 @@ export class MembershipsService {
     if (existing) return toMembership(existing);
     if (chapter.joinPolicy === 'INVITE_ONLY') throw new ForbiddenError('This chapter is joined by invitation only');
     const status = chapter.joinPolicy === 'OPEN' ? 'ACTIVE' : 'PENDING';
-    await this.memberships.createQueryBuilder().insert().values({ chapterId, userId, role: 'MEMBER', status }).orIgnore().execute();
+    const joined = await inTransaction(this.dataSource, async (manager) => {
+      const inserted = await manager.createQueryBuilder().insert().into(MembershipEntity).values({ chapterId, userId, role: 'MEMBER', status }).orIgnore().execute();
+      const membership = await manager.findOneByOrFail(MembershipEntity, { chapterId, userId });
+      if (inserted.raw.length) await membershipChanged(manager, membership);
+      return membership;
+    });
     ctx.refreshGrants();
-    return toMembership(await this.memberships.findOneByOrFail({ chapterId, userId }));
+    return toMembership(joined);
   }
 
   /** The last ACTIVE organiser cannot leave. */
@@ -54,6 +61,7 @@ export class MembershipsService {
       await this.keepAnOrganiser(manager, membership, 'The last organiser of a chapter cannot leave it');
       await manager.delete(MembershipEntity, { id: membership.id });
       await recordDeletion(manager, chapter.organisationId, 'MEMBERSHIP', membership.id);
+      await membershipChanged(manager, { ...membership, status: 'LEFT' });
     });
     ctx.refreshGrants();
     return true;
@@ -62,7 +70,10 @@ export class MembershipsService {
   async approve(ctx: RequestContext, membershipId: string): Promise<Membership> {
     const membership = await this.requireManaged(ctx, membershipId);
     if (membership.status === 'PENDING') {
-      await this.memberships.update({ id: membershipId, status: 'PENDING' }, { status: 'ACTIVE' });
+      await inTransaction(this.dataSource, async (manager) => {
+        const result = await manager.update(MembershipEntity, { id: membershipId, status: 'PENDING' }, { status: 'ACTIVE' });
+        if (result.affected) await membershipChanged(manager, await manager.findOneByOrFail(MembershipEntity, { id: membershipId }));
+      });
     }
     // Removed by a concurrent request since it was checked: as if it had never been there.
     const approved = await this.memberships.findOneBy({ id: membershipId });
@@ -81,7 +92,9 @@ export class MembershipsService {
       if (role === 'MEMBER') await this.keepAnOrganiser(manager, membership, 'The last organiser of a chapter cannot be demoted');
       await manager.update(MembershipEntity, { id: membershipId }, { role });
       // Read back: the trigger has moved updatedAt.
-      return manager.findOneByOrFail(MembershipEntity, { id: membershipId });
+      const changed = await manager.findOneByOrFail(MembershipEntity, { id: membershipId });
+      await membershipChanged(manager, changed);
+      return changed;
     });
     ctx.refreshGrants();
     return toMembership(updated);
@@ -97,6 +110,7 @@ export class MembershipsService {
       await manager.delete(MembershipEntity, { id: membershipId });
       const [{ organisation_id }] = await manager.query('SELECT organisation_id FROM chapters WHERE id = $1', [membership.chapterId]);
       await recordDeletion(manager, organisation_id, 'MEMBERSHIP', membershipId);
+      await membershipChanged(manager, { ...membership, status: 'REMOVED' });
     });
     ctx.refreshGrants();
     return true;
@@ -224,4 +238,10 @@ export class MembershipsService {
     );
     if (n <= 1) throw new ConflictError(message);
   }
+}
+
+/** MEMBERSHIP_CHANGED for the membership's organisation, in the caller's transaction (status LEFT or REMOVED once it is gone). */
+async function membershipChanged(manager: EntityManager, membership: Omit<MembershipEntity, 'status'> & { status: string }): Promise<void> {
+  const [{ organisation_id }] = await manager.query('SELECT organisation_id FROM chapters WHERE id = $1', [membership.chapterId]);
+  await emitWebhookEvent(manager, organisation_id, 'MEMBERSHIP_CHANGED', membershipPayload(membership));
 }

@@ -6,6 +6,8 @@ import { CHANGE_HORIZON_SQL } from '../../common/database/change-sequence';
 import { prefixQuery } from '../../common/database/full-text';
 import { findByIds, preparedQuery } from '../../common/database/raw-reads';
 import { inTransaction } from '../../common/database/transaction';
+import { emitWebhookEvent } from '../webhooks/emit';
+import { petitionPayload } from '../webhooks/payloads';
 import { ConflictError, ForbiddenError, NotFoundError } from '../../common/errors/domain-error';
 import { byKey, groupByKey, RequestContext } from '../../common/graphql/request-context';
 import { Connection } from '../../common/pagination/connection';
@@ -139,6 +141,7 @@ export class PetitionsService {
             SignatureCountEntity,
             Array.from({ length: COUNT_SHARDS }, (_, shard) => ({ petitionId: petition.id, shard, count: 0 })),
           );
+          await emitWebhookEvent(manager, petition.organisationId, 'PETITION_CHANGED', petitionPayload(petition));
           return petition;
         }),
     );
@@ -151,8 +154,8 @@ export class PetitionsService {
     for (const key of ['title', 'target', 'body', 'goal', 'closesAt', 'visibility'] as const) {
       if (input[key] !== undefined) (changes as Record<string, unknown>)[key] = input[key];
     }
-    if (Object.keys(changes).length) await this.petitions.update({ id }, changes);
-    return toPetition(await this.petitions.findOneByOrFail({ id }));
+    if (!Object.keys(changes).length) return toPetition(await this.petitions.findOneByOrFail({ id }));
+    return this.change(id, changes);
   }
 
   /** Opens a DRAFT or reopens a CLOSED petition; one whose closing time has passed needs a new closesAt first. */
@@ -225,9 +228,19 @@ export class PetitionsService {
     );
   }
 
-  private async setStatus(id: string, status: PetitionStatus): Promise<Petition> {
-    await this.petitions.update({ id }, { status });
-    return toPetition(await this.petitions.findOneByOrFail({ id }));
+  private setStatus(id: string, status: PetitionStatus): Promise<Petition> {
+    return this.change(id, { status });
+  }
+
+  /** Writes the change and its PETITION_CHANGED message in one transaction. */
+  private async change(id: string, changes: Partial<PetitionEntity>): Promise<Petition> {
+    const row = await inTransaction(this.dataSource, async (manager) => {
+      await manager.update(PetitionEntity, { id }, changes);
+      const petition = await manager.findOneByOrFail(PetitionEntity, { id });
+      await emitWebhookEvent(manager, petition.organisationId, 'PETITION_CHANGED', petitionPayload(petition));
+      return petition;
+    });
+    return toPetition(row);
   }
 
   private async takenSlugs(organisationId: string, candidates: string[]): Promise<Set<string>> {

@@ -13,6 +13,8 @@ import { EVENT_KEY_SCOPES, mayManageEvent } from '../events-access';
 import { checkLocation, checkTimes, locationColumns } from '../events.service';
 import { checkLinkable, copyStudyItems, setStudyItems } from '../study-sessions/study-links';
 import { promoteWaitlisted } from '../waitlist';
+import { emitWebhookEvent } from '../../webhooks/emit';
+import { eventPayload } from '../../webhooks/payloads';
 import { EventSeriesEntity } from './event-series.entity';
 import { CreateEventSeriesInput, UpdateEventSeriesInput } from './event-series.inputs';
 import { EventSeries, toEventSeries } from './event-series.model';
@@ -95,7 +97,9 @@ export class EventSeriesService {
         seriesId: series.id,
         seriesSlot: dtstart.toFormat(SLOT_FORMAT),
       });
-      await setStudyItems(manager, [inserted.identifiers[0].id as string], studyItems);
+      const firstId = inserted.identifiers[0].id as string;
+      await setStudyItems(manager, [firstId], studyItems);
+      await emitEventChanged(manager, [firstId]);
       await materialise(manager, series.id, new Date());
       return series;
     });
@@ -155,11 +159,19 @@ export class EventSeriesService {
         Object.assign(event, changes);
         await promoteWaitlisted(manager, event);
         changedIds.push(event.id);
+        await emitEventChanged(manager, [event.id]);
       }
       await tellAttendeesOfSeriesChange(manager, changedIds);
     });
     return series;
   }
+}
+
+/** EVENT_CHANGED webhooks for these events as they now are, in the caller's transaction (as createEvent and updateEvent do). */
+async function emitEventChanged(manager: EntityManager, eventIds: string[]): Promise<void> {
+  if (eventIds.length === 0) return;
+  const rows = await manager.createQueryBuilder(EventEntity, 'e').where('e.id = ANY(:eventIds)', { eventIds }).orderBy('e.startsAt', 'ASC').getMany();
+  for (const row of rows) await emitWebhookEvent(manager, row.organisationId, 'EVENT_CHANGED', eventPayload(row));
 }
 
 /** `text` as a rule, or BAD_USER_INPUT naming rrule. */
@@ -225,5 +237,6 @@ export async function materialise(manager: EntityManager, seriesId: string, now:
   // RETURNING lists only the rows inserted (ON CONFLICT DO NOTHING skips the others).
   const added = (result.raw as Array<{ id: string }>).map((r) => r.id);
   await copyStudyItems(manager, template.id, added);
+  await emitEventChanged(manager, added);
   return added.length;
 }

@@ -1,7 +1,7 @@
 import { MigrationInterface, QueryRunner } from "typeorm";
 
-export class StudySessionsAndSeries1796036955877 implements MigrationInterface {
-    name = 'StudySessionsAndSeries1796036955877'
+export class StudySessionsAndSeries1796041000000 implements MigrationInterface {
+    name = 'StudySessionsAndSeries1796041000000'
 
     public async up(queryRunner: QueryRunner): Promise<void> {
         await queryRunner.query(`
