@@ -6,10 +6,11 @@ const CHAPTERS = 50;
 const EVENTS_PER_CHAPTER = 40;
 const MAX_ATTENDANCES = 150;
 
-export const pageQuery = (withPetitions: boolean) => `query ChapterPage($id: ID!, $first: Int!) {
+export const pageQuery = (withPetitions: boolean, withStudyItems = false) => `query ChapterPage($id: ID!, $first: Int!) {
   chapter(id: $id) {
     name
-    events(first: $first) { edges { node { title startsAt goingCount spotsLeft viewerAttendance { status } chapter { name } } } }
+    events(first: $first) { edges { node { title startsAt goingCount spotsLeft viewerAttendance { status } chapter { name }
+      ${withStudyItems ? 'readingListItems { title authors discussionQuestions }' : ''} } } }
     ${withPetitions ? 'petitions(first: 5) { edges { node { title } } }' : ''}
   }
 }`;
@@ -52,6 +53,25 @@ export async function seed(s: BenchServer): Promise<{ token: string; chapterIds:
      SELECT id, $1, 'Bench Member', 'bench-member@example.org', 'GOING' FROM events WHERE random() < 0.25`,
     [memberId],
   );
+  // Every chapter has a PUBLIC and a CHAPTER reading list of three items each; every event studies all six (study sessions).
+  const studied = await s.sql.query(`SELECT to_regclass('event_reading_list_items') IS NOT NULL AS present`);
+  if (studied.rows[0].present) {
+    await s.sql.query(
+      `INSERT INTO reading_lists (chapter_id, organisation_id, title, visibility, item_count)
+       SELECT c.id, c.organisation_id, v || ' reading of ' || c.name, v, 3 FROM chapters c CROSS JOIN unnest(ARRAY['PUBLIC', 'CHAPTER']) v WHERE c.organisation_id = $1`,
+      [org.id],
+    );
+    await s.sql.query(
+      `INSERT INTO reading_list_items (list_id, position, kind, title, authors, discussion_questions)
+       SELECT l.id, n, 'BOOK', 'Book ' || n, ARRAY['Eduardo Galeano'], ARRAY['Why?', 'What next?'] FROM reading_lists l CROSS JOIN generate_series(1, 3) n WHERE l.organisation_id = $1`,
+      [org.id],
+    );
+    await s.sql.query(
+      `INSERT INTO event_reading_list_items (event_id, item_id)
+       SELECT e.id, i.id FROM events e JOIN reading_lists l ON l.chapter_id = e.chapter_id JOIN reading_list_items i ON i.list_id = l.id WHERE e.organisation_id = $1`,
+      [org.id],
+    );
+  }
   await s.sql.query(`UPDATE events e SET going_count = (SELECT count(*) FROM attendances a WHERE a.event_id = e.id AND a.status = 'GOING')`);
   await s.sql.query('ANALYZE');
   return { token: member.register.accessToken, chapterIds };
@@ -67,7 +87,9 @@ export async function eventsBenchmark(s: BenchServer, durationSeconds: number): 
   const chapterType = s.app.get(GraphQLSchemaHost).schema.getType('Chapter') as GraphQLObjectType;
   const withPetitions = Boolean(chapterType.getFields().petitions);
   if (!withPetitions) console.log('(Chapter.petitions is not in the schema yet: the page is measured without it)');
-  const query = pageQuery(withPetitions);
+  const eventType = s.app.get(GraphQLSchemaHost).schema.getType('Event') as GraphQLObjectType;
+  const withStudyItems = Boolean(eventType.getFields().readingListItems);
+  const query = pageQuery(withPetitions, withStudyItems && !process.env.BENCH_NO_STUDY);
 
   for (const first of [5, 20]) {
     const id = chapterIds[0];

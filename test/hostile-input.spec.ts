@@ -78,6 +78,7 @@ interface Fixtures {
   leaver: TestUser;
   session: TestUser;
   attendanceId: string;
+  series: { id: string };
   webhookEndpointId: string;
   doomedWebhookEndpointId: string;
   webhookDeliveryId: string;
@@ -135,6 +136,8 @@ const TARGETS: Record<string, [Caller, (f: Fixtures, n: number) => Variables]> =
   updateEvent: ['organiser', (f) => ({ id: f.event.id, input: { title: 'Vigil', description: 'Candles', startsAt: future(7), endsAt: future(8), timeZone: 'Europe/London', capacity: 500, onlineUrl: 'https://meet.example.org/y', location, visibility: 'PUBLIC' } })],
   publishEvent: ['organiser', (f) => ({ id: f.draftEvent.id })],
   cancelEvent: ['organiser', (f) => ({ id: f.doomedEvent.id, reason: 'Rain' })],
+  createEventSeries: ['organiser', (f) => ({ input: { event: { chapterId: f.w.chapterA.id, title: 'Study circle', description: 'Chapter 1', startsAt: future(7), endsAt: future(7.1), timeZone: 'Europe/London', capacity: 30, location, visibility: 'PUBLIC' }, rrule: 'FREQ=WEEKLY;COUNT=4' } })],
+  updateEventSeries: ['organiser', (f) => ({ id: f.series.id, fromEventId: null, input: { title: 'Study circle', description: 'Chapter 2', localStartTime: '19:30', durationMinutes: 90, capacity: 40, location, onlineUrl: 'https://meet.example.org/s', visibility: 'PUBLIC' } })],
   checkIn: ['organiser', (f) => ({ attendanceId: f.attendanceId })],
   createPetition: ['organiser', (f, n) => ({ input: { organisationId: f.w.org.id, chapterId: f.w.chapterA.id, title: 'Free the river', target: 'The Minister', body: 'Stop the dam.', goal: 1000, closesAt: future(30), slug: `river-${n}`, visibility: 'PUBLIC' } })],
   updatePetition: ['organiser', (f) => ({ id: f.petition.id, input: { title: 'Free the river', target: 'The Minister', body: 'Stop it.', goal: 2000, closesAt: future(60), visibility: 'PUBLIC' } })],
@@ -414,7 +417,13 @@ describe('hostile input to every mutation a person can call', () => {
       await tokens.issue(manager, { kind: 'rsvp', email: 'gus@example.org', data: { eventId: event.id, name: 'Gus Guest', contactConsent: false, consentWordingId: null, consentedAt: null }, expiresAt: new Date(future(8)) }),
       await tokens.issue(manager, { kind: 'unsubscribe', email: 'gus@example.org', expiresAt: new Date(future(3650)) }),
     ]);
+    const series = ok(
+      await t.gql('mutation($input: CreateEventSeriesInput!) { createEventSeries(input: $input) { id } }', {
+        input: { event: { chapterId: w.chapterA.id, title: 'Study circle', startsAt: future(7), endsAt: future(7.1), timeZone: 'Europe/London' }, rrule: 'FREQ=WEEKLY;COUNT=4' },
+      }, w.organiser.token),
+    ).createEventSeries;
     f = {
+      series,
       w,
       event,
       draftEvent,

@@ -5,6 +5,8 @@ import { AttendanceEntity } from '../modules/events/attendance.entity';
 import { EmailPreferenceEntity } from '../modules/events/email-preference.entity';
 import { CalendarTokenEntity } from '../modules/events/calendar-token.entity';
 import { EventEntity } from '../modules/events/event.entity';
+import { StudySessionItemEntity } from '../modules/events/study-session-item.entity';
+import { EventSeriesEntity } from '../modules/events/series/event-series.entity';
 import { AdminInvitationEntity } from '../modules/organisations/admin-invitation.entity';
 import { ChapterEntity } from '../modules/organisations/chapter.entity';
 import { InvitationEntity } from '../modules/organisations/invitation.entity';
@@ -40,6 +42,8 @@ export const ENTITIES = [
   AdminInvitationEntity,
   ApiKeyEntity,
   EventEntity,
+  EventSeriesEntity,
+  StudySessionItemEntity,
   AttendanceEntity,
   AttendanceReminderEntity,
   EmailPreferenceEntity,

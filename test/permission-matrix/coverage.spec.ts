@@ -8,11 +8,12 @@ import { eventRows } from './events.rows';
 import { organisationRows } from './organisations.rows';
 import { petitionRows } from './petitions.rows';
 import { readingListRows } from './reading-lists.rows';
+import { seriesRows } from './series.rows';
 import { syncRows } from './sync.rows';
 import { webhookRows } from './webhooks.rows';
 
 /** Every feature's rows together (imported, not run: each feature's spec runs its own). */
-const rows = [...authUserRows, ...organisationRows, ...apiKeyRows, ...eventRows, ...petitionRows, ...readingListRows, ...syncRows, ...webhookRows];
+const rows = [...authUserRows, ...organisationRows, ...apiKeyRows, ...eventRows, ...petitionRows, ...readingListRows, ...syncRows, ...seriesRows, ...webhookRows];
 
 describe('permission matrix', () => {
   const app = useMatrixApp();

@@ -13,11 +13,24 @@ import { CalendarTokenEntity } from './calendar-token.entity';
 import { Event } from './event.model';
 import { AttendancesService } from './attendances.service';
 import { EventsService } from './events.service';
+import { StudySessionsService } from './study-sessions/study-sessions.service';
+import type { ReadingListItem } from '../reading-lists/reading-list.model';
 
 /** A VTIMEZONE block for each zone the events use, so clients show the planned local times across DST changes. */
 function vtimezone(zone: string): string | null {
   const block = tzlib_get_ical_block(zone);
   return Array.isArray(block) && block[0] ? block[0] : null;
+}
+
+/** A study session's items and their discussion questions, as plain text for the file's description. */
+function studyText(items: ReadingListItem[]): string | null {
+  if (items.length === 0) return null;
+  const lines = ['Reading:'];
+  for (const item of items) {
+    lines.push(`- ${item.title}${item.authors.length ? ` (${item.authors.join(', ')})` : ''}`);
+    for (const question of item.discussionQuestions) lines.push(`  ? ${question}`);
+  }
+  return lines.join('\n');
 }
 
 /** iCalendar files: one event, or a chapter's upcoming events; a member's private token adds what they may see. */
@@ -29,6 +42,7 @@ export class CalendarService {
     private readonly events: EventsService,
     private readonly attendances: AttendancesService,
     private readonly chapters: ChaptersService,
+    private readonly studySessions: StudySessionsService,
   ) {}
 
   /** A new private token for the user; the previous one stops working. Shown once. */
@@ -80,7 +94,9 @@ export class CalendarService {
   }
 
   private async addEvents(ctx: RequestContext, calendar: ICalCalendar, events: Event[]): Promise<void> {
-    for (const event of events) {
+    // One batch for the whole file: the items each event studies, as the viewer may see them.
+    const studied = await Promise.all(events.map((event) => this.studySessions.itemsOf(ctx, event.id)));
+    for (const [index, event] of events.entries()) {
       const location = event.location;
       const showAddress = await this.attendances.mayReadRestricted(ctx, event);
       const exact = showAddress ? location?.restricted : null;
@@ -91,7 +107,7 @@ export class CalendarService {
         end: DateTime.fromJSDate(event.endsAt, { zone: event.timeZone }),
         timezone: event.timeZone,
         summary: event.title,
-        description: [event.description, showAddress ? event.restrictedOnlineUrl : null].filter(Boolean).join('\n\n') || null,
+        description: [event.description, studyText(studied[index]), showAddress ? event.restrictedOnlineUrl : null].filter(Boolean).join('\n\n') || null,
         location: place.length ? place.join(', ') : null,
         url: this.events.pageUrl(event.id),
         status: event.status === 'CANCELLED' ? ICalEventStatus.CANCELLED : ICalEventStatus.CONFIRMED,

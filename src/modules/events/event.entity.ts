@@ -3,6 +3,7 @@ import { ChangeXidColumn } from '../../common/database/change-sequence';
 import type { Visibility } from '../../common/access/visibility';
 import { ChapterEntity } from '../organisations/chapter.entity';
 import { OrganisationEntity } from '../organisations/organisation.entity';
+import { EventSeriesEntity } from './series/event-series.entity';
 
 export const EVENT_STATUSES = ['DRAFT', 'PUBLISHED', 'CANCELLED'] as const;
 export type EventStatus = (typeof EVENT_STATUSES)[number];
@@ -17,6 +18,7 @@ export type EventStatus = (typeof EVENT_STATUSES)[number];
 @Index(['organisationId', 'startsAt'])
 @Index('events_search_idx', { synchronize: false })
 @Index('events_changes_idx', ['changeXid', 'id'])
+@Index('events_series_slot_key', ['seriesId', 'seriesSlot'], { unique: true })
 @Check('events_status_check', `"status" IN ('DRAFT', 'PUBLISHED', 'CANCELLED')`)
 @Check('events_visibility_check', `"visibility" IN ('PUBLIC', 'ORGANISATION', 'CHAPTER')`)
 @Check('events_time_check', `"ends_at" > "starts_at"`)
@@ -84,6 +86,18 @@ export class EventEntity {
 
   @Column('integer', { default: 0 })
   waitlistCount: number;
+
+  /** The recurring series this event is an occurrence of (events/series). */
+  @ManyToOne(() => EventSeriesEntity, { onDelete: 'SET NULL' })
+  @JoinColumn()
+  series?: EventSeriesEntity;
+
+  @Column('uuid', { nullable: true })
+  seriesId: string | null;
+
+  /** The occurrence's identity in its series: its local start as the rule gives it (`yyyy-MM-ddTHH:mm`), kept when its times are edited. */
+  @Column('text', { nullable: true })
+  seriesSlot: string | null;
 
   @CreateDateColumn({ type: 'timestamptz', precision: 3 })
   createdAt: Date;

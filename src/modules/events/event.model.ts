@@ -41,6 +41,8 @@ export class Event {
   chapterId: string;
   organisationId: string;
   cancelReason: string | null;
+  /** The series it is an occurrence of (Event.series). */
+  seriesId: string | null;
   @Field(() => GraphQLISODateTime, { description: 'Moves on every change, RSVP counts included.' }) updatedAt: Date;
   /** Resolved by Event.onlineUrl once the caller is known to be allowed. */
   restrictedOnlineUrl: string | null;
@@ -69,6 +71,7 @@ export function toEvent(e: EventEntity, publicUrl: string): Event {
     chapterId: e.chapterId,
     organisationId: e.organisationId,
     cancelReason: e.cancelReason,
+    seriesId: e.seriesId,
     updatedAt: e.updatedAt,
     restrictedOnlineUrl: e.onlineUrl,
     location: null,

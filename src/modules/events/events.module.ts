@@ -22,10 +22,19 @@ import { UnsubscribePage } from './pages/unsubscribe.page';
 import { UnsubscribeController } from './unsubscribe.controller';
 import { ChapterEventsResolver, EventLocationResolver, EventsResolver } from './events.resolver';
 import { EventsService } from './events.service';
+import { EventSeriesEntity } from './series/event-series.entity';
+import { EventSeriesFieldResolver, EventSeriesResolver } from './series/event-series.resolver';
+import { EventSeriesService } from './series/event-series.service';
+import { ExtendEventSeriesJob } from './series/extend-event-series.job';
+import { ReadingListItemEntity } from '../reading-lists/reading-list-item.entity';
+import { StudySessionItemEntity } from './study-session-item.entity';
+import { MarkStudySessionReadingJob } from './study-sessions/mark-reading.job';
+import { EventStudyItemsResolver, ItemStudySessionsResolver } from './study-sessions/study-sessions.resolver';
+import { StudySessionsService } from './study-sessions/study-sessions.service';
 
 /** Events of chapters, RSVPs (members and guests by emailed link) with capacity and waitlists, event mail, and calendar files. */
 @Module({
-  imports: [TypeOrmModule.forFeature([EventEntity, AttendanceEntity, CalendarTokenEntity]), OrganisationsModule, UsersModule],
+  imports: [TypeOrmModule.forFeature([EventEntity, AttendanceEntity, CalendarTokenEntity, EventSeriesEntity, StudySessionItemEntity, ReadingListItemEntity]), OrganisationsModule, UsersModule],
   controllers: [CalendarController, UnsubscribeController],
   providers: [
     EventsService,
@@ -45,6 +54,14 @@ import { EventsService } from './events.service';
     ClaimDueRemindersJob,
     RsvpPage,
     UnsubscribePage,
+    EventSeriesService,
+    EventSeriesResolver,
+    EventSeriesFieldResolver,
+    ExtendEventSeriesJob,
+    StudySessionsService,
+    EventStudyItemsResolver,
+    ItemStudySessionsResolver,
+    MarkStudySessionReadingJob,
   ],
   exports: [EventsService],
 })

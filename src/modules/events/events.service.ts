@@ -19,6 +19,7 @@ import { CreateEventInput, EventFilter, EventLocationInput, EventsArgs, UpdateEv
 import { EventEntity } from './event.entity';
 import { Event, toEvent } from './event.model';
 import { EVENT_KEY_SCOPES, exactPlaceSql, mayManageEvent, mayReadEvent, ROUNDED_COORDINATE_SQL } from './events-access';
+import { checkLinkable, setStudyItems } from './study-sessions/study-links';
 import { fromViewerJson, VIEWER_ATTENDANCE_SELECT, viewerAttendances } from './viewer-attendance';
 import { changesTimeOrPlace, noticeAttendees } from './event-notices';
 import { lockEvent, promoteWaitlisted } from './waitlist';
@@ -70,9 +71,10 @@ export class EventsService {
   }
 
   /** Events the caller may see that match the filter, soonest first. */
-  async list(ctx: RequestContext, args: EventsArgs, chapterId?: string): Promise<Connection<Event>> {
+  async list(ctx: RequestContext, args: EventsArgs, chapterId?: string, seriesId?: string): Promise<Connection<Event>> {
     const qb = this.events.createQueryBuilder('e');
     whereVisibleTo(qb, 'e', ctx.actor, EVENT_KEY_SCOPES);
+    if (seriesId) qb.andWhere('e.seriesId = :seriesId', { seriesId });
     this.whereMatches(qb, { ...args.filter, ...(chapterId ? { chapterId } : {}) }, ctx.actor);
     let toNode = this.toModel;
     if (ctx.actor.kind === 'user') {
@@ -100,6 +102,7 @@ export class EventsService {
     }
     checkTimes(input.startsAt, input.endsAt, true);
     checkLocation(input.location);
+    const studyItems = await checkLinkable(this.dataSource, ctx.actor, chapter.organisationId, input.readingListItemIds ?? []);
     const row = await inTransaction(this.dataSource, async (manager) => {
       const saved = await manager.save(
         this.events.create({
@@ -117,6 +120,7 @@ export class EventsService {
           status: 'DRAFT',
         }),
       );
+      await setStudyItems(manager, [saved.id], studyItems);
       await emitWebhookEvent(manager, saved.organisationId, 'EVENT_CHANGED', eventPayload(saved));
       return saved;
     });
@@ -125,8 +129,9 @@ export class EventsService {
 
   /** A raised (or removed) capacity promotes waitlisted people in the same transaction; it may not drop below those going. */
   async update(ctx: RequestContext, id: string, input: UpdateEventInput): Promise<Event> {
-    await this.requireManaged(ctx, id);
+    const managed = await this.requireManaged(ctx, id);
     checkLocation(input.location);
+    const studyItems = input.readingListItemIds ? await checkLinkable(this.dataSource, ctx.actor, managed.organisationId, input.readingListItemIds) : null;
     const row = await inTransaction(this.dataSource, async (manager) => {
       const event = await lockEvent(manager, id);
       if (event.status === 'CANCELLED') throw new ConflictError('A cancelled event cannot be edited');
@@ -144,6 +149,7 @@ export class EventsService {
       await manager.update(EventEntity, { id }, changes);
       await promoteWaitlisted(manager, event);
       if (changesTimeOrPlace(before, event)) await noticeAttendees(manager, id, 'changed');
+      if (studyItems) await setStudyItems(manager, [id], studyItems);
       const updated = await manager.findOneByOrFail(EventEntity, { id });
       await emitWebhookEvent(manager, updated.organisationId, 'EVENT_CHANGED', eventPayload(updated));
       return updated;
@@ -215,19 +221,19 @@ export class EventsService {
   }
 }
 
-function checkTimes(startsAt: Date, endsAt: Date, startChanged: boolean): void {
+export function checkTimes(startsAt: Date, endsAt: Date, startChanged: boolean): void {
   if (startChanged && startsAt.getTime() <= Date.now()) throw new BadInputError({ startsAt: 'must be in the future' });
   if (endsAt.getTime() <= startsAt.getTime()) throw new BadInputError({ endsAt: 'must be after startsAt' });
 }
 
-function checkLocation(location: EventLocationInput | null | undefined): void {
+export function checkLocation(location: EventLocationInput | null | undefined): void {
   if (!location) return;
   if ((location.latitude == null) !== (location.longitude == null)) {
     throw new BadInputError({ [location.latitude == null ? 'location.latitude' : 'location.longitude']: 'latitude and longitude go together' });
   }
 }
 
-function locationColumns(location: EventLocationInput | null) {
+export function locationColumns(location: EventLocationInput | null) {
   return {
     venue: location?.venue ?? null,
     addressLine: location?.addressLine ?? null,

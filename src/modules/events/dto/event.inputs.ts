@@ -1,12 +1,12 @@
 import { ArgsType, Field, Float, GraphQLISODateTime, ID, InputType, Int } from '@nestjs/graphql';
 import { Type } from 'class-transformer';
-import { IsDate, IsIn, IsInt, IsNumber, IsOptional, IsUUID, Max, Min, ValidateIf, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsDate, IsIn, IsInt, IsNumber, IsOptional, IsUUID, Max, Min, ValidateIf, ValidateNested } from 'class-validator';
 import { type Visibility, VISIBILITIES, VisibilityEnum } from '../../../common/access/visibility';
 import { PageArgs } from '../../../common/pagination/connection';
 import { IsCountry, IsHttpUrl, IsZone } from '../../../common/validation/place';
 import { OptionalLongText, OptionalText, Text } from '../../../common/validation/text';
 
-const IsId = () => IsUUID('all', { message: 'must be an id' });
+const IsId = (options: { each?: boolean } = {}) => IsUUID('all', { message: 'must be an id', ...options });
 const Present = () => ValidateIf((_, v) => v !== undefined);
 const Latitude = () => [IsNumber({}, { message: 'must be a number' }), Min(-90, { message: 'must be between -90 and 90' }), Max(90, { message: 'must be between -90 and 90' })];
 const Longitude = () => [IsNumber({}, { message: 'must be a number' }), Min(-180, { message: 'must be between -180 and 180' }), Max(180, { message: 'must be between -180 and 180' })];
@@ -36,6 +36,8 @@ export class CreateEventInput {
   @Field(() => String, { nullable: true }) @IsOptional() @IsHttpUrl() onlineUrl?: string | null;
   @Field(() => Int, { nullable: true }) @IsOptional() @apply(Capacity()) capacity?: number | null;
   @Field(() => VisibilityEnum, { defaultValue: 'PUBLIC' }) @IsIn(VISIBILITIES) visibility: Visibility;
+  @Field(() => [ID], { defaultValue: [], description: "Reading-list items of the caller's organisation this event studies." })
+  @IsArray() @ArrayMaxSize(50, { message: 'at most 50 items' }) @IsId({ each: true }) readingListItemIds: string[];
 }
 
 /** Omitted fields stay as they are; `null` clears description, location and onlineUrl, and makes capacity unlimited. */
@@ -50,6 +52,7 @@ export class UpdateEventInput {
   @Field(() => String, { nullable: true }) @IsOptional() @IsHttpUrl() onlineUrl?: string | null;
   @Field(() => Int, { nullable: true }) @IsOptional() @apply(Capacity()) capacity?: number | null;
   @Field(() => VisibilityEnum, { nullable: true }) @Present() @IsIn(VISIBILITIES) visibility?: Visibility;
+  @Field(() => [ID], { nullable: true }) @Present() @IsArray() @ArrayMaxSize(50, { message: 'at most 50 items' }) @IsId({ each: true }) readingListItemIds?: string[];
 }
 
 @InputType()
