@@ -1,4 +1,4 @@
-/** Jest: TypeScript and the ESM-only @nestjs / graphql-inspector packages go through SWC. */
+/** Jest: TypeScript and the ESM-only @nestjs / graphql-inspector / temporal-polyfill packages go through SWC. */
 const swc = [
   '@swc/jest',
   {
@@ -16,7 +16,7 @@ module.exports = {
   testEnvironment: 'node',
   testMatch: ['<rootDir>/test/**/*.spec.ts'],
   transform: { '^.+\\.(t|j|mj)s$': swc },
-  transformIgnorePatterns: ['/node_modules/(?!(@nestjs|@graphql-inspector|@whatwg-node|@graphql-tools|file-type|strtok3|token-types|peek-readable|uint8array-extras|@tokenizer)/)'],
+  transformIgnorePatterns: ['/node_modules/(?!(@nestjs|@graphql-inspector|@whatwg-node|@graphql-tools|file-type|strtok3|token-types|peek-readable|uint8array-extras|@tokenizer|temporal-polyfill|temporal-spec|temporal-utils)/)'],
   moduleFileExtensions: ['ts', 'js', 'mjs', 'json'],
   globalSetup: '<rootDir>/test/support/global-setup.ts',
   globalTeardown: '<rootDir>/test/support/global-teardown.ts',

@@ -1,10 +1,16 @@
+// rrule-temporal needs a global Temporal, which Node 20 does not have yet; installed once, here.
+import 'temporal-polyfill/global';
+import { Temporal } from 'temporal-polyfill';
 import { DateTime } from 'luxon';
+import { RRuleTemporal } from 'rrule-temporal';
 
 /**
- * The RFC 5545 RRULE subset organisers use, expanded with luxon in the series' own time zone so a
- * weekly 19:00 meeting stays at 19:00 local across daylight-saving changes: FREQ=DAILY/WEEKLY/MONTHLY,
- * INTERVAL, BYDAY (ordinals like 1TU or -1FR with MONTHLY), BYMONTHDAY, COUNT and UNTIL. Anything
- * else is refused with a message (the caller turns it into BAD_USER_INPUT naming `rrule`).
+ * The RFC 5545 RRULE subset organisers use: FREQ=DAILY/WEEKLY/MONTHLY, INTERVAL, BYDAY (ordinals like
+ * 1TU or -1FR with MONTHLY), BYMONTHDAY, COUNT and UNTIL. Anything else, or anything rrule-temporal
+ * cannot read, is refused with a message (the caller turns it into BAD_USER_INPUT naming `rrule`).
+ * The expansion itself is rrule-temporal's, in the series' own time zone, so a weekly 19:00 meeting
+ * stays at 19:00 local across daylight-saving changes (issue 13: the common `rrule` package has
+ * long-open DST and time-zone bugs).
  *
  * Pure: no database, no clock. Occurrences are identified by their local start ("slot",
  * `yyyy-MM-ddTHH:mm`), which is what makes materialising them idempotent.
@@ -35,6 +41,8 @@ const WEEKDAYS = ['MO', 'TU', 'WE', 'TH', 'FR', 'SA', 'SU'];
 const SLOT_FORMAT = "yyyy-MM-dd'T'HH:mm";
 /** No series needs more periods than this; it bounds the work on a rule that never matches. */
 const MAX_PERIODS = 10_000;
+/** Nor more occurrences in one expansion (COUNT's own maximum); the horizon normally ends it far sooner. */
+const MAX_OCCURRENCES = 10_000;
 
 /** Parses an RRULE (with or without the `RRULE:` prefix) in `zone` (used for a floating UNTIL). */
 export function parseRrule(text: string, zone: string): Rrule {
@@ -61,7 +69,17 @@ export function parseRrule(text: string, zone: string): Rrule {
   const byDay = parts.has('BYDAY') ? parts.get('BYDAY')!.split(',').map((d) => parseWeekday(d, freq)) : [];
   const byMonthDay = parts.has('BYMONTHDAY') ? parts.get('BYMONTHDAY')!.split(',').map(parseMonthDay) : [];
   if (byMonthDay.length && freq === 'WEEKLY') throw new RruleError('BYMONTHDAY cannot be used with FREQ=WEEKLY');
+  libraryReads(body);
   return { freq, interval, byDay, byMonthDay, count, until };
+}
+
+/** Refuses a rule rrule-temporal itself does not accept (read against a fixed start: parsing only, no clock). */
+function libraryReads(body: string): void {
+  try {
+    new RRuleTemporal({ rruleString: `DTSTART:20000101T000000Z\nRRULE:${body}` });
+  } catch (error) {
+    throw new RruleError(`cannot be read: ${error instanceof Error ? error.message : String(error)}`);
+  }
 }
 
 function positiveInt(value: string, name: string, max: number): number {
@@ -102,76 +120,59 @@ export function slotOf(start: DateTime): string {
   return start.toFormat(SLOT_FORMAT);
 }
 
-/** Whether `date` (a local date) is one the rule's BYxxx parts select (the period already matched). */
-function dayMatches(rule: Rrule, date: DateTime): boolean {
-  if (rule.byMonthDay.length) {
-    const fromEnd = date.day - date.daysInMonth! - 1;
-    if (!rule.byMonthDay.some((d) => d === date.day || d === fromEnd)) return false;
-  }
-  if (rule.byDay.length) {
-    return rule.byDay.some((b) => {
-      if (b.weekday !== date.weekday) return false;
-      if (b.ordinal === null) return true;
-      const nth = Math.ceil(date.day / 7);
-      const nthFromEnd = -Math.ceil((date.daysInMonth! - date.day + 1) / 7);
-      return b.ordinal === nth || b.ordinal === nthFromEnd;
-    });
-  }
-  return true;
-}
-
-/** The candidate local dates of period `k` (midnight in the zone, in order). */
-function periodDates(rule: Rrule, first: DateTime, k: number): DateTime[] {
-  const step = k * rule.interval;
-  if (rule.freq === 'DAILY') {
-    const day = first.plus({ days: step });
-    return dayMatches(rule, day) ? [day] : [];
-  }
-  if (rule.freq === 'WEEKLY') {
-    const monday = first.minus({ days: first.weekday - 1 }).plus({ weeks: step });
-    const weekdays = rule.byDay.length ? rule.byDay.map((b) => b.weekday) : [first.weekday];
-    return [...new Set(weekdays)].sort((a, b) => a - b).map((wd) => monday.plus({ days: wd - 1 }));
-  }
-  const month = first.startOf('month').plus({ months: step });
-  const days: DateTime[] = [];
-  if (!rule.byDay.length && !rule.byMonthDay.length) {
-    // Like dtstart's day of the month; months without it (the 31st in April) are skipped, as RFC 5545 says.
-    if (first.day <= month.daysInMonth!) days.push(month.set({ day: first.day }));
-    return days;
-  }
-  for (let d = 1; d <= month.daysInMonth!; d++) {
-    const date = month.set({ day: d });
-    if (dayMatches(rule, date)) days.push(date);
-  }
-  return days;
-}
-
 export interface Occurrence {
   /** Local start, `yyyy-MM-ddTHH:mm`: the occurrence's identity within its series. */
   slot: string;
   start: DateTime;
 }
 
+/** The library's own bounds (it throws on reaching them); a rule that never matches ends here. */
+const LIBRARY_LIMIT = /^Maximum (iterations|candidate evaluations) \(\d+\) exceeded/;
+
+/** The rule as rrule-temporal options, anchored at `dtstart` (an instant in `zone`). */
+function libraryRule(rule: Rrule, dtstart: DateTime, zone: string): RRuleTemporal {
+  const zoned = (at: DateTime) => Temporal.Instant.fromEpochMilliseconds(at.toMillis()).toZonedDateTimeISO(zone);
+  return new RRuleTemporal({
+    freq: rule.freq,
+    interval: rule.interval,
+    count: rule.count ?? undefined,
+    until: rule.until ? zoned(rule.until) : undefined,
+    byDay: rule.byDay.length ? rule.byDay.map((b) => `${b.ordinal ?? ''}${WEEKDAYS[b.weekday - 1]}`) : undefined,
+    byMonthDay: rule.byMonthDay.length ? rule.byMonthDay : undefined,
+    wkst: 'MO',
+    dtstart: zoned(dtstart),
+    tzid: zone,
+    maxIterations: MAX_PERIODS,
+    cache: false,
+  });
+}
+
 /**
  * The occurrences of `rule` from `dtstart` (a local date-time in the series' zone; it must itself be
  * an occurrence), in order, each at dtstart's local wall-clock time on its day, while they start no
  * later than `horizon` (an instant). COUNT counts from dtstart, so callers may resume at any point.
+ *
+ * rrule-temporal does the calendar work in the zone (so 19:00 stays 19:00 local across daylight-saving
+ * changes); a day on which that wall-clock time does not exist (spring forward) has no occurrence, as
+ * RFC 5545 says, and does not use up COUNT. At most MAX_OCCURRENCES are materialised per call, and
+ * nothing past the horizon is computed.
  */
 export function* expand(rule: Rrule, dtstart: DateTime, horizon: DateTime): Generator<Occurrence> {
-  const first = dtstart.startOf('day');
+  const zone = dtstart.zoneName!;
   const { hour, minute } = dtstart;
-  let produced = 0;
-  for (let k = 0; k < MAX_PERIODS; k++) {
-    for (const date of periodDates(rule, first, k)) {
-      const start = DateTime.fromObject({ year: date.year, month: date.month, day: date.day, hour, minute }, { zone: dtstart.zone });
-      if (start < dtstart) continue;
-      if (start > horizon) return;
-      if (rule.until && start > rule.until) return;
-      yield { slot: `${date.toFormat('yyyy-MM-dd')}T${pad(hour)}:${pad(minute)}`, start };
-      produced++;
-      if (rule.count !== null && produced >= rule.count) return;
-    }
+  const found: Occurrence[] = [];
+  try {
+    libraryRule(rule, dtstart, zone).all((date) => {
+      if (date.epochMilliseconds > horizon.toMillis()) return false;
+      const start = DateTime.fromMillis(date.epochMilliseconds, { zone });
+      found.push({ slot: `${start.toFormat('yyyy-MM-dd')}T${pad(hour)}:${pad(minute)}`, start });
+      return found.length < MAX_OCCURRENCES;
+    });
+  } catch (error) {
+    // A rule that never (or no longer) matches runs into the library's iteration cap: no more occurrences.
+    if (!(error instanceof Error && LIBRARY_LIMIT.test(error.message))) throw error;
   }
+  yield* found;
 }
 
 /** Null when `dtstart` is an occurrence of `rule` (its first), else why not. */
