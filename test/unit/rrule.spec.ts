@@ -22,10 +22,26 @@ describe('RRULE expansion', () => {
     expect(new Set(all.map((o) => o.start.toUTC().toFormat('HH:mm')))).toEqual(new Set(['23:00']));
   });
 
+  it('leaves out a day whose wall-clock time does not exist (spring forward) and takes the earlier of a repeated one', () => {
+    const march = slots('FREQ=DAILY;COUNT=3', '2027-03-27T01:30', 'Europe/London');
+    expect(march.map((o) => o.slot)).toEqual(['2027-03-27T01:30', '2027-03-29T01:30', '2027-03-30T01:30']);
+    expect(march.map((o) => o.start.toUTC().toFormat('HH:mm'))).toEqual(['01:30', '00:30', '00:30']);
+    const october = slots('FREQ=DAILY;COUNT=2', '2026-10-24T01:30', 'Europe/London');
+    expect(october.map((o) => o.start.toUTC().toISO())).toEqual(['2026-10-24T00:30:00.000Z', '2026-10-25T00:30:00.000Z']);
+  });
+
+  it('ends a rule that never matches, and refuses it as a first start', () => {
+    const never = parseRrule('FREQ=MONTHLY;BYMONTHDAY=1;BYDAY=5MO', 'UTC');
+    expect([...expand(never, at('2026-12-01T19:00', 'UTC'), far)]).toEqual([]);
+    expect(firstOccurrenceRefusal(never, at('2026-12-01T19:00', 'UTC'))).toMatch(/not an occurrence/);
+  });
+
   it('honours COUNT, UNTIL, INTERVAL and the horizon', () => {
     expect(slots('FREQ=DAILY;COUNT=3', '2026-12-01T10:00', 'UTC').map((o) => o.slot)).toEqual(['2026-12-01T10:00', '2026-12-02T10:00', '2026-12-03T10:00']);
     expect(slots('FREQ=WEEKLY;INTERVAL=2;UNTIL=20261231', '2026-12-01T10:00', 'Europe/London').map((o) => o.slot)).toEqual(['2026-12-01T10:00', '2026-12-15T10:00', '2026-12-29T10:00']);
     expect(slots('FREQ=DAILY', '2026-12-01T10:00', 'UTC', DateTime.fromISO('2026-12-04T10:00Z'))).toHaveLength(4);
+    expect(slots('FREQ=DAILY', '2026-12-01T10:00', 'UTC')).toHaveLength(10_000); // no bound but the horizon: capped
+    expect(slots('FREQ=WEEKLY;UNTIL=20261215T100000', '2026-12-01T10:00', 'Europe/London').map((o) => o.slot)).toEqual(['2026-12-01T10:00', '2026-12-08T10:00', '2026-12-15T10:00']);
     expect(slots('FREQ=WEEKLY;BYDAY=MO,WE;COUNT=4', '2026-11-30T18:30', 'UTC').map((o) => o.slot)).toEqual(['2026-11-30T18:30', '2026-12-02T18:30', '2026-12-07T18:30', '2026-12-09T18:30']);
   });
 

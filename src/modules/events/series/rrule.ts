@@ -73,10 +73,18 @@ export function parseRrule(text: string, zone: string): Rrule {
   return { freq, interval, byDay, byMonthDay, count, until };
 }
 
-/** Refuses a rule rrule-temporal itself does not accept (read against a fixed start: parsing only, no clock). */
+/**
+ * Refuses a rule rrule-temporal itself does not accept (read against a fixed start: parsing only, no
+ * clock). UNTIL is left out: it is read above (a date, or a local or UTC date-time) and handed to the
+ * library as an instant, while the library's parser takes only the UTC form.
+ */
 function libraryReads(body: string): void {
+  const withoutUntil = body
+    .split(';')
+    .filter((part) => !/^UNTIL=/i.test(part))
+    .join(';');
   try {
-    new RRuleTemporal({ rruleString: `DTSTART:20000101T000000Z\nRRULE:${body}` });
+    new RRuleTemporal({ rruleString: `DTSTART;TZID=UTC:20000101T000000\nRRULE:${withoutUntil}` });
   } catch (error) {
     throw new RruleError(`cannot be read: ${error instanceof Error ? error.message : String(error)}`);
   }
