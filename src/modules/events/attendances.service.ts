@@ -4,7 +4,7 @@ import { DataSource, EntityManager, IsNull, Not, Repository } from 'typeorm';
 import { inTransaction } from '../../common/database/transaction';
 import { emitWebhookEvent } from '../webhooks/emit';
 import { attendancePayload } from '../webhooks/payloads';
-import { BadInputError, ConflictError, ForbiddenError, NotFoundError, UnauthenticatedError } from '../../common/errors/domain-error';
+import { ConflictError, ForbiddenError, NotFoundError, UnauthenticatedError } from '../../common/errors/domain-error';
 import type { RequestContext } from '../../common/graphql/request-context';
 import { Connection } from '../../common/pagination/connection';
 import { changesFirst } from '../../common/pagination/changes';
