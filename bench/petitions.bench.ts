@@ -51,7 +51,7 @@ async function rawSigning(s: BenchServer, petitionId: string, seconds: number): 
             name: 'sign',
             text: SIGN_STATEMENT,
             values: signParameters(petitionId, [
-              { petitionId, fullName: 'Ana María Quispe', email: `raw-${++sequence}@example.org`, postcode: null, country: 'BO', comment: null, displayPublicly: true, contactConsent: true, source: 'bench' },
+              { petitionId, fullName: 'Ana María Quispe', email: `raw-${++sequence}@example.org`, postcode: null, country: 'BO', comment: null, displayPublicly: true, contactConsent: true, consentWordingId: null, source: 'bench' },
             ]),
           });
           latencies.push(performance.now() - started);
@@ -104,9 +104,9 @@ export async function exportBenchmark(s: BenchServer): Promise<void> {
   const { token, petitionIds } = await seedPetitions(s, 1);
   const started = Date.now();
   await s.sql.query(
-    `INSERT INTO signatures (petition_id, full_name, email, postcode, country, comment, display_publicly, contact_consent, source, created_at)
+    `INSERT INTO signatures (petition_id, full_name, email, postcode, country, comment, display_publicly, contact_consent, source, created_at, confirmed_at)
      SELECT $1, 'Signer ' || g, 'signer-' || g || '@example.org', 'SW1A 1AA', 'GB', CASE WHEN g % 10 = 0 THEN '=HYPERLINK("x")' END, g % 2 = 0, g % 3 = 0, 'bench',
-            now() - g * interval '1 second'
+            now() - g * interval '1 second', now() - g * interval '1 second'
        FROM generate_series(1, $2::int) g`,
     [petitionIds[0], EXPORT_ROWS],
   );

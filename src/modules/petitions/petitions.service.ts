@@ -43,6 +43,11 @@ export class PetitionsService {
     return petition && mayReadPetition(await ctx.grants(), petition) ? petition : null;
   }
 
+  /** By id without the caller's visibility (a confirmation link proves the signer was shown the petition). */
+  async byIdUnchecked(id: string): Promise<Petition> {
+    return toPetition(await this.petitions.findOneByOrFail({ id }));
+  }
+
   async require(ctx: RequestContext, id: string): Promise<Petition> {
     const petition = await this.load(ctx, id);
     if (!petition) throw new NotFoundError('Petition');
@@ -159,7 +164,7 @@ export class PetitionsService {
           `SELECT s.petition_id AS "petitionId", s.full_name AS "fullName", s.country, s.comment, s.created_at AS "createdAt"
              FROM unnest($1::uuid[]) AS p(id)
              CROSS JOIN LATERAL (
-               SELECT * FROM signatures s WHERE s.petition_id = p.id AND s.display_publicly ORDER BY s.created_at DESC, s.id DESC LIMIT $2
+               SELECT * FROM signatures s WHERE s.petition_id = p.id AND s.display_publicly AND s.confirmed_at IS NOT NULL ORDER BY s.confirmed_at DESC, s.id DESC LIMIT $2
              ) s`,
           [ids, first],
         );
@@ -172,7 +177,7 @@ export class PetitionsService {
   async signaturesOf(ctx: RequestContext, petition: Petition, args: PageArgs): Promise<Connection<Signature>> {
     if (!mayReadSignatures(await ctx.grants(), petition)) throw new ForbiddenError("Only the petition's organisers may see who signed");
     return paginate(
-      this.signatures.createQueryBuilder('s').where('s.petitionId = :petitionId', { petitionId: petition.id }),
+      this.signatures.createQueryBuilder('s').where('s.petitionId = :petitionId AND s.confirmedAt IS NOT NULL', { petitionId: petition.id }),
       args,
       { column: 's.createdAt', id: 's.id', direction: 'DESC', valueOf: (s) => ({ value: s.createdAt, id: s.id }) },
       toSignature,
