@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { randomInt } from 'node:crypto';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { inTransaction } from '../../common/database/transaction';
 import { BadInputError } from '../../common/errors/domain-error';
 import { defineJob } from '../../common/jobs/job';
@@ -68,14 +68,31 @@ export class SignatureConfirmationService {
         [signatureId],
       );
       if (!live) throw new InvalidSignatureLinkError();
-      const [updated] = await manager.query(`UPDATE signatures SET confirmed_at = now() WHERE id = $1 AND confirmed_at IS NULL RETURNING id`, [signatureId]);
-      if (updated) {
-        await manager.query(`UPDATE petition_signature_counts SET count = count + 1 WHERE petition_id = $1 AND shard = $2`, [petitionId, randomInt(COUNT_SHARDS)]);
-      }
-      return { petitionId, counted: Boolean(updated) };
+      return { petitionId, counted: await this.markConfirmed(manager, signatureId, petitionId) };
     });
     if (counted) this.countNotifier.changed(petitionId);
     return petitionId;
+  }
+
+  /** Confirms a stored signature by id (what following its link does, once the link is checked); false when it was already confirmed or is gone. */
+  async confirmById(signatureId: string): Promise<boolean> {
+    const [row] = await this.dataSource.query(`SELECT petition_id FROM signatures WHERE id = $1`, [signatureId]);
+    if (!row) return false;
+    const counted = await inTransaction(this.dataSource, (manager) => this.markConfirmed(manager, signatureId, row.petition_id));
+    if (counted) this.countNotifier.changed(row.petition_id);
+    return counted;
+  }
+
+  /** Sets confirmedAt and moves one count shard, in the caller's transaction; the row lock makes it happen once. */
+  private async markConfirmed(manager: EntityManager, signatureId: string, petitionId: string): Promise<boolean> {
+    // A SELECT around the UPDATE: a bare UPDATE's result through TypeORM is [rows, count], never empty.
+    const [{ n }] = await manager.query(
+      `WITH updated AS (UPDATE signatures SET confirmed_at = now() WHERE id = $1 AND confirmed_at IS NULL RETURNING 1) SELECT count(*)::int AS n FROM updated`,
+      [signatureId],
+    );
+    if (n === 0) return false;
+    await manager.query(`UPDATE petition_signature_counts SET count = count + 1 WHERE petition_id = $1 AND shard = $2`, [petitionId, randomInt(COUNT_SHARDS)]);
+    return true;
   }
 
   /** Whether the token is a live signature link (the page's GET; reads only). */
