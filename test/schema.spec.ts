@@ -27,13 +27,9 @@ const PENDING: Record<string, string[]> = {
     'GuestRsvpPayload',
     'GuestInput.contactConsent',
     'GuestInput.consentWordingId',
-    'Signature.consentWording',
-    'Signature.confirmedAt',
-    'SignPetitionInput.consentWordingId',
     'Mutation.rsvpAsGuest',
     'Mutation.confirmGuestRsvp',
     'Mutation.cancelGuestRsvp',
-    'Mutation.confirmSignature',
   ],
   'issues 11-14': [
     'EventSeries',
