@@ -236,8 +236,11 @@ export async function makeAdmin(t: TestApp, admin: TestUser, user: TestUser, org
  */
 export async function confirmQueuedSignatures(t: TestApp): Promise<number> {
   const rows: Array<{ id: string; payload: NewSignature }> = await t.app.get(DataSource).query(
-    `DELETE FROM graphile_worker._private_jobs j USING graphile_worker._private_tasks k
-      WHERE k.id = j.task_id AND k.identifier = 'petitions:receive-signature' RETURNING j.id, j.payload`,
+    `WITH taken AS (
+       DELETE FROM graphile_worker._private_jobs j USING graphile_worker._private_tasks k
+        WHERE k.id = j.task_id AND k.identifier = 'petitions:receive-signature' RETURNING j.id, j.payload
+     )
+     SELECT id::text, payload FROM taken`,
   );
   rows.sort((a, b) => Number(BigInt(a.id) - BigInt(b.id)));
   const job = t.app.get(ReceiveSignatureJob);
