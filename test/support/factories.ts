@@ -260,3 +260,16 @@ export async function confirmByMail(t: TestApp, email: string, title?: string): 
   const res = await t.gql(`mutation($token: String!) { confirmSignature(token: $token) { id } }`, { token });
   if (res.errors) throw new Error(JSON.stringify(res.errors));
 }
+
+/**
+ * Every signature PostgreSQL holds, stored or still queued (anonymous signatures are queued jobs
+ * until a worker stores them): `FROM ${STORED_SIGNATURES}` in place of `FROM signatures` where a spec
+ * checks that an acknowledged signature is durable. Columns: petition_id (text), email.
+ */
+export const STORED_SIGNATURES = `(
+  SELECT j.payload->>'petitionId' AS petition_id, j.payload->>'email' AS email
+    FROM graphile_worker._private_jobs j JOIN graphile_worker._private_tasks k ON k.id = j.task_id
+   WHERE k.identifier = 'petitions:receive-signature'
+  UNION ALL
+  SELECT petition_id::text, email FROM signatures
+) AS signatures`;
