@@ -49,8 +49,8 @@ describe('faults: pool exhaustion', () => {
     await db.connect();
     // Big enough that a download nobody reads fills the socket buffers and holds its cursor open.
     await db.query(
-      `INSERT INTO signatures (petition_id, full_name, email, comment, display_publicly, contact_consent)
-       SELECT $1, 'Signer ' || i, 'bulk-' || i || '@example.org', repeat('agua ', 60), false, false FROM generate_series(1, 60000) AS i`,
+      `INSERT INTO signatures (petition_id, full_name, email, comment, display_publicly, contact_consent, confirmed_at)
+       SELECT $1, 'Signer ' || i, 'bulk-' || i || '@example.org', repeat('agua ', 60), false, false, now() FROM generate_series(1, 60000) AS i`,
       [petitionId],
     );
   });
