@@ -1,4 +1,5 @@
 import { eventsBenchmark } from './events.bench';
+import { optInBenchmark } from './opt-in.bench';
 import { exportBenchmark, signingBenchmark } from './petitions.bench';
 import { readingListBenchmark } from './reading-lists.bench';
 import { startBenchServer } from './support';
@@ -8,7 +9,14 @@ import { webhooksBenchmark } from './webhooks.bench';
  * `npm run bench [-- names...]`: seeds a fresh database (on DATABASE_URL's server, or an embedded
  * PostgreSQL) and prints statement counts and throughput. BENCH_SECONDS sets each load's duration.
  */
-const BENCHMARKS: Record<string, typeof eventsBenchmark> = { events: eventsBenchmark, signing: signingBenchmark, export: exportBenchmark, 'reading-list': readingListBenchmark, webhooks: webhooksBenchmark };
+const BENCHMARKS: Record<string, typeof eventsBenchmark> = {
+  events: eventsBenchmark,
+  signing: signingBenchmark,
+  export: exportBenchmark,
+  'reading-list': readingListBenchmark,
+  webhooks: webhooksBenchmark,
+  'opt-in': optInBenchmark,
+};
 
 async function main(): Promise<void> {
   const names = process.argv.slice(2).length ? process.argv.slice(2) : Object.keys(BENCHMARKS);

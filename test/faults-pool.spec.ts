@@ -1,3 +1,4 @@
+import { STORED_SIGNATURES } from './support/factories';
 import http from 'node:http';
 import type { Pool, PoolClient } from 'pg';
 import { Client } from 'pg';
@@ -48,8 +49,8 @@ describe('faults: pool exhaustion', () => {
     await db.connect();
     // Big enough that a download nobody reads fills the socket buffers and holds its cursor open.
     await db.query(
-      `INSERT INTO signatures (petition_id, full_name, email, comment, display_publicly, contact_consent)
-       SELECT $1, 'Signer ' || i, 'bulk-' || i || '@example.org', repeat('agua ', 60), false, false FROM generate_series(1, 60000) AS i`,
+      `INSERT INTO signatures (petition_id, full_name, email, comment, display_publicly, contact_consent, confirmed_at)
+       SELECT $1, 'Signer ' || i, 'bulk-' || i || '@example.org', repeat('agua ', 60), false, false, now() FROM generate_series(1, 60000) AS i`,
       [petitionId],
     );
   });
@@ -131,7 +132,7 @@ describe('faults: pool exhaustion', () => {
       for (const client of held) client.release();
     }
     expect((await sign(t, petitionId, 'after-held@example.org')).status).toBe(200);
-    const { rows } = await db.query('SELECT email FROM signatures WHERE email = ANY($1) ORDER BY email', [
+    const { rows } = await db.query(`SELECT email FROM ${STORED_SIGNATURES} WHERE email = ANY($1) ORDER BY email`, [
       ['after-held@example.org', 'while-held@example.org'],
     ]);
     expect(rows).toEqual([{ email: 'after-held@example.org' }]);
@@ -160,7 +161,7 @@ describe('faults: request deadlines', () => {
     await t?.close();
   });
 
-  const stored = async (email: string) => (await db.query('SELECT 1 FROM signatures WHERE email = $1', [email])).rowCount;
+  const stored = async (email: string) => (await db.query(`SELECT 1 FROM ${STORED_SIGNATURES} WHERE email = $1`, [email])).rowCount;
 
   it('does not write a signature whose deadline passed while it waited, and answers SERVICE_UNAVAILABLE', async () => {
     const held = await holdAll(pool);

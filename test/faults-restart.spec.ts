@@ -1,3 +1,4 @@
+import { STORED_SIGNATURES } from './support/factories';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import { tmpdir } from 'node:os';
@@ -180,7 +181,7 @@ describe('faults: a PostgreSQL restart under signing load', () => {
     const db = new Client({ connectionString: databaseUrl });
     await db.connect();
     try {
-      const { rows } = await db.query<{ email: string }>('SELECT email FROM signatures WHERE petition_id = $1 AND email = ANY($2)', [petitionId, acknowledged]);
+      const { rows } = await db.query<{ email: string }>(`SELECT email FROM ${STORED_SIGNATURES} WHERE petition_id = $1 AND email = ANY($2)`, [petitionId, acknowledged]);
       expect(rows.length).toBe(acknowledged.length);
     } finally {
       await db.end();

@@ -17,7 +17,7 @@ import {
   waitFor,
 } from './support/app-process';
 import { cloneTemplateDatabase } from './support/database';
-import { createOrganisation, registerUser } from './support/factories';
+import { createOrganisation, registerUser, STORED_SIGNATURES } from './support/factories';
 import { Mailbox } from './support/mailbox';
 
 /** ECONNREFUSED means nothing was sent (the listener is closed); any other failure is a request left unanswered. */
@@ -136,7 +136,7 @@ describe('faults: shutdown', () => {
         // Requests in flight on kept-alive connections when the drain began were answered, telling the client to close.
         expect(answers.filter((a) => a.headers.connection === 'close').length).toBeGreaterThan(0);
         const acknowledged = [...answers.filter((a) => a.ok).map((a) => a.email), 'held-1@example.org', 'held-2@example.org', 'held-3@example.org'];
-        const { rows } = await db.query('SELECT count(*)::int AS n FROM signatures WHERE email = ANY($1)', [acknowledged]);
+        const { rows } = await db.query(`SELECT count(*)::int AS n FROM ${STORED_SIGNATURES} WHERE email = ANY($1)`, [acknowledged]);
         expect(rows[0].n).toBe(acknowledged.length);
       } finally {
         await db.end();

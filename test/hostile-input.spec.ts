@@ -101,6 +101,7 @@ const TARGETS: Record<string, [Caller, (f: Fixtures, n: number) => Variables]> =
   resetPassword: ['anonymous', (_, n) => ({ token: `not-a-token-${n}`, password: 'long enough password' })],
   requestEmailChange: ['memberA', (_, n) => ({ newEmail: `moved-${n}@example.org`, password: 'correct horse battery' })],
   confirmEmailChange: ['anonymous', (_, n) => ({ token: `not-a-token-${n}` })],
+  confirmSignature: ['anonymous', (_, n) => ({ token: `not-a-token-${n}` })],
   signPetition: ['anonymous', (f, n) => ({ input: { petitionId: f.petition.id, fullName: 'Ana María Quispe', email: `signer-${n}@example.org`, postcode: 'N1 1AA', country: 'BO', comment: 'Yes', displayPublicly: true, contactConsent: true, source: 'web' } })],
   rsvp: ['memberA', (f) => ({ input: { eventId: f.event.id } })],
   cancelRsvp: ['memberA', (f) => ({ eventId: f.event.id })],

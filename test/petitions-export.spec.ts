@@ -6,7 +6,7 @@ import { DataSource } from 'typeorm';
 import { DatabasePools } from '../src/common/database/database-pools';
 import { SIGNATURE_EXPORT_COLUMNS, SignaturesExportService } from '../src/modules/petitions/signatures-export.service';
 import { SIGN_PETITION } from './support/documents';
-import { createApiKey, createChapter, createOrganisation, joinChapter, makeOrganiser, registerUser, TestUser } from './support/factories';
+import { confirmQueuedSignatures, createApiKey, createChapter, createOrganisation, joinChapter, makeOrganiser, registerUser, TestUser } from './support/factories';
 import { startTestApp, TestApp } from './support/test-app';
 
 const HEADER = 'signed_at,full_name,email,postcode,country,comment,display_publicly,contact_consent,consent_wording_id,consented_at,source';
@@ -105,10 +105,12 @@ describe('signatures CSV export', () => {
     await sign(w.petition.id, { fullName: '@Ana Quispe', email: 'ana@example.org', comment: '\r\nstarts with a carriage return', source: '-utm' });
     await sign(w.petition.id, { fullName: '=1+1', email: 'calc@example.org', comment: '-2+3', source: '@partner', contactConsent: true });
     await sign(w.petition.id, { fullName: 'Plain Person', email: 'plain@example.org', comment: "a=b, c-d; it's fine", country: 'BO' });
+    // Double opt-in: only confirmed signatures are exported; these are confirmed as their links would.
+    await confirmQueuedSignatures(t);
     // The API refuses tabs, but rows may come from elsewhere (imports): the export neutralises them too.
     await db.query(
-      `INSERT INTO signatures (petition_id, full_name, email, comment, source, display_publicly, contact_consent, created_at)
-       VALUES ($1, E'\\tTabbed Name', 'tab@example.org', E'\\tindented', E'\\rcr', false, false, '2026-03-01T10:00:05Z')`,
+      `INSERT INTO signatures (petition_id, full_name, email, comment, source, display_publicly, contact_consent, created_at, confirmed_at)
+       VALUES ($1, E'\\tTabbed Name', 'tab@example.org', E'\\tindented', E'\\rcr', false, false, '2026-03-01T10:00:05Z', '2026-03-01T10:00:05Z')`,
       [w.petition.id],
     );
     await signedAt('nandu@example.org', '2026-03-01T10:00:00.000Z');
@@ -119,6 +121,9 @@ describe('signatures CSV export', () => {
     // Another petition's signer never shows up.
     const other = await createPetition(w.organiser.token, { title: 'Another cause' });
     await sign(other.id, { fullName: 'Someone Else', email: 'else@example.org' });
+    await confirmQueuedSignatures(t);
+    // A signature nobody confirmed is never exported.
+    await sign(w.petition.id, { fullName: 'Pending Person', email: 'pending@example.org' });
   });
   afterAll(() => t.close());
 
@@ -237,9 +242,9 @@ describe('signatures CSV export', () => {
     beforeAll(async () => {
       bulk = await createPetition(w.organiser.token, { title: 'Big one', slug: 'big-one' });
       await db.query(
-        `INSERT INTO signatures (petition_id, full_name, email, comment, display_publicly, contact_consent, created_at)
+        `INSERT INTO signatures (petition_id, full_name, email, comment, display_publicly, contact_consent, created_at, confirmed_at)
          SELECT $1, 'Signer ' || lpad(i::text, 5, '0'), 'bulk-' || i || '@example.org', CASE WHEN i % 2 = 0 THEN '=cmd|calc' END,
-                false, false, timestamptz '2026-01-01T00:00:00Z' + i * interval '1 second'
+                false, false, timestamptz '2026-01-01T00:00:00Z' + i * interval '1 second', now()
            FROM generate_series(1, $2::int) AS i`,
         [bulk.id, SIGNERS],
       );

@@ -4,7 +4,7 @@ import WebSocket from 'ws';
 import { SIGN_PETITION } from './support/documents';
 import { SignatureCountNotifier } from '../src/modules/petitions/signature-count.notifier';
 import { withDb } from './support/db';
-import { createApiKey, createChapter, createOrganisation, registerUser, TestUser } from './support/factories';
+import { confirmQueuedSignatures, createApiKey, createChapter, createOrganisation, registerUser, TestUser } from './support/factories';
 import { startTestApp, TestApp } from './support/test-app';
 
 /**
@@ -154,6 +154,8 @@ describe('live signature counts (graphql-ws, two instances, one database)', () =
   async function sign(t: TestApp, petitionId: string, token?: string): Promise<void> {
     const res = await t.gql(SIGN_PETITION, { input: { petitionId, fullName: 'Ana María Quispe', email: `signer-${unique()}@example.org` } }, token);
     expect(res.errors).toBeUndefined();
+    // Counts move at confirmation (double opt-in): confirmed on the same instance, as its link would.
+    await confirmQueuedSignatures(t);
   }
 
   async function countOf(t: TestApp, petitionId: string): Promise<number> {
@@ -176,6 +178,7 @@ describe('live signature counts (graphql-ws, two instances, one database)', () =
     for (let i = 0; i < 2; i++) {
       const res = await b.gql(SIGN_PETITION, { input: { petitionId: id, fullName: 'Rosa Mamani', email } });
       expect(res.errors).toBeUndefined();
+      await confirmQueuedSignatures(b);
     }
     await live.reaches(2);
     await sign(a, id);

@@ -23,10 +23,6 @@ const PERSONAL_DATA_FIELDS = [
  */
 const PENDING: Record<string, string[]> = {
   'issue 10': [
-    'Signature.consentWording',
-    'Signature.confirmedAt',
-    'SignPetitionInput.consentWordingId',
-    'Mutation.confirmSignature',
   ],
   'issues 11-14': [
     'ChapterSignatureCount',

@@ -5,7 +5,8 @@ import { WebhookSender } from '../src/modules/webhooks/webhook-sender';
 import { WebhooksService } from '../src/modules/webhooks/webhooks.service';
 import { waitFor } from './support/app-process';
 import { badInput, ok } from './support/expectations';
-import { createApiKey, createChapter, createEvent, createOrganisation, registerUser, TestUser } from './support/factories';
+import { confirmByMail, createApiKey, createChapter, createEvent, createOrganisation, createPetition, openPetition, registerUser, TestUser } from './support/factories';
+import { SIGN_PETITION } from './support/documents';
 import { jobsSettled } from './support/jobs';
 import { Mailbox } from './support/mailbox';
 import { startTestApp, TestApp } from './support/test-app';
@@ -207,6 +208,22 @@ describe('webhooks', () => {
     expect(failed.errors).toBeDefined();
     await jobsSettled([a, b]);
     expect(receiver.at(ep.path)).toHaveLength(bodies.length);
+  });
+
+  it('emits SIGNATURE_CONFIRMED when a signer follows the link, with the signature as SIGNATURES_READ sees it; never for a pending one', async () => {
+    const ep = await endpoint(['SIGNATURE_CONFIRMED']);
+    const chapter = await createChapter(a, admin, org.id);
+    const petition = await createPetition(a, admin, org.id, chapter.id);
+    await openPetition(a, admin, petition.id);
+    const input = { petitionId: petition.id, fullName: 'Ana María Quispe', email: `signer-${path}@example.org`, country: 'BO', contactConsent: true };
+    ok(await a.gql(SIGN_PETITION, { input }));
+    await jobsSettled([a, b]);
+    expect(receiver.at(ep.path)).toHaveLength(0);
+    await confirmByMail(a, input.email);
+    await jobsSettled([a, b]);
+    const [body] = receiver.at(ep.path).map((r) => verify(ep.secret, r));
+    expect(body).toMatchObject({ type: 'SIGNATURE_CONFIRMED', data: { petitionId: petition.id, fullName: 'Ana María Quispe', email: input.email, country: 'BO', contactConsent: true } });
+    expect(body.data.confirmedAt).toEqual(expect.any(String));
   });
 
   it('a key subscribes only to what its read scopes cover, and reads payloads only of those', async () => {

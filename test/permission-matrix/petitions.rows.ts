@@ -1,5 +1,5 @@
 import { CLOSE_PETITION, OPEN_PETITION } from '../support/documents';
-import { CREATE_PETITION, FORBID, gql, listedPetition, MANAGE_CHAPTER_PETITION, MANAGE_DRAFT_PETITION, MANAGE_ORG_WIDE, MANAGE_PETITION, newPetition, NOTFND, NULL, OK, PETITION, petitionInput, PUBLIC_ROW, refusedOnEveryNode, Row, SEE_CHAPTER_PETITION, SEE_DRAFT_PETITION, SEE_ORG_PETITION, SEE_ORG_WIDE_DRAFT, SIGN, SIGN_CHAPTER, SIGN_PUBLIC, SIGNATURES, SIGNATURES_ROW, signaturesCsv, signInput, UNAUTH, UPDATE_PETITION, w, withSigner } from '../support/permission-matrix';
+import { CREATE_PETITION, FORBID, gql, listedPetition, MANAGE_CHAPTER_PETITION, MANAGE_DRAFT_PETITION, MANAGE_ORG_WIDE, MANAGE_PETITION, newPetition, NOTFND, NULL, OK, PETITION, petitionInput, PUBLIC_ROW, refusedOnEveryNode, Row, SEE_CHAPTER_PETITION, SEE_DRAFT_PETITION, SEE_ORG_PETITION, SEE_ORG_WIDE_DRAFT, SIGN, SIGN_CHAPTER, SIGN_PUBLIC, SIGNATURES, SIGNATURES_ROW, signaturesCsv, signInput, UNAUTH, unique, UPDATE_PETITION, w, withSigner } from '../support/permission-matrix';
 
 /** The permission matrix rows of petitions: seeing, managing, signing, and the personal data of signers (the signatures CSV included). */
 export const petitionRows: Row[] = [
@@ -199,6 +199,13 @@ export const petitionRows: Row[] = [
       pick: (d) => (d.signPetition.petition.id === w.pt.chapter ? d.signPetition.petition : null),
     }),
     expected: SIGN_CHAPTER,
+  },
+  // The emailed token is the credential, so anyone reaches it; a dead token is BAD_USER_INPUT for all.
+  {
+    name: 'Mutation.confirmSignature (dead token)',
+    covers: 'Mutation.confirmSignature',
+    perform: async (a) => ({ res: await gql(`mutation($t: String!) { confirmSignature(token: $t) { id } }`, { t: `dead-${unique()}` }, a), pick: (d) => d.confirmSignature }),
+    expected: ['BAD_USER_INPUT', 'BAD_USER_INPUT', 'BAD_USER_INPUT', 'BAD_USER_INPUT', 'BAD_USER_INPUT', 'BAD_USER_INPUT', 'BAD_USER_INPUT', 'BAD_USER_INPUT', 'BAD_USER_INPUT', UNAUTH],
   },
   {
     name: 'Mutation.signPetition (a DRAFT petition: not open to those who see it, not there for the rest)',

@@ -1,7 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { JOIN_CHAPTER, OPEN_PETITION, PUBLISH_EVENT, REGISTER, REVOKE_API_KEY } from './documents';
 import { hashPassword } from '../../src/modules/auth/passwords';
+import { DataSource } from 'typeorm';
 import { withDb } from './db';
+import { ReceiveSignatureJob } from '../../src/modules/petitions/jobs/receive-signature.job';
+import type { NewSignature } from '../../src/modules/petitions/signature-batcher';
+import { SignatureConfirmationService } from '../../src/modules/petitions/signature-confirmation.service';
 import { linkIn } from './mailbox';
 import type { TestApp } from './test-app';
 
@@ -227,3 +231,49 @@ export async function makeAdmin(t: TestApp, admin: TestUser, user: TestUser, org
   const accepted = await t.gql(`mutation($token: String!) { acceptAdminInvitation(token: $token) { id } }`, { token: invited.data.inviteOrganisationAdmin.token }, user.token);
   if (accepted.errors) throw new Error(JSON.stringify(accepted.errors));
 }
+
+/**
+ * Test-only shortcut for apps without workers (JOBS_ENABLED=false, no mailbox): takes the signatures
+ * signPetition queued, stores them as the job would (in queue order, so the first of an address is
+ * the one kept) and confirms each as its emailed link would. Returns how many were newly confirmed.
+ * Specs about the emails and links themselves start their app with a mailbox instead.
+ */
+export async function confirmQueuedSignatures(t: TestApp): Promise<number> {
+  const rows: Array<{ id: string; payload: NewSignature }> = await t.app.get(DataSource).query(
+    `WITH taken AS (
+       DELETE FROM graphile_worker._private_jobs j USING graphile_worker._private_tasks k
+        WHERE k.id = j.task_id AND k.identifier = 'petitions:receive-signature' RETURNING j.id, j.payload
+     )
+     SELECT id::text, payload FROM taken`,
+  );
+  rows.sort((a, b) => Number(BigInt(a.id) - BigInt(b.id)));
+  const job = t.app.get(ReceiveSignatureJob);
+  const confirmation = t.app.get(SignatureConfirmationService);
+  let confirmed = 0;
+  for (const { payload } of rows) {
+    const { id } = await job.store(payload);
+    if (await confirmation.confirmById(id)) confirmed++;
+  }
+  return confirmed;
+}
+
+/** With a mailbox (workers running): the confirmation link mailed to `email` for the petition titled `title`, followed through confirmSignature. */
+export async function confirmByMail(t: TestApp, email: string, title?: string): Promise<void> {
+  const mail = await t.mailbox!.next(email, (m) => m.text.includes('/l/signature/') && (!title || m.subject.includes(title)));
+  const { token } = linkIn(mail, 'signature');
+  const res = await t.gql(`mutation($token: String!) { confirmSignature(token: $token) { id } }`, { token });
+  if (res.errors) throw new Error(JSON.stringify(res.errors));
+}
+
+/**
+ * Every signature PostgreSQL holds, stored or still queued (anonymous signatures are queued jobs
+ * until a worker stores them): `FROM ${STORED_SIGNATURES}` in place of `FROM signatures` where a spec
+ * checks that an acknowledged signature is durable. Columns: petition_id (text), email.
+ */
+export const STORED_SIGNATURES = `(
+  SELECT j.payload->>'petitionId' AS petition_id, j.payload->>'email' AS email
+    FROM graphile_worker._private_jobs j JOIN graphile_worker._private_tasks k ON k.id = j.task_id
+   WHERE k.identifier = 'petitions:receive-signature'
+  UNION ALL
+  SELECT petition_id::text, email FROM signatures
+) AS signatures`;

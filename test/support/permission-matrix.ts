@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { API_SCOPES } from '../../src/common/auth/actor';
 import { APPROVE_MEMBERSHIP, CLOSE_PETITION, JOIN_CHAPTER, LEAVE_CHAPTER, OPEN_PETITION, PUBLISH_EVENT } from './documents';
 import { createApiKey, createChapter, createOrganisation, makeAdmin, registerUser, revokeApiKey, TestUser } from './factories';
+import { confirmQueuedSignatures } from './factories';
 import { GqlResponse, startTestApp, TestApp } from './test-app';
 
 /**
@@ -522,6 +523,8 @@ async function buildWorld(parts: WorldParts): Promise<void> {
     // Signed through the founder's session (the CHAPTER petition is not visible to anonymous signers); the input names the signer.
     for (const petitionId of [ptPublic, ptChapter, orgWidePublic, a2]) await setup(SIGN, { input: signInput(petitionId, signer) });
     await setup(SIGN, { input: signInput(ptPublic, w.hiddenSigner) });
+    // Their signatures were queued (not the founder's own address): confirmed as their links would.
+    await confirmQueuedSignatures(t);
   }
 
   if (parts.readingLists) {

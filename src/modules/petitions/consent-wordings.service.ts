@@ -35,6 +35,16 @@ export class ConsentWordingsService {
       .load(organisationId);
   }
 
+  /** A version by id (any organisation's: callers reach it through a record that names it). */
+  byId(ctx: RequestContext, id: string): Promise<ConsentWording | null> {
+    return ctx
+      .loader<string, ConsentWording | null>('consentWordings.byId', async (ids) => {
+        const rows = await preparedQuery<ConsentWording>(this.dataSource, `SELECT id, text, created_at AS "createdAt" FROM consent_wordings WHERE id = ANY($1)`, [ids]);
+        return byKey(ids, rows, (r) => r.id);
+      })
+      .load(id);
+  }
+
   /** Admins publish a new version; earlier versions stay, so every signature's wording can be shown later. */
   async publish(ctx: RequestContext, organisationId: string, text: string): Promise<ConsentWording> {
     await this.organisations.requireVisible(organisationId);

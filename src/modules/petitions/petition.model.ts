@@ -46,13 +46,21 @@ export class Signature {
   @Field() displayPublicly: boolean;
   @Field() contactConsent: boolean;
   @Field(() => String, { nullable: true }) source: string | null;
+  @Field(() => GraphQLISODateTime) confirmedAt: Date;
   @Field(() => GraphQLISODateTime) createdAt: Date;
   @Field(() => GraphQLISODateTime) updatedAt: Date;
+  consentWordingId: string | null;
 }
 
 export const SignatureConnection = ConnectionType(Signature);
 
-@ObjectType({ description: 'The same answer whether or not this email had signed before.' })
+@ObjectType({
+  description: `The same answer whatever the address's state (new, awaiting confirmation, already signed). A
+signature made anonymously, or with an address other than the signed-in user's own verified one,
+counts only once confirmed through the link emailed to that address. Signed-in users signing with
+their own verified address, and SIGNATURES_WRITE keys (partners who confirmed the signer on their
+own form), are confirmed at once. A repeat never changes a confirmed signature.`,
+})
 export class SignPetitionPayload {
   @Field(() => Petition) petition: Petition;
 }
@@ -99,8 +107,11 @@ export function toSignature(e: SignatureEntity): Signature {
     displayPublicly: e.displayPublicly,
     contactConsent: e.contactConsent,
     source: e.source,
+    // Only confirmed signatures are ever listed.
+    confirmedAt: e.confirmedAt!,
     createdAt: e.createdAt,
     updatedAt: e.updatedAt,
+    consentWordingId: e.contactConsent ? e.consentWordingId : null,
   };
 }
 

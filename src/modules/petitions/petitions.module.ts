@@ -7,7 +7,7 @@ import { ConsentWordingsService } from './consent-wordings.service';
 import { ExportsController } from './exports.controller';
 import { PetitionSubscriptionsResolver } from './petition-subscriptions.resolver';
 import { PetitionEntity } from './petition.entity';
-import { ChapterPetitionsResolver, PetitionsResolver } from './petitions.resolver';
+import { ChapterPetitionsResolver, PetitionsResolver, SignatureFieldsResolver } from './petitions.resolver';
 import { PetitionsService } from './petitions.service';
 import { SignatureCountEntity } from './signature-count.entity';
 import { SignatureCountNotifier } from './signature-count.notifier';
@@ -15,6 +15,9 @@ import { SignatureBatcher } from './signature-batcher';
 import { SignatureEntity } from './signature.entity';
 import { SignaturesExportService } from './signatures-export.service';
 import { SigningService } from './signing.service';
+import { ReceiveSignatureJob } from './jobs/receive-signature.job';
+import { SignaturePage } from './pages/signature.page';
+import { SignatureConfirmationService } from './signature-confirmation.service';
 
 /** Petitions, public signing with exact sharded counts, signer privacy, consent wordings, exports and live counts. */
 @Module({
@@ -31,6 +34,10 @@ import { SigningService } from './signing.service';
     PetitionSubscriptionsResolver,
     ConsentWordingsService,
     ConsentWordingsResolver,
+    SignatureFieldsResolver,
+    SignatureConfirmationService,
+    ReceiveSignatureJob,
+    SignaturePage,
   ],
   exports: [PetitionsService],
 })

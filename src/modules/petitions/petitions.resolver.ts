@@ -10,8 +10,10 @@ import { ChaptersService } from '../organisations/chapters.service';
 import { Organisation } from '../organisations/organisation.model';
 import { OrganisationsService } from '../organisations/organisations.service';
 import { CreatePetitionInput, PetitionsArgs, RecentSignaturesArgs, SignPetitionInput, UpdatePetitionInput } from './dto/petition.inputs';
-import { Petition, PetitionConnection, PublicSignature, SignatureConnection, SignPetitionPayload, Signature } from './petition.model';
+import { ConsentWordingsService } from './consent-wordings.service';
+import { ConsentWording, Petition, PetitionConnection, PublicSignature, SignatureConnection, SignPetitionPayload, Signature } from './petition.model';
 import { PetitionsService } from './petitions.service';
+import { SignatureConfirmationService } from './signature-confirmation.service';
 import { SigningService } from './signing.service';
 
 @Resolver(() => Petition)
@@ -21,6 +23,7 @@ export class PetitionsResolver {
     private readonly signing: SigningService,
     private readonly chapters: ChaptersService,
     private readonly organisations: OrganisationsService,
+    private readonly confirmation: SignatureConfirmationService,
   ) {}
 
   @Public()
@@ -66,6 +69,14 @@ export class PetitionsResolver {
     return { petition };
   }
 
+  /** Public: the emailed link itself is the credential (the page that calls it keeps no session). */
+  @Public()
+  @Mutation(() => Petition, { description: 'Spends nothing; confirming twice is harmless. Valid until 24 hours after the petition closes.' })
+  async confirmSignature(@Args('token') token: string): Promise<Petition> {
+    const petitionId = await this.confirmation.confirm(token);
+    return this.petitionsService.byIdUnchecked(petitionId);
+  }
+
   @Public()
   @ResolveField(() => Organisation)
   organisation(petition: Petition, _args: unknown, ctx: RequestContext): Promise<Organisation> {
@@ -85,13 +96,13 @@ export class PetitionsResolver {
   }
 
   @Public()
-  @ResolveField(() => Int, { description: 'Exact number of signatures.' })
+  @ResolveField(() => Int, { description: 'Exact number of confirmed signatures.' })
   signatureCount(petition: Petition, _args: unknown, ctx: RequestContext): Promise<number> {
     return this.petitionsService.signatureCount(ctx, petition.id);
   }
 
   @Public()
-  @ResolveField(() => [PublicSignature], { description: 'Most recent signers who chose to be shown publicly, newest first.' })
+  @ResolveField(() => [PublicSignature], { description: 'Most recent confirmed signers who chose to be shown publicly, newest confirmation first.' })
   recentSignatures(@Parent() petition: Petition, @Args() { first }: RecentSignaturesArgs, @Ctx() ctx: RequestContext): Promise<PublicSignature[]> {
     return this.petitionsService.recentSignatures(ctx, petition.id, first ?? 10);
   }
@@ -100,7 +111,7 @@ export class PetitionsResolver {
   @PersonalData("organisers of the petition's chapter, admins and SIGNATURES_READ keys; FORBIDDEN otherwise")
   @ResolveField(() => SignatureConnection, {
     nullable: true,
-    description: "Personal data: organisers of the petition's chapter, admins and SIGNATURES_READ keys. Null with a FORBIDDEN error for anyone else.",
+    description: "Confirmed signatures. Personal data: organisers of the petition's chapter, admins and SIGNATURES_READ keys. Null with a FORBIDDEN error for anyone else.",
   })
   signatures(@Parent() petition: Petition, @Args() args: ChangesPageArgs, @Ctx() ctx: RequestContext): Promise<Connection<Signature>> {
     return this.petitionsService.signaturesOf(ctx, petition, args);
@@ -115,5 +126,17 @@ export class ChapterPetitionsResolver {
   @ResolveField(() => PetitionConnection)
   petitions(@Parent() chapter: Chapter, @Args() args: PageArgs, @Ctx() ctx: RequestContext): Promise<Connection<Petition>> {
     return this.petitionsService.list(ctx, args, chapter.id);
+  }
+}
+
+@Resolver(() => Signature)
+export class SignatureFieldsResolver {
+  constructor(private readonly wordings: ConsentWordingsService) {}
+
+  /** Reached only through Petition.signatures, which is checked at that field. */
+  @Public()
+  @ResolveField(() => ConsentWording, { nullable: true, description: 'The wording the signer consented to, when contactConsent is true.' })
+  consentWording(@Parent() signature: Signature, @Ctx() ctx: RequestContext): Promise<ConsentWording | null> | null {
+    return signature.consentWordingId ? this.wordings.byId(ctx, signature.consentWordingId) : null;
   }
 }

@@ -55,6 +55,11 @@ export class PetitionsService {
     return petition && mayReadPetition(await ctx.grants(), petition) ? petition : null;
   }
 
+  /** By id without the caller's visibility (a confirmation link proves the signer was shown the petition). */
+  async byIdUnchecked(id: string): Promise<Petition> {
+    return toPetition(await this.petitions.findOneByOrFail({ id }));
+  }
+
   async require(ctx: RequestContext, id: string): Promise<Petition> {
     const petition = await this.load(ctx, id);
     if (!petition) throw new NotFoundError('Petition');
@@ -203,7 +208,7 @@ export class PetitionsService {
           `SELECT s.petition_id AS "petitionId", s.full_name AS "fullName", s.country, s.comment, s.created_at AS "createdAt"
              FROM unnest($1::uuid[]) AS p(id)
              CROSS JOIN LATERAL (
-               SELECT * FROM signatures s WHERE s.petition_id = p.id AND s.display_publicly ORDER BY s.created_at DESC, s.id DESC LIMIT $2
+               SELECT * FROM signatures s WHERE s.petition_id = p.id AND s.display_publicly AND s.confirmed_at IS NOT NULL ORDER BY s.confirmed_at DESC, s.id DESC LIMIT $2
              ) s`,
           [ids, first],
         );
@@ -215,7 +220,8 @@ export class PetitionsService {
   /** Newest first; FORBIDDEN at this field for anyone but organisers, admins and SIGNATURES_READ keys. */
   async signaturesOf(ctx: RequestContext, petition: Petition, args: ChangesPageArgs): Promise<Connection<Signature>> {
     if (!mayReadSignatures(await ctx.grants(), petition)) throw new ForbiddenError("Only the petition's organisers may see who signed");
-    const qb = this.signatures.createQueryBuilder('s').where('s.petitionId = :petitionId', { petitionId: petition.id });
+    // Only confirmed signatures are listed, in both orders.
+    const qb = this.signatures.createQueryBuilder('s').where('s.petitionId = :petitionId AND s.confirmedAt IS NOT NULL', { petitionId: petition.id });
     if (args.updatedSince) {
       qb.andWhere('s.updatedAt >= :updatedSince', { updatedSince: args.updatedSince });
       return paginate(qb, args, changesFirst(qb, 's'), toSignature);

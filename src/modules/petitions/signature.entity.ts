@@ -2,7 +2,7 @@ import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, Update
 import { ChangeXidColumn } from '../../common/database/change-sequence';
 
 /**
- * One signer of one petition: at most one per normalised email. No foreign key to `petitions`: it
+ * One signer of one petition: at most one per normalised email, pending until confirmed. No foreign key to `petitions`: it
  * would make every insert lock the (hot) petition row FOR KEY SHARE. Signatures are only inserted by
  * a statement that selects the OPEN petition, and petitions are never deleted.
  */
@@ -10,7 +10,8 @@ import { ChangeXidColumn } from '../../common/database/change-sequence';
 @Index(['petitionId', 'email'], { unique: true })
 @Index(['petitionId', 'createdAt', 'id'])
 @Index('signatures_changes_idx', ['petitionId', 'changeXid', 'id'])
-@Index('signatures_public_idx', ['petitionId', 'createdAt'], { where: `"display_publicly"` })
+@Index('signatures_public_idx', ['petitionId', 'confirmedAt'], { where: `"display_publicly" AND "confirmed_at" IS NOT NULL` })
+@Index('signatures_unconfirmed_idx', ['petitionId'], { where: `"confirmed_at" IS NULL` })
 export class SignatureEntity {
   @PrimaryGeneratedColumn('uuid')
   id: string;
@@ -49,6 +50,14 @@ export class SignatureEntity {
 
   @Column('text', { nullable: true })
   source: string | null;
+
+  /**
+   * Null until the signer follows the emailed link (double opt-in); set at once for verified users
+   * signing with their own address and for SIGNATURES_WRITE keys. Only confirmed signatures count,
+   * are listed and exported.
+   */
+  @Column({ type: 'timestamptz', precision: 3, nullable: true })
+  confirmedAt: Date | null;
 
   @CreateDateColumn({ type: 'timestamptz', precision: 3 })
   createdAt: Date;

@@ -41,11 +41,11 @@ export interface SignatureExportRow {
   source: string | null;
 }
 
-/** Oldest first, ties broken by id: the (petition_id, created_at, id) index serves it without a sort. */
+/** Confirmed signatures, oldest first, ties broken by id: the (petition_id, created_at, id) index serves it without a sort. */
 const EXPORT_QUERY = `
 SELECT created_at, full_name, email, postcode, country, comment, display_publicly, contact_consent, consent_wording_id, consented_at, source
   FROM signatures
- WHERE petition_id = $1
+ WHERE petition_id = $1 AND confirmed_at IS NOT NULL
  ORDER BY created_at, id`;
 
 /** Rows fetched from the server-side cursor per round trip; also the query stream's buffer. */

@@ -2,6 +2,7 @@ import type { AttendanceEntity } from '../events/attendance.entity';
 import type { EventEntity } from '../events/event.entity';
 import type { MembershipEntity } from '../organisations/membership.entity';
 import type { PetitionEntity } from '../petitions/petition.entity';
+import type { SignatureEntity } from '../petitions/signature.entity';
 
 /*
  * The `data` of each message, as the read scope of its event type would see the thing
@@ -57,4 +58,22 @@ export const attendancePayload = (a: AttendanceEntity) => ({
   status: a.status,
   checkedInAt: a.checkedInAt,
   updatedAt: a.updatedAt,
+});
+
+/** The signature as SIGNATURES_READ reads it through Petition.signatures. */
+export const signaturePayload = (s: SignatureEntity) => ({
+  id: s.id,
+  petitionId: s.petitionId,
+  fullName: s.fullName,
+  email: s.email,
+  postcode: s.postcode,
+  country: s.country,
+  comment: s.comment,
+  displayPublicly: s.displayPublicly,
+  contactConsent: s.contactConsent,
+  consentWordingId: s.contactConsent ? s.consentWordingId : null,
+  source: s.source,
+  confirmedAt: s.confirmedAt,
+  createdAt: s.createdAt,
+  updatedAt: s.updatedAt,
 });

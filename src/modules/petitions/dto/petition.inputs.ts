@@ -74,5 +74,9 @@ export class SignPetitionInput {
   @Field(() => String, { nullable: true }) @OptionalLongText(1000) comment?: string | null;
   @Field({ defaultValue: false }) @IsBoolean() displayPublicly: boolean;
   @Field({ defaultValue: false }) @IsBoolean() contactConsent: boolean;
+  @Field(() => ID, { nullable: true, description: 'The wording version the signer was shown beside the consent box; the current one when omitted.' })
+  @IsOptional()
+  @IsId()
+  consentWordingId?: string | null;
   @Field(() => String, { nullable: true, description: 'Where the signer came from, e.g. a partner site or campaign code.' }) @trimmed @OptionalText(200) source?: string | null;
 }
