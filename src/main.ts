@@ -38,6 +38,9 @@ function exitIfStuck(config: AppConfig): void {
 /** The main process: database and migrations, then the app itself or WEB_CONCURRENCY workers sharing the port. */
 async function main(): Promise<void> {
   const startedAt = Date.now();
+  // A library's stray promise must not end the process: graphile-worker can reject one while the
+  // database restarts (a failed write on a dead connection), and the instance must outlive outages.
+  process.on('unhandledRejection', (reason) => log(`unhandled rejection (process kept running): ${(reason as Error)?.message ?? String(reason)}`));
   const config = loadConfig();
   if (cluster.isWorker) {
     const { stop } = await serve(config, process.env.MAREA_DATABASE_URL!, process.env.MAREA_JWT_SECRET!);

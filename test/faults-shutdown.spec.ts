@@ -17,7 +17,7 @@ import {
   waitFor,
 } from './support/app-process';
 import { cloneTemplateDatabase } from './support/database';
-import { createOrganisation, registerUser, STORED_SIGNATURES } from './support/factories';
+import { createApiKey, createOrganisation, registerUser, STORED_SIGNATURES } from './support/factories';
 import { Mailbox } from './support/mailbox';
 
 /** ECONNREFUSED means nothing was sent (the listener is closed); any other failure is a request left unanswered. */
@@ -45,24 +45,31 @@ describe('faults: shutdown', () => {
 
     it('turns readiness 503 at once, answers every request in flight or arriving on kept-alive connections, then exits 0', async () => {
       const t = remoteApp(app.url, { databaseUrl });
-      const { petitionIds } = await petitionWorld(t, 2);
+      const { admin, organisationId, petitionIds } = await petitionWorld(t, 2);
       const [held, busy] = petitionIds;
+      // A partner's key signs confirmed at once, moving a count shard on the request path.
+      const partner = (await createApiKey(t, admin, organisationId, ['SIGNATURES_WRITE'])).secret;
       const db = new Client({ connectionString: databaseUrl });
       db.on('error', () => undefined);
       await db.connect();
       try {
-        // Signatures to `held` wait on its count rows, locked here: requests in flight for as long as the test wants.
+        // The partner's signatures to `held` wait on its count rows, locked here: requests in flight for as long as the test wants.
         await db.query('BEGIN');
         await db.query('SELECT 1 FROM petition_signature_counts WHERE petition_id = $1 FOR UPDATE', [held]);
         const heldAnswers = Promise.all(
           [1, 2, 3].map((i) =>
-            graphql(app.url, SIGN_PETITION, {
-              input: {
-                petitionId: held,
-                fullName: 'Ana Quispe',
-                email: `held-${i}@example.org`,
+            graphql(
+              app.url,
+              SIGN_PETITION,
+              {
+                input: {
+                  petitionId: held,
+                  fullName: 'Ana Quispe',
+                  email: `held-${i}@example.org`,
+                },
               },
-            }),
+              { token: partner },
+            ),
           ),
         );
         await waitFor('the held signatures to wait on the lock', async () => {

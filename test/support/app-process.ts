@@ -187,7 +187,7 @@ export function remoteApp(url: string, reach: { databaseUrl?: string; mailbox?: 
 export const SIGN_PETITION = `mutation($input: SignPetitionInput!) { signPetition(input: $input) { petition { id } } }`;
 
 /** A user, organisation, chapter and OPEN petitions on an app; and a SIGNATURES_READ key. */
-export async function petitionWorld(t: TestApp, petitions = 1): Promise<{ admin: TestUser; petitionIds: string[]; exportKey: string }> {
+export async function petitionWorld(t: TestApp, petitions = 1): Promise<{ admin: TestUser; organisationId: string; petitionIds: string[]; exportKey: string }> {
   const admin = await registerUser(t);
   const organisation = await createOrganisation(t, admin);
   const chapter = await createChapter(t, admin, organisation.id);
@@ -198,5 +198,5 @@ export async function petitionWorld(t: TestApp, petitions = 1): Promise<{ admin:
     petitionIds.push(petition.id);
   }
   const exportKey = (await createApiKey(t, admin, organisation.id, ['SIGNATURES_READ'])).secret;
-  return { admin, petitionIds, exportKey };
+  return { admin, organisationId: organisation.id, petitionIds, exportKey };
 }

@@ -274,6 +274,6 @@ export const STORED_SIGNATURES = `(
   SELECT j.payload->>'petitionId' AS petition_id, j.payload->>'email' AS email
     FROM graphile_worker._private_jobs j JOIN graphile_worker._private_tasks k ON k.id = j.task_id
    WHERE k.identifier = 'petitions:receive-signature'
-  UNION ALL
+  UNION -- a stored signature's job may still be queued (its mail not yet sent, or retried): one row each
   SELECT petition_id::text, email FROM signatures
 ) AS signatures`;
