@@ -16,7 +16,9 @@ module.exports = {
   testEnvironment: 'node',
   testMatch: ['<rootDir>/test/**/*.spec.ts'],
   transform: { '^.+\\.(t|j|mj)s$': swc },
-  transformIgnorePatterns: ['/node_modules/(?!(@nestjs|@graphql-inspector|@whatwg-node|@graphql-tools|file-type|strtok3|token-types|peek-readable|uint8array-extras|@tokenizer|temporal-polyfill|temporal-spec|temporal-utils)/)'],
+  transformIgnorePatterns: [
+    '/node_modules/(?!(@nestjs|@graphql-inspector|@whatwg-node|@graphql-tools|file-type|strtok3|token-types|peek-readable|uint8array-extras|@tokenizer|temporal-polyfill|temporal-spec|temporal-utils)/)',
+  ],
   moduleFileExtensions: ['ts', 'js', 'mjs', 'json'],
   globalSetup: '<rootDir>/test/support/global-setup.ts',
   globalTeardown: '<rootDir>/test/support/global-teardown.ts',

@@ -45,9 +45,11 @@ async function post(url: string, query: string, variables: Record<string, unknow
 /** Runs `tasks` with `concurrency` in flight. */
 async function pool(concurrency: number, tasks: Array<() => Promise<unknown>>): Promise<void> {
   let next = 0;
-  await Promise.all(Array.from({ length: concurrency }, async () => {
-    while (next < tasks.length) await tasks[next++]();
-  }));
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < tasks.length) await tasks[next++]();
+    }),
+  );
 }
 
 async function openPetition(s: BenchServer): Promise<{ petitionId: string; organisationId: string }> {
@@ -75,14 +77,22 @@ export async function optInBenchmark(s: BenchServer): Promise<void> {
   try {
     const emails = Array.from({ length: SIGNATURES }, (_, i) => `optin-${i}@example.org`);
     const started = performance.now();
-    await pool(CLIENTS, emails.map((email) => () => post(server.url, SIGN, { input: { petitionId, fullName: 'Ana María Quispe', email } })));
+    await pool(
+      CLIENTS,
+      emails.map((email) => () => post(server.url, SIGN, { input: { petitionId, fullName: 'Ana María Quispe', email } })),
+    );
     const signed = performance.now();
     while (sink.tokens.size < SIGNATURES) await new Promise((resolve) => setTimeout(resolve, 50));
     const mailed = performance.now();
     console.log(`signPetition (queued): ${(SIGNATURES / ((signed - started) / 1000)).toFixed(0)} requests/s`);
-    console.log(`emails through the queue (store + mail, SMTP to an in-process server): ${(SIGNATURES / ((mailed - started) / 1000)).toFixed(0)}/s from the first request, all ${SIGNATURES} in ${((mailed - started) / 1000).toFixed(1)} s`);
+    console.log(
+      `emails through the queue (store + mail, SMTP to an in-process server): ${(SIGNATURES / ((mailed - started) / 1000)).toFixed(0)}/s from the first request, all ${SIGNATURES} in ${((mailed - started) / 1000).toFixed(1)} s`,
+    );
     const confirmStarted = performance.now();
-    await pool(CLIENTS, emails.map((email) => () => post(server.url, CONFIRM, { t: sink.tokens.get(email) })));
+    await pool(
+      CLIENTS,
+      emails.map((email) => () => post(server.url, CONFIRM, { t: sink.tokens.get(email) })),
+    );
     const confirmSeconds = (performance.now() - confirmStarted) / 1000;
     const { rows } = await s.sql.query(`SELECT sum(count)::int AS n FROM petition_signature_counts WHERE petition_id = $1`, [petitionId]);
     console.log(`confirmSignature: ${(SIGNATURES / confirmSeconds).toFixed(0)} confirmations/s; signatureCount ${rows[0].n} (expected ${SIGNATURES})`);

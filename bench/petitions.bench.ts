@@ -14,7 +14,11 @@ async function seedPetitions(s: BenchServer, count: number): Promise<{ token: st
   const token = admin.register.accessToken;
   const org = (await s.gql(`mutation { createOrganisation(input: { name: "Friends of Bolivia" }) { id } }`, {}, token)).createOrganisation;
   const chapter = (
-    await s.gql(`mutation($input: CreateChapterInput!) { createChapter(input: $input) { id } }`, { input: { organisationId: org.id, name: 'London', timeZone: 'Europe/London' } }, token)
+    await s.gql(
+      `mutation($input: CreateChapterInput!) { createChapter(input: $input) { id } }`,
+      { input: { organisationId: org.id, name: 'London', timeZone: 'Europe/London' } },
+      token,
+    )
   ).createChapter;
   const petitionIds: string[] = [];
   for (let i = 0; i < count; i++) {
@@ -52,7 +56,18 @@ async function rawSigning(s: BenchServer, petitionId: string, seconds: number): 
             name: 'sign',
             text: QUEUE_STATEMENT,
             values: queueParameters(petitionId, [
-              { petitionId, fullName: 'Ana María Quispe', email: `raw-${++sequence}@example.org`, postcode: null, country: 'BO', comment: null, displayPublicly: true, contactConsent: true, consentWordingId: null, source: 'bench' },
+              {
+                petitionId,
+                fullName: 'Ana María Quispe',
+                email: `raw-${++sequence}@example.org`,
+                postcode: null,
+                country: 'BO',
+                comment: null,
+                displayPublicly: true,
+                contactConsent: true,
+                consentWordingId: null,
+                source: 'bench',
+              },
             ]),
           });
           latencies.push(performance.now() - started);
@@ -72,7 +87,15 @@ export async function signingBenchmark(s: BenchServer, durationSeconds: number):
   console.log(`\n## Signing one petition (${CLIENTS} clients, distinct emails)`);
   const { petitionIds } = await seedPetitions(s, 2);
   const server = await startServerProcess(s, 1, UNLIMITED);
-  const input = { petitionId: petitionIds[0], fullName: 'Ana María Quispe', email: '', country: 'BO', displayPublicly: true, contactConsent: true, source: 'bench' };
+  const input = {
+    petitionId: petitionIds[0],
+    fullName: 'Ana María Quispe',
+    email: '',
+    country: 'BO',
+    displayPublicly: true,
+    contactConsent: true,
+    source: 'bench',
+  };
   let result;
   try {
     result = await runLoad({ url: server.url, connections: CLIENTS, durationSeconds, query: SIGN, variables: [{ input }], uniqueEmail: 'email' });
@@ -88,7 +111,9 @@ export async function signingBenchmark(s: BenchServer, durationSeconds: number):
   );
 
   const raw = await rawSigning(s, petitionIds[1], durationSeconds);
-  console.log(`the same statement (queueing the signature) as raw SQL, ${CLIENTS} connections: ${raw.perSecond.toFixed(0)} signatures/s, p50 ${raw.p50} ms, p99 ${raw.p99} ms, errors ${raw.errors}`);
+  console.log(
+    `the same statement (queueing the signature) as raw SQL, ${CLIENTS} connections: ${raw.perSecond.toFixed(0)} signatures/s, p50 ${raw.p50} ms, p99 ${raw.p99} ms, errors ${raw.errors}`,
+  );
   console.log(`ratio GraphQL / raw SQL: ${(result.requestsPerSecond / raw.perSecond).toFixed(2)}`);
 }
 

@@ -12,7 +12,11 @@ async function seed(s: BenchServer, sizes: number[]): Promise<{ token: string; l
   const token = admin.register.accessToken;
   const org = (await s.gql(`mutation { createOrganisation(input: { name: "Reading group" }) { id } }`, {}, token)).createOrganisation;
   const chapter = (
-    await s.gql(`mutation($input: CreateChapterInput!) { createChapter(input: $input) { id } }`, { input: { organisationId: org.id, name: 'London', timeZone: 'Europe/London' } }, token)
+    await s.gql(
+      `mutation($input: CreateChapterInput!) { createChapter(input: $input) { id } }`,
+      { input: { organisationId: org.id, name: 'London', timeZone: 'Europe/London' } },
+      token,
+    )
   ).createChapter;
   await s.sql.query(`INSERT INTO memberships (chapter_id, user_id, role, status) VALUES ($1, $2, 'MEMBER', 'ACTIVE')`, [chapter.id, member.register.user.id]);
   // Fifty other readers, so readCount has something to count.
@@ -22,7 +26,11 @@ async function seed(s: BenchServer, sizes: number[]): Promise<{ token: string; l
   const listIds: string[] = [];
   for (const size of sizes) {
     const list = (
-      await s.gql(`mutation($input: CreateReadingListInput!) { createReadingList(input: $input) { id } }`, { input: { chapterId: chapter.id, title: `${size} books` } }, token)
+      await s.gql(
+        `mutation($input: CreateReadingListInput!) { createReadingList(input: $input) { id } }`,
+        { input: { chapterId: chapter.id, title: `${size} books` } },
+        token,
+      )
     ).createReadingList;
     await s.sql.query(
       `INSERT INTO reading_list_items (list_id, position, kind, title, authors, isbn, year)

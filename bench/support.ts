@@ -27,7 +27,9 @@ export async function signUp(s: BenchServer, email: string): Promise<{ register:
     email.split('@')[0],
     await hashPassword('correct horse battery'),
   ]);
-  const { login } = await s.gql(`mutation($input: LoginInput!) { login(input: $input) { accessToken user { id } } }`, { input: { email, password: 'correct horse battery' } });
+  const { login } = await s.gql(`mutation($input: LoginInput!) { login(input: $input) { accessToken user { id } } }`, {
+    input: { email, password: 'correct horse battery' },
+  });
   return { register: login };
 }
 
@@ -65,7 +67,13 @@ export async function startBenchServer(): Promise<BenchServer> {
 
   const jwtSecret = 'bench-secret-bench-secret-bench-secret-0';
   // Jobs off and a placeholder SMTP server: the benchmarks measure the request path; their users are made verified in SQL (signUp).
-  const config = loadConfig({ ...BENCH_MAIL_ENV, NODE_ENV: 'production', LOG_LEVEL: 'warn', JWT_SECRET: jwtSecret, DATABASE_POOL_SIZE: process.env.DATABASE_POOL_SIZE ?? '10' });
+  const config = loadConfig({
+    ...BENCH_MAIL_ENV,
+    NODE_ENV: 'production',
+    LOG_LEVEL: 'warn',
+    JWT_SECRET: jwtSecret,
+    DATABASE_POOL_SIZE: process.env.DATABASE_POOL_SIZE ?? '10',
+  });
   const app = await createApp(new Settings(config, databaseUrl, jwtSecret));
   await app.listen(0, '127.0.0.1');
   const appUrl = (await app.getUrl()).replace('[::1]', '127.0.0.1');
@@ -161,13 +169,26 @@ export async function startServerProcess(
   // BENCH_SERVER_NODE_ARGS passes flags to the server's node, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof".
   const nodeArgs = process.env.BENCH_SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
   const child = spawn(process.execPath, [...nodeArgs, join(__dirname, '..', 'src', 'main.js')], {
-    env: { ...process.env, ...BENCH_MAIL_ENV, NODE_ENV: 'production', LOG_LEVEL: 'warn', DATABASE_URL: s.databaseUrl, JWT_SECRET: s.jwtSecret, PORT: String(port), WEB_CONCURRENCY: String(processes), ...env },
+    env: {
+      ...process.env,
+      ...BENCH_MAIL_ENV,
+      NODE_ENV: 'production',
+      LOG_LEVEL: 'warn',
+      DATABASE_URL: s.databaseUrl,
+      JWT_SECRET: s.jwtSecret,
+      PORT: String(port),
+      WEB_CONCURRENCY: String(processes),
+      ...env,
+    },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   const url = `http://127.0.0.1:${port}`;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}`);
-    const ready = await fetch(`${url}/health/ready`).then((r) => r.ok, () => false);
+    const ready = await fetch(`${url}/health/ready`).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (ready) break;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }

@@ -23,17 +23,22 @@ describe('account mutations: who may call them', () => {
   });
   afterAll(() => t?.close());
 
-  const callers = () => [
-    ['anonymous', undefined],
-    ['user', user.token],
-    ['API key', key],
-  ] as const;
+  const callers = () =>
+    [
+      ['anonymous', undefined],
+      ['user', user.token],
+      ['API key', key],
+    ] as const;
 
   it.each(['register', 'requestPasswordReset'])('%s answers true to anyone', async (name) => {
     for (const [, token] of callers()) {
       const res =
         name === 'register'
-          ? await t.gql(`mutation($input: RegisterInput!) { register(input: $input) }`, { input: { email: address(), password: PASSWORD, displayName: 'P' } }, token)
+          ? await t.gql(
+              `mutation($input: RegisterInput!) { register(input: $input) }`,
+              { input: { email: address(), password: PASSWORD, displayName: 'P' } },
+              token,
+            )
           : await t.gql(`mutation($e: String!) { requestPasswordReset(email: $e) }`, { e: address() }, token);
       expect(ok(res)[name]).toBe(true);
     }

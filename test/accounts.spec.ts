@@ -46,7 +46,11 @@ describe('accounts (verified by email)', () => {
 
   /** The whole HTTP answer, as bytes and headers, for comparisons. */
   async function raw(query: string, variables: Record<string, unknown>): Promise<RawAnswer> {
-    const response = await fetch(`${t.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }) });
+    const response = await fetch(`${t.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query, variables }),
+    });
     const headers = [...response.headers.entries()].filter(([name]) => !VOLATILE.has(name)).sort();
     return { status: response.status, headers, body: await response.text() };
   }
@@ -232,18 +236,37 @@ describe('accounts (verified by email)', () => {
     it('an RSVP made with an address shows to an account with that address only once it is verified', async () => {
       const admin = await registerUser(t);
       const org = ok(await t.gql(`mutation { createOrganisation(input: { name: "Friends ${unique()}" }) { id } }`, {}, admin.token)).createOrganisation;
-      const chapter = ok(await t.gql(`mutation($o: ID!) { createChapter(input: { organisationId: $o, name: "Leeds", timeZone: "Europe/London" }) { id } }`, { o: org.id }, admin.token)).createChapter;
+      const chapter = ok(
+        await t.gql(
+          `mutation($o: ID!) { createChapter(input: { organisationId: $o, name: "Leeds", timeZone: "Europe/London" }) { id } }`,
+          { o: org.id },
+          admin.token,
+        ),
+      ).createChapter;
       const startsAt = new Date(Date.now() + 86_400_000);
       const event = ok(
         await t.gql(
           `mutation($input: CreateEventInput!) { createEvent(input: $input) { id } }`,
-          { input: { chapterId: chapter.id, title: 'Vigil', startsAt: startsAt.toISOString(), endsAt: new Date(startsAt.getTime() + 3_600_000).toISOString(), timeZone: 'Europe/London', onlineUrl: 'https://meet.example.org/secret' } },
+          {
+            input: {
+              chapterId: chapter.id,
+              title: 'Vigil',
+              startsAt: startsAt.toISOString(),
+              endsAt: new Date(startsAt.getTime() + 3_600_000).toISOString(),
+              timeZone: 'Europe/London',
+              onlineUrl: 'https://meet.example.org/secret',
+            },
+          },
           admin.token,
         ),
       ).createEvent;
       ok(await t.gql(`mutation($id: ID!) { publishEvent(id: $id) { id } }`, { id: event.id }, admin.token));
       const guestEmail = address('guest');
-      ok(await t.gql(`mutation($input: GuestRsvpInput!) { rsvpAsGuest(input: $input) { event { id } } }`, { input: { eventId: event.id, guest: { name: 'Guest', email: guestEmail } } }));
+      ok(
+        await t.gql(`mutation($input: GuestRsvpInput!) { rsvpAsGuest(input: $input) { event { id } } }`, {
+          input: { eventId: event.id, guest: { name: 'Guest', email: guestEmail } },
+        }),
+      );
       const rsvpLink = linkIn(await mailbox.next(guestEmail, (m) => m.text.includes('/l/rsvp/')), 'rsvp');
       ok(await t.gql(`mutation($t: String!) { confirmGuestRsvp(token: $t) { id } }`, { t: rsvpLink.token }));
       await mailbox.next(guestEmail, (m) => m.subject.startsWith('You are going'));
@@ -259,7 +282,6 @@ describe('accounts (verified by email)', () => {
       expect(seen.onlineUrl).toBe('https://meet.example.org/secret');
     });
   });
-
 });
 
 function sha256(value: string): string {

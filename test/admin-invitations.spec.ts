@@ -1,6 +1,17 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { Client } from 'pg';
-import { createApiKey, createChapter, createEvent, createOrganisation, joinChapter, makeAdmin, publishEvent, registerUser, revokeApiKey, TestUser } from './support/factories';
+import {
+  createApiKey,
+  createChapter,
+  createEvent,
+  createOrganisation,
+  joinChapter,
+  makeAdmin,
+  publishEvent,
+  registerUser,
+  revokeApiKey,
+  TestUser,
+} from './support/factories';
 import { badInput, fails, ok } from './support/expectations';
 import type { TestApp } from './support/test-app';
 import { startTestApp } from './support/test-app';
@@ -45,12 +56,16 @@ describe('admin invitations', () => {
   });
 
   const invite = async (email: string, by: TestUser = w.admin, organisationId = w.org.id) =>
-    ok(await t.gql(INVITE, { o: organisationId, email }, by.token)).inviteOrganisationAdmin as { token: string; invitation: { id: string; email: string; expiresAt: string } };
+    ok(await t.gql(INVITE, { o: organisationId, email }, by.token)).inviteOrganisationAdmin as {
+      token: string;
+      invitation: { id: string; email: string; expiresAt: string };
+    };
   const invitationCount = async (organisationId = w.org.id) =>
     (await db.query(`SELECT count(*)::int AS n FROM admin_invitations WHERE organisation_id = $1`, [organisationId])).rows[0].n as number;
   const isAdmin = async (user: TestUser, organisationId = w.org.id) =>
     (await db.query(`SELECT 1 FROM organisation_admins WHERE organisation_id = $1 AND user_id = $2`, [organisationId, user.id])).rowCount === 1;
-  const openInvitationIds = async () => ok(await t.gql(ADMINS, { slug: w.org.slug }, w.admin.token)).organisation.adminInvitations.map((i: { id: string }) => i.id);
+  const openInvitationIds = async () =>
+    ok(await t.gql(ADMINS, { slug: w.org.slug }, w.admin.token)).organisation.adminInvitations.map((i: { id: string }) => i.id);
   /** The message of the one NOT_FOUND a response carries. */
   const notFound = (res: Awaited<ReturnType<TestApp['gql']>>) => fails(res, 'NOT_FOUND').message;
 
@@ -68,7 +83,9 @@ describe('admin invitations', () => {
       const { rows } = await db.query(`SELECT token_hash, email, created_by_id FROM admin_invitations WHERE id = $1`, [created.invitation.id]);
       expect(rows).toEqual([{ token_hash: sha256(created.token), email: invitee.email, created_by_id: w.admin.id }]);
       // An id in capitals is the same id.
-      expect(ok(await t.gql(INVITE, { o: w.org.id.toUpperCase(), email: invitee.email }, w.admin.token)).inviteOrganisationAdmin.invitation.organisation.id).toBe(w.org.id);
+      expect(
+        ok(await t.gql(INVITE, { o: w.org.id.toUpperCase(), email: invitee.email }, w.admin.token)).inviteOrganisationAdmin.invitation.organisation.id,
+      ).toBe(w.org.id);
       // The invitee is not an admin until they accept.
       expect(await isAdmin(invitee)).toBe(false);
       expect(await openInvitationIds()).toContain(created.invitation.id);
@@ -203,7 +220,9 @@ describe('admin invitations', () => {
         { id: w.admin.id, displayName: 'Carmen Admin', email: w.admin.email },
         { id: second.id, displayName: 'Segunda Admin', email: second.email },
       ]);
-      expect(seen.adminInvitations).toEqual([{ id: pending.invitation.id, email: 'later@example.org', expiresAt: pending.invitation.expiresAt, organisation: { id: org.id } }]);
+      expect(seen.adminInvitations).toEqual([
+        { id: pending.invitation.id, email: 'later@example.org', expiresAt: pending.invitation.expiresAt, organisation: { id: org.id } },
+      ]);
     });
 
     it.each([
@@ -297,7 +316,11 @@ describe('admin invitations', () => {
 
     it('the user themself always sees it: me, login and register payloads', async () => {
       expect(ok(await t.gql(`{ me { id email } }`, {}, w.stranger.token)).me).toEqual({ id: w.stranger.id, email: w.stranger.email });
-      const login = ok(await t.gql(`mutation($input: LoginInput!) { login(input: $input) { user { id email } } }`, { input: { email: w.stranger.email, password: 'correct horse battery' } }));
+      const login = ok(
+        await t.gql(`mutation($input: LoginInput!) { login(input: $input) { user { id email } } }`, {
+          input: { email: w.stranger.email, password: 'correct horse battery' },
+        }),
+      );
       expect(login.login.user).toEqual({ id: w.stranger.id, email: w.stranger.email });
     });
   });

@@ -44,7 +44,11 @@ describe('API keys', () => {
 
   describe('creating and listing', () => {
     it('an admin creates a key: the secret is shown once, recognisable by its prefix, stored hashed', async () => {
-      const res = await t.gql(CREATE_KEY, { input: { organisationId: w.org.id, name: 'Partner site', scopes: ['EVENTS_READ', 'MEMBERS_READ'] } }, w.admin.token);
+      const res = await t.gql(
+        CREATE_KEY,
+        { input: { organisationId: w.org.id, name: 'Partner site', scopes: ['EVENTS_READ', 'MEMBERS_READ'] } },
+        w.admin.token,
+      );
       expect(res.errors).toBeUndefined();
       const { secret, apiKey } = res.data.createApiKey;
       expect(secret).toMatch(/^mk_[A-Za-z0-9_-]{20,}$/);

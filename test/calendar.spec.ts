@@ -33,7 +33,11 @@ describe('calendar files', () => {
   const w = {} as CalendarWorld;
 
   async function event(input: Record<string, unknown>, publish = true): Promise<string> {
-    const res = await t.gql(`mutation($input: CreateEventInput!) { createEvent(input: $input) { id } }`, { input: { chapterId: w.chapter.id, ...input } }, w.admin.token);
+    const res = await t.gql(
+      `mutation($input: CreateEventInput!) { createEvent(input: $input) { id } }`,
+      { input: { chapterId: w.chapter.id, ...input } },
+      w.admin.token,
+    );
     expect(res.errors).toBeUndefined();
     const id = res.data.createEvent.id;
     if (publish) expect((await t.gql(`mutation($id: ID!) { publishEvent(id: $id) { id } }`, { id }, w.admin.token)).errors).toBeUndefined();
@@ -53,7 +57,14 @@ describe('calendar files', () => {
   afterAll(() => t.close());
 
   it('serves one event as iCalendar with its time zone, a stable UID, a link back and the planned local times', async () => {
-    const id = await event({ title: 'Film night', description: 'Bring snacks', startsAt: '2027-06-10T18:00:00.000Z', endsAt: '2027-06-10T20:30:00.000Z', timeZone: 'Europe/London', location: { venue: 'Casa Bolivia', city: 'London', addressLine: '1 Secret Street' } });
+    const id = await event({
+      title: 'Film night',
+      description: 'Bring snacks',
+      startsAt: '2027-06-10T18:00:00.000Z',
+      endsAt: '2027-06-10T20:30:00.000Z',
+      timeZone: 'Europe/London',
+      location: { venue: 'Casa Bolivia', city: 'London', addressLine: '1 Secret Street' },
+    });
     const res = await get(`/calendar/events/${id}.ics`);
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/^text\/calendar; charset=utf-8/);
@@ -118,7 +129,7 @@ describe('calendar files', () => {
     const cancelled = await event({ title: 'Called off', startsAt: '2027-07-01T18:00:00.000Z', endsAt: '2027-07-01T19:00:00.000Z', timeZone: 'Europe/London' });
     const cancel = await t.gql(`mutation($id: ID!) { cancelEvent(id: $id, reason: "Rain") { status } }`, { id: cancelled }, w.admin.token);
     expect(cancel.errors).toBeUndefined();
-    expect(cancel.data.cancelEvent.status).toBe("CANCELLED");
+    expect(cancel.data.cancelEvent.status).toBe('CANCELLED');
     const draft = await event({ title: 'Not yet', startsAt: '2027-07-02T18:00:00.000Z', endsAt: '2027-07-02T19:00:00.000Z', timeZone: 'Europe/London' }, false);
 
     const single = unfold(await (await get(`/calendar/events/${cancelled}.ics`)).text());
@@ -132,14 +143,23 @@ describe('calendar files', () => {
   });
 
   it('answers 404 alike for unknown, malformed and invisible ids', async () => {
-    const hidden = await event({ title: 'Members only', startsAt: '2027-08-01T18:00:00.000Z', endsAt: '2027-08-01T19:00:00.000Z', timeZone: 'Europe/London', visibility: 'CHAPTER' });
+    const hidden = await event({
+      title: 'Members only',
+      startsAt: '2027-08-01T18:00:00.000Z',
+      endsAt: '2027-08-01T19:00:00.000Z',
+      timeZone: 'Europe/London',
+      visibility: 'CHAPTER',
+    });
     const answers = await Promise.all(
-      [`/calendar/events/${hidden}.ics`, `/calendar/events/00000000-0000-4000-8000-000000000000.ics`, '/calendar/events/not-an-id.ics', '/calendar/chapters/00000000-0000-4000-8000-000000000000.ics'].map(
-        async (path) => {
-          const res = await get(path);
-          return { status: res.status, body: await res.text() };
-        },
-      ),
+      [
+        `/calendar/events/${hidden}.ics`,
+        `/calendar/events/00000000-0000-4000-8000-000000000000.ics`,
+        '/calendar/events/not-an-id.ics',
+        '/calendar/chapters/00000000-0000-4000-8000-000000000000.ics',
+      ].map(async (path) => {
+        const res = await get(path);
+        return { status: res.status, body: await res.text() };
+      }),
     );
     expect(answers.map((a) => a.status)).toEqual([404, 404, 404, 404]);
     expect(new Set(answers.map((a) => a.body)).size).toBe(1);
@@ -148,8 +168,20 @@ describe('calendar files', () => {
   });
 
   it('gives members a private, revocable token that adds the ORGANISATION and CHAPTER events they may see', async () => {
-    const chapterOnly = await event({ title: 'Chapter meeting', startsAt: '2027-09-01T18:00:00.000Z', endsAt: '2027-09-01T19:00:00.000Z', timeZone: 'Europe/London', visibility: 'CHAPTER' });
-    const orgWide = await event({ title: 'Assembly', startsAt: '2027-09-02T18:00:00.000Z', endsAt: '2027-09-02T19:00:00.000Z', timeZone: 'Europe/London', visibility: 'ORGANISATION' });
+    const chapterOnly = await event({
+      title: 'Chapter meeting',
+      startsAt: '2027-09-01T18:00:00.000Z',
+      endsAt: '2027-09-01T19:00:00.000Z',
+      timeZone: 'Europe/London',
+      visibility: 'CHAPTER',
+    });
+    const orgWide = await event({
+      title: 'Assembly',
+      startsAt: '2027-09-02T18:00:00.000Z',
+      endsAt: '2027-09-02T19:00:00.000Z',
+      timeZone: 'Europe/London',
+      visibility: 'ORGANISATION',
+    });
     const open = await event({ title: 'Street stall', startsAt: '2027-09-03T18:00:00.000Z', endsAt: '2027-09-03T19:00:00.000Z', timeZone: 'Europe/London' });
     const uids = async (path: string) => {
       const res = await get(path);
@@ -191,7 +223,15 @@ describe('calendar files', () => {
   it("lists only the chapter's own upcoming events", async () => {
     const elsewhere = await t.gql(
       `mutation($input: CreateEventInput!) { createEvent(input: $input) { id } }`,
-      { input: { chapterId: w.otherChapter.id, title: 'Elsewhere', startsAt: '2027-05-01T18:00:00.000Z', endsAt: '2027-05-01T19:00:00.000Z', timeZone: 'America/La_Paz' } },
+      {
+        input: {
+          chapterId: w.otherChapter.id,
+          title: 'Elsewhere',
+          startsAt: '2027-05-01T18:00:00.000Z',
+          endsAt: '2027-05-01T19:00:00.000Z',
+          timeZone: 'America/La_Paz',
+        },
+      },
       w.admin.token,
     );
     const id = elsewhere.data.createEvent.id;

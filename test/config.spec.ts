@@ -38,7 +38,13 @@ describe('config (pure logic)', () => {
   });
 
   it('reads production settings', () => {
-    const config = loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(40), TRUST_PROXY: 'true', PORT: '8080', SMTP_URL: 'smtps://u:p@mail.example.org:465' });
+    const config = loadConfig({
+      NODE_ENV: 'production',
+      JWT_SECRET: 'x'.repeat(40),
+      TRUST_PROXY: 'true',
+      PORT: '8080',
+      SMTP_URL: 'smtps://u:p@mail.example.org:465',
+    });
     expect(config.isProduction).toBe(true);
     expect(config.SMTP_URL).toBe('smtps://u:p@mail.example.org:465');
     expect(config.JOBS_ENABLED).toBe(true);

@@ -87,7 +87,10 @@ describe('Query.deletions', () => {
 
   it('the sweep forgets tombstones older than 90 days and keeps the rest', async () => {
     const old = randomUUID();
-    await db.query(`INSERT INTO tombstones (organisation_id, kind, subject_id, deleted_at) VALUES ($1, 'EVENT', $2, now() - interval '91 days')`, [world.org.id, old]);
+    await db.query(`INSERT INTO tombstones (organisation_id, kind, subject_id, deleted_at) VALUES ($1, 'EVENT', $2, now() - interval '91 days')`, [
+      world.org.id,
+      old,
+    ]);
     expect(await t.app.get(DeletionsService).sweep()).toBeGreaterThanOrEqual(1);
     const { rows } = await db.query('SELECT subject_id FROM tombstones WHERE organisation_id = $1 ORDER BY change_xid', [world.org.id]);
     expect(rows.map((r) => r.subject_id)).toEqual(made.map((m) => m.id));

@@ -73,7 +73,12 @@ describe('recurring event series', () => {
     const created = await create({ event: firstEvent(w, localInstant('2027-03-16T19:00', zone)), rrule: 'FREQ=WEEKLY;BYDAY=TU;COUNT=4' });
     await job.run(new Date('2027-03-01T03:10:00Z'));
     const events = nodes(await read(created.id));
-    expect(events.map((e: any) => local(e).toFormat('yyyy-MM-dd HH:mm'))).toEqual(['2027-03-16 19:00', '2027-03-23 19:00', '2027-03-30 19:00', '2027-04-06 19:00']);
+    expect(events.map((e: any) => local(e).toFormat('yyyy-MM-dd HH:mm'))).toEqual([
+      '2027-03-16 19:00',
+      '2027-03-23 19:00',
+      '2027-03-30 19:00',
+      '2027-04-06 19:00',
+    ]);
     expect(events.map((e: any) => e.startsAt.slice(11, 16))).toEqual(['19:00', '19:00', '18:00', '18:00']);
   });
 
@@ -151,7 +156,11 @@ describe('recurring event series', () => {
     const rowsBefore = await rowsOf(earlierIds);
 
     const edited = ok(
-      await t.gql(UPDATE, { id: created.id, from: occurrences[2].id, input: { title: 'Chapter two', localStartTime: '20:30', durationMinutes: 90 } }, w.organiser.token),
+      await t.gql(
+        UPDATE,
+        { id: created.id, from: occurrences[2].id, input: { title: 'Chapter two', localStartTime: '20:30', durationMinutes: 90 } },
+        w.organiser.token,
+      ),
     ).updateEventSeries;
     const after = nodes(edited);
     expect(after.slice(0, 2)).toEqual(apiBefore);

@@ -1,14 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import {
-  createApiKey,
-  createChapter,
-  createEvent,
-  createOrganisation,
-  joinChapter,
-  publishEvent,
-  registerUser,
-  TestUser,
-} from './support/factories';
+import { createApiKey, createChapter, createEvent, createOrganisation, joinChapter, publishEvent, registerUser, TestUser } from './support/factories';
 import { dbClient, DbClient } from './support/db';
 import { APPROVE_MEMBERSHIP, PUBLISH_EVENT } from './support/documents';
 import { startTestApp, TestApp } from './support/test-app';
@@ -52,7 +43,6 @@ const ATTENDEES = `query($id: ID!, $status: AttendanceStatus, $first: Int, $afte
 }`;
 const VIEWER_ATTENDANCE = `query($id: ID!) { event(id: $id) { id viewerAttendance { id status waitlistPosition name email checkedInAt } } }`;
 const RESTRICTED = `query($id: ID!) { event(id: $id) { id onlineUrl location { venue city addressLine } } }`;
-
 
 const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i);
 
@@ -152,7 +142,15 @@ describe('events', () => {
 
     it('defaults to PUBLIC, unlimited capacity and no location; an admin who is no member may create too', async () => {
       const created = ok(await t.gql(CREATE_EVENT, { input: { ...validInput(), chapterId: w.chapterA.id } }, w.admin.token)).createEvent;
-      expect(created).toMatchObject({ status: 'DRAFT', visibility: 'PUBLIC', capacity: null, spotsLeft: null, location: null, onlineUrl: null, description: null });
+      expect(created).toMatchObject({
+        status: 'DRAFT',
+        visibility: 'PUBLIC',
+        capacity: null,
+        spotsLeft: null,
+        location: null,
+        onlineUrl: null,
+        description: null,
+      });
     });
 
     const badCases: Array<[string, Record<string, unknown>, string]> = [
@@ -342,7 +340,8 @@ describe('events', () => {
 
     it('filters by great-circle distance with near', async () => {
       const { orgId, chapterId } = await freshChapter();
-      const place = (h: number, latitude: number, longitude: number, city: string) => published(w.admin, chapterId, at(h, { location: { city, latitude, longitude } }));
+      const place = (h: number, latitude: number, longitude: number, city: string) =>
+        published(w.admin, chapterId, at(h, { location: { city, latitude, longitude } }));
       const laPaz = await place(10, -16.5, -68.15, 'La Paz');
       const elAlto = await place(11, -16.52, -68.19, 'El Alto'); // about 5 km from La Paz
       const london = await place(12, 51.5, -0.12, 'London');
@@ -427,7 +426,19 @@ describe('events', () => {
       const updated = ok(
         await t.gql(
           UPDATE_EVENT,
-          { id: event.id, input: { title: 'March for water', startsAt, endsAt, timeZone: 'America/La_Paz', capacity: 25, visibility: 'CHAPTER', description: null, onlineUrl: null } },
+          {
+            id: event.id,
+            input: {
+              title: 'March for water',
+              startsAt,
+              endsAt,
+              timeZone: 'America/La_Paz',
+              capacity: 25,
+              visibility: 'CHAPTER',
+              description: null,
+              onlineUrl: null,
+            },
+          },
           w.organiser.token,
         ),
       ).updateEvent;
@@ -489,7 +500,11 @@ describe('events', () => {
       for (const user of w.crowd.slice(0, 3)) expect((await rsvp(event.id, user)).status).toBe('GOING');
       fails(await t.gql(UPDATE_EVENT, { id: event.id, input: { capacity: 2 } }, w.organiser.token), 'CONFLICT');
       expect((await eventAs(event.id, w.organiser.token)).capacity).toBe(5);
-      expect(ok(await t.gql(UPDATE_EVENT, { id: event.id, input: { capacity: 3 } }, w.organiser.token)).updateEvent).toMatchObject({ capacity: 3, goingCount: 3, spotsLeft: 0 });
+      expect(ok(await t.gql(UPDATE_EVENT, { id: event.id, input: { capacity: 3 } }, w.organiser.token)).updateEvent).toMatchObject({
+        capacity: 3,
+        goingCount: 3,
+        spotsLeft: 0,
+      });
       expect((await rsvp(event.id, w.crowd[3])).status).toBe('WAITLISTED');
     });
 
@@ -519,7 +534,6 @@ describe('events', () => {
       expect((await attendees(event.id, 'WAITLISTED')).attendees.totalCount).toBe(0);
       expect(await countsInDatabase(event.id)).toEqual({ goingCount: 5, waitlistCount: 0, going: 5, waitlisted: 0, positions: [] });
     });
-
   });
 
   describe('cancelEvent', () => {
@@ -557,7 +571,10 @@ describe('events', () => {
       const again = ok(await t.gql(RSVP, { input: { eventId: event.id } }, w.memberA.token)).rsvp;
       expect(again.attendance.id).toBe(first.attendance.id);
       expect((await eventAs(event.id, w.memberA.token)).goingCount).toBe(1);
-      expect(ok(await t.gql(VIEWER_ATTENDANCE, { id: event.id }, w.memberA.token)).event.viewerAttendance).toMatchObject({ id: first.attendance.id, status: 'GOING' });
+      expect(ok(await t.gql(VIEWER_ATTENDANCE, { id: event.id }, w.memberA.token)).event.viewerAttendance).toMatchObject({
+        id: first.attendance.id,
+        status: 'GOING',
+      });
       // Not to the member of another chapter, for whom the event does not exist.
       fails(await t.gql(RSVP, { input: { eventId: event.id } }, w.memberB.token), 'NOT_FOUND');
     });
@@ -684,7 +701,11 @@ describe('events', () => {
       const [goer, waiter] = [w.memberA, w.crowd[0]];
       expect((await rsvp(event.id, goer)).status).toBe('GOING');
       expect((await rsvp(event.id, waiter)).status).toBe('WAITLISTED');
-      const full = { id: event.id, onlineUrl: 'https://meet.example.org/secret', location: { venue: 'Casa Bolivia', city: 'London', addressLine: '12 High St' } };
+      const full = {
+        id: event.id,
+        onlineUrl: 'https://meet.example.org/secret',
+        location: { venue: 'Casa Bolivia', city: 'London', addressLine: '12 High St' },
+      };
       const hidden = { ...full, onlineUrl: null, location: { ...full.location, addressLine: null } };
       const seenBy = async (token?: string) => ok(await t.gql(RESTRICTED, { id: event.id }, token)).event;
 
@@ -693,10 +714,20 @@ describe('events', () => {
 
       // The same through a list, and through the attendance of a waitlisted RSVP.
       const listed = ok(
-        await t.gql(`query($f: EventFilter) { events(filter: $f, first: 100) { edges { node { id onlineUrl location { addressLine } } } } }`, { f: { chapterId: w.chapterA.id, search: event.title } }, waiter.token),
+        await t.gql(
+          `query($f: EventFilter) { events(filter: $f, first: 100) { edges { node { id onlineUrl location { addressLine } } } } }`,
+          { f: { chapterId: w.chapterA.id, search: event.title } },
+          waiter.token,
+        ),
       ).events.edges.find((e: any) => e.node.id === event.id).node;
       expect(listed).toEqual({ id: event.id, onlineUrl: null, location: { addressLine: null } });
-      const viaRsvp = ok(await t.gql(`mutation($i: RsvpInput!) { rsvp(input: $i) { attendance { event { onlineUrl location { addressLine } } } } }`, { i: { eventId: event.id } }, waiter.token));
+      const viaRsvp = ok(
+        await t.gql(
+          `mutation($i: RsvpInput!) { rsvp(input: $i) { attendance { event { onlineUrl location { addressLine } } } } }`,
+          { i: { eventId: event.id } },
+          waiter.token,
+        ),
+      );
       expect(viaRsvp.rsvp.attendance.event).toEqual({ onlineUrl: null, location: { addressLine: null } });
 
       // Cancelling takes the details away; the promoted person gets them.
@@ -714,7 +745,9 @@ describe('events', () => {
     /** Great-circle distance in km, as the server computes it. */
     const km = (a: { latitude: number; longitude: number }, b: { latitude: number; longitude: number }) => {
       const rad = (d: number) => (d * Math.PI) / 180;
-      const h = Math.sin(rad(a.latitude - b.latitude) / 2) ** 2 + Math.cos(rad(a.latitude)) * Math.cos(rad(b.latitude)) * Math.sin(rad(a.longitude - b.longitude) / 2) ** 2;
+      const h =
+        Math.sin(rad(a.latitude - b.latitude) / 2) ** 2 +
+        Math.cos(rad(a.latitude)) * Math.cos(rad(b.latitude)) * Math.sin(rad(a.longitude - b.longitude) / 2) ** 2;
       return 2 * 6371 * Math.asin(Math.sqrt(h));
     };
     let event: { id: string };
@@ -737,7 +770,11 @@ describe('events', () => {
       }
       // The same in lists.
       const listed = ok(
-        await t.gql(`query($f: EventFilter) { events(filter: $f, first: 100) { edges { node { id location { postcode latitude longitude } } } } }`, { f: { chapterId: w.chapterA.id } }, w.stranger.token),
+        await t.gql(
+          `query($f: EventFilter) { events(filter: $f, first: 100) { edges { node { id location { postcode latitude longitude } } } } }`,
+          { f: { chapterId: w.chapterA.id } },
+          w.stranger.token,
+        ),
       ).events.edges.find((e: any) => e.node.id === event.id).node;
       expect(listed.location).toEqual({ postcode: null, latitude: rounded.latitude, longitude: rounded.longitude });
     });
@@ -746,14 +783,22 @@ describe('events', () => {
       const matches = async (probe: { latitude: number; longitude: number }, radiusKm: number, token?: string) =>
         (await listIds({ chapterId: w.chapterA.id, near: { latitude: probe.latitude, longitude: probe.longitude, radiusKm } }, token)).includes(event.id);
       // Probes on and around the exact point and the rounded one, with radii from 10 m to 1 km.
-      const probes = [exact, rounded, { latitude: 51.5074, longitude: -0.1278 }, { latitude: 51.508, longitude: -0.128 }, { latitude: 51.509, longitude: -0.129 }];
+      const probes = [
+        exact,
+        rounded,
+        { latitude: 51.5074, longitude: -0.1278 },
+        { latitude: 51.508, longitude: -0.128 },
+        { latitude: 51.509, longitude: -0.129 },
+      ];
       const radii = [0.01, 0.05, 0.1, 0.2, 0.3, 0.4, 1];
       for (const probe of probes) {
         for (const radiusKm of radii) {
           const toExact = km(probe, exact) <= radiusKm;
           const toRounded = km(probe, rounded) <= radiusKm;
-          for (const token of [w.stranger.token, waiter.token, w.memberA.token, undefined]) expect([probe, radiusKm, await matches(probe, radiusKm, token)]).toEqual([probe, radiusKm, toRounded]);
-          for (const token of [goer.token, w.organiser.token]) expect([probe, radiusKm, await matches(probe, radiusKm, token)]).toEqual([probe, radiusKm, toExact]);
+          for (const token of [w.stranger.token, waiter.token, w.memberA.token, undefined])
+            expect([probe, radiusKm, await matches(probe, radiusKm, token)]).toEqual([probe, radiusKm, toRounded]);
+          for (const token of [goer.token, w.organiser.token])
+            expect([probe, radiusKm, await matches(probe, radiusKm, token)]).toEqual([probe, radiusKm, toExact]);
         }
       }
       // In particular: 50 m around the exact address finds nothing for a stranger, and the rounded point is all they can find.
@@ -764,7 +809,8 @@ describe('events', () => {
     });
 
     it('leaves the postcode out of the calendar file for everyone else', async () => {
-      const file = async (token?: string) => (await fetch(`${t.url}/calendar/events/${event.id}.ics`, { headers: token ? { authorization: `Bearer ${token}` } : {} })).text();
+      const file = async (token?: string) =>
+        (await fetch(`${t.url}/calendar/events/${event.id}.ics`, { headers: token ? { authorization: `Bearer ${token}` } : {} })).text();
       expect(await file(goer.token)).toContain('WC2N 5DN');
       expect(await file(w.stranger.token)).not.toContain('WC2N');
       expect(await file()).not.toContain('WC2N');
@@ -792,9 +838,33 @@ describe('events', () => {
         const all = (await attendees(event.id, undefined, token)).attendees;
         expect(all.totalCount).toBe(4);
         expect(all.edges.map((e: any) => e.node)).toEqual([
-          { id: people[0].id, name: people[0].name, email: people[0].email, status: 'GOING', waitlistPosition: null, checkedInAt: null, user: { id: w.crowd[0].id } },
-          { id: people[1].id, name: people[1].name, email: people[1].email, status: 'WAITLISTED', waitlistPosition: 1, checkedInAt: null, user: { id: w.crowd[1].id } },
-          { id: people[2].id, name: people[2].name, email: people[2].email, status: 'WAITLISTED', waitlistPosition: 2, checkedInAt: null, user: { id: w.crowd[2].id } },
+          {
+            id: people[0].id,
+            name: people[0].name,
+            email: people[0].email,
+            status: 'GOING',
+            waitlistPosition: null,
+            checkedInAt: null,
+            user: { id: w.crowd[0].id },
+          },
+          {
+            id: people[1].id,
+            name: people[1].name,
+            email: people[1].email,
+            status: 'WAITLISTED',
+            waitlistPosition: 1,
+            checkedInAt: null,
+            user: { id: w.crowd[1].id },
+          },
+          {
+            id: people[2].id,
+            name: people[2].name,
+            email: people[2].email,
+            status: 'WAITLISTED',
+            waitlistPosition: 2,
+            checkedInAt: null,
+            user: { id: w.crowd[2].id },
+          },
           { id: people[3].id, name: 'Walk-in Guest', email: people[3].email, status: 'WAITLISTED', waitlistPosition: 3, checkedInAt: null, user: null },
         ]);
       }
@@ -914,7 +984,8 @@ describe('events', () => {
       expect(page.pageInfo.hasNextPage).toBe(false);
       return page.edges.map((e: any) => e.node as { id: string; email: string; waitlistPosition: number });
     };
-    const goingOf = async (eventId: string): Promise<Listed[]> => (await attendees(eventId, 'GOING', w.organiser.token)).attendees.edges.map((e: any) => e.node as { id: string; email: string });
+    const goingOf = async (eventId: string): Promise<Listed[]> =>
+      (await attendees(eventId, 'GOING', w.organiser.token)).attendees.edges.map((e: any) => e.node as { id: string; email: string });
     const expectState = async (eventId: string, going: number, waiting: number) => {
       expect(await eventAs(eventId)).toMatchObject({ capacity: 10, goingCount: going, waitlistCount: waiting, spotsLeft: 10 - going });
       const waitlist = await waitlistOf(eventId);
@@ -930,7 +1001,12 @@ describe('events', () => {
       const results = await Promise.all(order.map((user) => t.gql(RSVP, { input: { eventId: event.id } }, user.token)));
       const answers: Array<Listed & { status: string }> = results.map((r) => ok(r).rsvp.attendance);
       expect(answers.filter((a) => a.status === 'GOING')).toHaveLength(10);
-      expect(answers.filter((a) => a.status === 'WAITLISTED').map((a) => a.waitlistPosition).sort((x, y) => x - y)).toEqual(range(1, 50));
+      expect(
+        answers
+          .filter((a) => a.status === 'WAITLISTED')
+          .map((a) => a.waitlistPosition)
+          .sort((x, y) => x - y),
+      ).toEqual(range(1, 50));
       const waitlist = await expectState(event.id, 10, 50);
       // What each person was told is what the organiser sees.
       const toldPosition = new Map(answers.map((a) => [a.id, a.waitlistPosition]));

@@ -181,7 +181,10 @@ describe('faults: a PostgreSQL restart under signing load', () => {
     const db = new Client({ connectionString: databaseUrl });
     await db.connect();
     try {
-      const { rows } = await db.query<{ email: string }>(`SELECT email FROM ${STORED_SIGNATURES} WHERE petition_id = $1 AND email = ANY($2)`, [petitionId, acknowledged]);
+      const { rows } = await db.query<{ email: string }>(`SELECT email FROM ${STORED_SIGNATURES} WHERE petition_id = $1 AND email = ANY($2)`, [
+        petitionId,
+        acknowledged,
+      ]);
       expect(rows.length).toBe(acknowledged.length);
     } finally {
       await db.end();

@@ -8,7 +8,6 @@ import { QUERY_LIMITS } from '../src/common/graphql/graphql.config';
 import { codeOf, createOrganisation, registerUser } from './support/factories';
 import { GqlResponse, startTestApp, TestApp } from './support/test-app';
 
-
 /** `chapter(id: $id) { organisation { chapters { edges { node { organisation { … } } } } } }`, `depth` fields deep. */
 function deepQuery(depth: number): string {
   const cycle = ['organisation', 'chapters', 'edges', 'node'];
@@ -79,7 +78,9 @@ describe('GraphQL limits', () => {
 
     it('counts depth through fragments too', async () => {
       const depth = QUERY_LIMITS.maxDepth + 4;
-      const inner = deepQuery(depth).replace(/^query\(\$id: ID!\) \{ chapter\(id: \$id\) /, '').replace(/ \}$/, '');
+      const inner = deepQuery(depth)
+        .replace(/^query\(\$id: ID!\) \{ chapter\(id: \$id\) /, '')
+        .replace(/ \}$/, '');
       const query = `query($id: ID!) { chapter(id: $id) { ...Deep } } fragment Deep on Chapter ${inner}`;
       const res = await t.gql(query, { id: randomUUID() });
       expectValidationFailed(res, /depth/i);
@@ -200,7 +201,8 @@ describe('GraphQL limits', () => {
       });
       const subscribe = (variables: Record<string, unknown>) =>
         options.onSubscribe!({ subscriptions: {} } as never, 'id', {
-          query: 'subscription($n: Int) { items(first: $n) { edges { node { children(first: $n) { edges { node { children(first: $n) { edges { node { id } } } } } } } } } }',
+          query:
+            'subscription($n: Int) { items(first: $n) { edges { node { children(first: $n) { edges { node { children(first: $n) { edges { node { id } } } } } } } } } }',
           variables,
         }) as GraphQLError[] | undefined;
       expect(subscribe({ n: 10 })).toBeUndefined();
@@ -228,10 +230,18 @@ describe('GraphQL limits', () => {
       expect(res.json.data).toBeUndefined();
       expectNoInternals(res.text);
       // Several operations and none named is the same mistake; naming one works (control).
-      const unnamed = await raw(t, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: 'query A { __typename } query B { __typename }' }) });
+      const unnamed = await raw(t, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query: 'query A { __typename } query B { __typename }' }),
+      });
       expect(unnamed.status).toBe(400);
       expect(unnamed.json.errors[0].extensions.code).toBe('BAD_REQUEST');
-      const named = await raw(t, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: 'query A { __typename } query B { __typename }', operationName: 'B' }) });
+      const named = await raw(t, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query: 'query A { __typename } query B { __typename }', operationName: 'B' }),
+      });
       expect(named.json).toEqual({ data: { __typename: 'Query' } });
     });
 

@@ -16,7 +16,18 @@ import {
   isScalarType,
 } from 'graphql';
 import { ok } from './support/expectations';
-import { addReadingListItem, createApiKey, createEvent, createPetition, createReadingList, joinChapter, openPetition, publishEvent, registerUser, TestUser } from './support/factories';
+import {
+  addReadingListItem,
+  createApiKey,
+  createEvent,
+  createPetition,
+  createReadingList,
+  joinChapter,
+  openPetition,
+  publishEvent,
+  registerUser,
+  TestUser,
+} from './support/factories';
 import { startTestApp, TestApp } from './support/test-app';
 import { createWorld, World } from './support/world';
 
@@ -88,7 +99,16 @@ interface Fixtures {
 
 const future = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString();
 const location = { venue: 'Casa Bolivia', addressLine: '1 High Street', city: 'London', country: 'GB', postcode: 'N1 1AA', latitude: 51.5, longitude: -0.1 };
-const book = { kind: 'BOOK', title: 'Open Veins', authors: ['Eduardo Galeano'], discussionQuestions: ['Why?'], isbn: '9780306406157', note: 'Start here', url: 'https://example.org/b', year: 1971 };
+const book = {
+  kind: 'BOOK',
+  title: 'Open Veins',
+  authors: ['Eduardo Galeano'],
+  discussionQuestions: ['Why?'],
+  isbn: '9780306406157',
+  note: 'Start here',
+  url: 'https://example.org/b',
+  year: 1971,
+};
 
 /** One line per mutation: who calls it, and variables with which it would succeed (or fail only on state). */
 const TARGETS: Record<string, [Caller, (f: Fixtures, n: number) => Variables]> = {
@@ -102,10 +122,28 @@ const TARGETS: Record<string, [Caller, (f: Fixtures, n: number) => Variables]> =
   requestEmailChange: ['memberA', (_, n) => ({ newEmail: `moved-${n}@example.org`, password: 'correct horse battery' })],
   confirmEmailChange: ['anonymous', (_, n) => ({ token: `not-a-token-${n}` })],
   confirmSignature: ['anonymous', (_, n) => ({ token: `not-a-token-${n}` })],
-  signPetition: ['anonymous', (f, n) => ({ input: { petitionId: f.petition.id, fullName: 'Ana María Quispe', email: `signer-${n}@example.org`, postcode: 'N1 1AA', country: 'BO', comment: 'Yes', displayPublicly: true, contactConsent: true, source: 'web' } })],
+  signPetition: [
+    'anonymous',
+    (f, n) => ({
+      input: {
+        petitionId: f.petition.id,
+        fullName: 'Ana María Quispe',
+        email: `signer-${n}@example.org`,
+        postcode: 'N1 1AA',
+        country: 'BO',
+        comment: 'Yes',
+        displayPublicly: true,
+        contactConsent: true,
+        source: 'web',
+      },
+    }),
+  ],
   rsvp: ['memberA', (f) => ({ input: { eventId: f.event.id } })],
   cancelRsvp: ['memberA', (f) => ({ eventId: f.event.id })],
-  rsvpAsGuest: ['anonymous', (f, n) => ({ input: { eventId: f.event.id, guest: { name: 'Beto Mamani', email: `guest-${n}@example.org`, contactConsent: true } } })],
+  rsvpAsGuest: [
+    'anonymous',
+    (f, n) => ({ input: { eventId: f.event.id, guest: { name: 'Beto Mamani', email: `guest-${n}@example.org`, contactConsent: true } } }),
+  ],
   confirmGuestRsvp: ['anonymous', (f) => ({ token: f.guestRsvpToken })],
   cancelGuestRsvp: ['anonymous', (f) => ({ token: f.guestRsvpToken })],
   unsubscribe: ['anonymous', (f) => ({ token: f.unsubscribeToken })],
@@ -114,12 +152,38 @@ const TARGETS: Record<string, [Caller, (f: Fixtures, n: number) => Variables]> =
   leaveChapter: ['memberA', (f) => ({ chapterId: f.w.chapterB.id })],
   acceptInvitation: ['stranger', (f) => ({ token: f.invitationToken })],
   setReadingStatus: ['memberA', (f) => ({ itemId: f.item.id, status: 'READING' })],
-  createChapter: ['admin', (f, n) => ({ input: { organisationId: f.w.org.id, name: `Potosí ${n}`, slug: `potosi-${n}`, timeZone: 'America/La_Paz', city: 'Potosí', country: 'BO', description: 'Sur', joinPolicy: 'APPROVAL' } })],
-  updateChapter: ['admin', (f) => ({ id: f.w.chapterB.id, input: { name: 'Manchester', city: 'Manchester', country: 'GB', description: 'North', joinPolicy: 'OPEN', timeZone: 'Europe/London' } })],
+  createChapter: [
+    'admin',
+    (f, n) => ({
+      input: {
+        organisationId: f.w.org.id,
+        name: `Potosí ${n}`,
+        slug: `potosi-${n}`,
+        timeZone: 'America/La_Paz',
+        city: 'Potosí',
+        country: 'BO',
+        description: 'Sur',
+        joinPolicy: 'APPROVAL',
+      },
+    }),
+  ],
+  updateChapter: [
+    'admin',
+    (f) => ({
+      id: f.w.chapterB.id,
+      input: { name: 'Manchester', city: 'Manchester', country: 'GB', description: 'North', joinPolicy: 'OPEN', timeZone: 'Europe/London' },
+    }),
+  ],
   createApiKey: ['admin', (f) => ({ input: { organisationId: f.w.org.id, name: 'Partner', scopes: ['EVENTS_READ', 'PETITIONS_READ'] } })],
   revokeApiKey: ['admin', (f) => ({ id: f.apiKeyId })],
-  createWebhookEndpoint: ['admin', (f, n) => ({ input: { organisationId: f.w.org.id, url: `https://example.org/hooks/${n}`, description: 'CRM', eventTypes: ['EVENT_CHANGED', 'PING'] } })],
-  updateWebhookEndpoint: ['admin', (f) => ({ id: f.webhookEndpointId, input: { url: 'https://example.org/hooks/new', description: 'CRM', eventTypes: ['PING'], enabled: true } })],
+  createWebhookEndpoint: [
+    'admin',
+    (f, n) => ({ input: { organisationId: f.w.org.id, url: `https://example.org/hooks/${n}`, description: 'CRM', eventTypes: ['EVENT_CHANGED', 'PING'] } }),
+  ],
+  updateWebhookEndpoint: [
+    'admin',
+    (f) => ({ id: f.webhookEndpointId, input: { url: 'https://example.org/hooks/new', description: 'CRM', eventTypes: ['PING'], enabled: true } }),
+  ],
   deleteWebhookEndpoint: ['admin', (f) => ({ id: f.doomedWebhookEndpointId })],
   rotateWebhookSecret: ['admin', (f) => ({ id: f.webhookEndpointId })],
   sendTestWebhook: ['admin', (f) => ({ id: f.webhookEndpointId })],
@@ -133,15 +197,102 @@ const TARGETS: Record<string, [Caller, (f: Fixtures, n: number) => Variables]> =
   approveMembership: ['organiser', (f) => ({ membershipId: f.membershipId })],
   setMembershipRole: ['organiser', (f) => ({ membershipId: f.membershipId, role: 'MEMBER' })],
   removeMembership: ['organiser', (f) => ({ membershipId: f.membershipId })],
-  createEvent: ['organiser', (f) => ({ input: { chapterId: f.w.chapterA.id, title: 'Vigil', description: 'Bring candles', startsAt: future(7), endsAt: future(8), timeZone: 'Europe/London', capacity: 50, onlineUrl: 'https://meet.example.org/x', location, visibility: 'PUBLIC' } })],
-  updateEvent: ['organiser', (f) => ({ id: f.event.id, input: { title: 'Vigil', description: 'Candles', startsAt: future(7), endsAt: future(8), timeZone: 'Europe/London', capacity: 500, onlineUrl: 'https://meet.example.org/y', location, visibility: 'PUBLIC' } })],
+  createEvent: [
+    'organiser',
+    (f) => ({
+      input: {
+        chapterId: f.w.chapterA.id,
+        title: 'Vigil',
+        description: 'Bring candles',
+        startsAt: future(7),
+        endsAt: future(8),
+        timeZone: 'Europe/London',
+        capacity: 50,
+        onlineUrl: 'https://meet.example.org/x',
+        location,
+        visibility: 'PUBLIC',
+      },
+    }),
+  ],
+  updateEvent: [
+    'organiser',
+    (f) => ({
+      id: f.event.id,
+      input: {
+        title: 'Vigil',
+        description: 'Candles',
+        startsAt: future(7),
+        endsAt: future(8),
+        timeZone: 'Europe/London',
+        capacity: 500,
+        onlineUrl: 'https://meet.example.org/y',
+        location,
+        visibility: 'PUBLIC',
+      },
+    }),
+  ],
   publishEvent: ['organiser', (f) => ({ id: f.draftEvent.id })],
   cancelEvent: ['organiser', (f) => ({ id: f.doomedEvent.id, reason: 'Rain' })],
-  createEventSeries: ['organiser', (f) => ({ input: { event: { chapterId: f.w.chapterA.id, title: 'Study circle', description: 'Chapter 1', startsAt: future(7), endsAt: future(7.1), timeZone: 'Europe/London', capacity: 30, location, visibility: 'PUBLIC' }, rrule: 'FREQ=WEEKLY;COUNT=4' } })],
-  updateEventSeries: ['organiser', (f) => ({ id: f.series.id, fromEventId: null, input: { title: 'Study circle', description: 'Chapter 2', localStartTime: '19:30', durationMinutes: 90, capacity: 40, location, onlineUrl: 'https://meet.example.org/s', visibility: 'PUBLIC' } })],
+  createEventSeries: [
+    'organiser',
+    (f) => ({
+      input: {
+        event: {
+          chapterId: f.w.chapterA.id,
+          title: 'Study circle',
+          description: 'Chapter 1',
+          startsAt: future(7),
+          endsAt: future(7.1),
+          timeZone: 'Europe/London',
+          capacity: 30,
+          location,
+          visibility: 'PUBLIC',
+        },
+        rrule: 'FREQ=WEEKLY;COUNT=4',
+      },
+    }),
+  ],
+  updateEventSeries: [
+    'organiser',
+    (f) => ({
+      id: f.series.id,
+      fromEventId: null,
+      input: {
+        title: 'Study circle',
+        description: 'Chapter 2',
+        localStartTime: '19:30',
+        durationMinutes: 90,
+        capacity: 40,
+        location,
+        onlineUrl: 'https://meet.example.org/s',
+        visibility: 'PUBLIC',
+      },
+    }),
+  ],
   checkIn: ['organiser', (f) => ({ attendanceId: f.attendanceId })],
-  createPetition: ['organiser', (f, n) => ({ input: { organisationId: f.w.org.id, chapterId: f.w.chapterA.id, title: 'Free the river', target: 'The Minister', body: 'Stop the dam.', goal: 1000, closesAt: future(30), slug: `river-${n}`, visibility: 'PUBLIC' } })],
-  updatePetition: ['organiser', (f) => ({ id: f.petition.id, input: { title: 'Free the river', target: 'The Minister', body: 'Stop it.', goal: 2000, closesAt: future(60), visibility: 'PUBLIC' } })],
+  createPetition: [
+    'organiser',
+    (f, n) => ({
+      input: {
+        organisationId: f.w.org.id,
+        chapterId: f.w.chapterA.id,
+        title: 'Free the river',
+        target: 'The Minister',
+        body: 'Stop the dam.',
+        goal: 1000,
+        closesAt: future(30),
+        slug: `river-${n}`,
+        visibility: 'PUBLIC',
+      },
+    }),
+  ],
+  updatePetition: [
+    'organiser',
+    (f) => ({
+      id: f.petition.id,
+      input: { title: 'Free the river', target: 'The Minister', body: 'Stop it.', goal: 2000, closesAt: future(60), visibility: 'PUBLIC' },
+    }),
+  ],
   openPetition: ['organiser', (f) => ({ id: f.draftPetition.id })],
   closePetition: ['organiser', (f) => ({ id: f.doomedPetition.id })],
   createReadingList: ['organiser', (f) => ({ input: { chapterId: f.w.chapterA.id, title: 'Circle', description: 'Monthly', visibility: 'CHAPTER' } })],
@@ -182,11 +333,65 @@ const int = (rng: Rng, max: number) => Math.floor(rng() * max);
 
 /** Characters that break naive code: unpaired surrogates, NUL and other controls, bidi and zero-width marks, lookalikes. */
 const NASTY = [
-  '\ud800', '\udbff', '\udc00', '\udfff', '\u0000', '\u0001', '\u001b', '\u007f', '\u0085', '\t', '\r\n', '\u2028', '\u2029',
-  '\u200e', '\u200f', '\u202a', '\u202b', '\u202c', '\u202d', '\u202e', '\u2066', '\u2067', '\u2068', '\u2069', '\u061c',
-  '\u200b', '\u200c', '\u200d', '\u2060', '\ufeff', '\u00ad', '\u0301', '\u0336', '\ufffd', '\uffff', '\ufffe',
-  '🌊', '👩🏽‍🌾', '𝔘', 'İ', 'ß', 'ﬃ', 'Ａ', '\u3000', "'", '"', '\\', '`', '%00', '%', '${x}', '{{x}}', '<script>', "'; DROP TABLE users; --",
-  '../../etc/passwd', '@', 'mailto:', 'javascript:', '\\u0000',
+  '\ud800',
+  '\udbff',
+  '\udc00',
+  '\udfff',
+  '\u0000',
+  '\u0001',
+  '\u001b',
+  '\u007f',
+  '\u0085',
+  '\t',
+  '\r\n',
+  '\u2028',
+  '\u2029',
+  '\u200e',
+  '\u200f',
+  '\u202a',
+  '\u202b',
+  '\u202c',
+  '\u202d',
+  '\u202e',
+  '\u2066',
+  '\u2067',
+  '\u2068',
+  '\u2069',
+  '\u061c',
+  '\u200b',
+  '\u200c',
+  '\u200d',
+  '\u2060',
+  '\ufeff',
+  '\u00ad',
+  '\u0301',
+  '\u0336',
+  '\ufffd',
+  '\uffff',
+  '\ufffe',
+  '🌊',
+  '👩🏽‍🌾',
+  '𝔘',
+  'İ',
+  'ß',
+  'ﬃ',
+  'Ａ',
+  '\u3000',
+  "'",
+  '"',
+  '\\',
+  '`',
+  '%00',
+  '%',
+  '${x}',
+  '{{x}}',
+  '<script>',
+  "'; DROP TABLE users; --",
+  '../../etc/passwd',
+  '@',
+  'mailto:',
+  'javascript:',
+  '\\u0000',
 ];
 
 function hostileString(rng: Rng, value: string, longAllowed: boolean): string {
@@ -219,24 +424,90 @@ function hostileString(rng: Rng, value: string, longAllowed: boolean): string {
 }
 
 function hugeNumber(rng: Rng): unknown {
-  return pick(rng, [1e308, -1e308, 2 ** 53 + 1, -(2 ** 53) - 1, 2 ** 31, -(2 ** 31) - 1, -0, 0, -1, 0.5, Number.MIN_VALUE, 'NaN', 'Infinity', '-0', '1e308', '9007199254740993', '0x10', '']);
+  return pick(rng, [
+    1e308,
+    -1e308,
+    2 ** 53 + 1,
+    -(2 ** 53) - 1,
+    2 ** 31,
+    -(2 ** 31) - 1,
+    -0,
+    0,
+    -1,
+    0.5,
+    Number.MIN_VALUE,
+    'NaN',
+    'Infinity',
+    '-0',
+    '1e308',
+    '9007199254740993',
+    '0x10',
+    '',
+  ]);
 }
 
 function malformedId(rng: Rng): unknown {
   const id = randomUUID();
   return pick(rng, [
-    '', ' ', 'not-a-uuid', id.toUpperCase(), `${id}\u0000`, `{${id}}`, id.replace(/-/g, ''), '00000000-0000-0000-0000-000000000000',
-    'ffffffff-ffff-ffff-ffff-ffffffffffff', id, ` ${id}`, `${id} `, "' OR 1=1 --", id.slice(0, 35), `${id}0`, '1', 1, -1, `\ud800${id.slice(1)}`,
-    id.replace(/[0-9a-f]/, 'g'), id.replace(/-/g, '\u2010'),
+    '',
+    ' ',
+    'not-a-uuid',
+    id.toUpperCase(),
+    `${id}\u0000`,
+    `{${id}}`,
+    id.replace(/-/g, ''),
+    '00000000-0000-0000-0000-000000000000',
+    'ffffffff-ffff-ffff-ffff-ffffffffffff',
+    id,
+    ` ${id}`,
+    `${id} `,
+    "' OR 1=1 --",
+    id.slice(0, 35),
+    `${id}0`,
+    '1',
+    1,
+    -1,
+    `\ud800${id.slice(1)}`,
+    id.replace(/[0-9a-f]/, 'g'),
+    id.replace(/-/g, '\u2010'),
   ]);
 }
 
 function wrongType(rng: Rng): unknown {
-  return pick(rng, [42, -1, 1.5, true, false, {}, { a: 1 }, [], ['x'], [[]], [null], null, { $ne: null }, JSON.parse('{"__proto__":{"polluted":true}}'), 'true', '{}', '[]']);
+  return pick(rng, [
+    42,
+    -1,
+    1.5,
+    true,
+    false,
+    {},
+    { a: 1 },
+    [],
+    ['x'],
+    [[]],
+    [null],
+    null,
+    { $ne: null },
+    JSON.parse('{"__proto__":{"polluted":true}}'),
+    'true',
+    '{}',
+    '[]',
+  ]);
 }
 
 function hostileDate(rng: Rng): unknown {
-  return pick(rng, ['2026-13-45T00:00:00Z', '0000-01-01T00:00:00Z', '+275760-09-13T00:00:00.000Z', '-271821-04-20T00:00:00Z', '1970-01-01', 'yesterday', '2026-02-30T25:61:61Z', 8.64e15, -1, '']);
+  return pick(rng, [
+    '2026-13-45T00:00:00Z',
+    '0000-01-01T00:00:00Z',
+    '+275760-09-13T00:00:00.000Z',
+    '-271821-04-20T00:00:00Z',
+    '1970-01-01',
+    'yesterday',
+    '2026-02-30T25:61:61Z',
+    8.64e15,
+    -1,
+    '',
+  ]);
 }
 
 /** A value meant to hurt a field of `type`, mostly of its own kind, sometimes of any kind. */
@@ -398,30 +669,53 @@ describe('hostile input to every mutation a person can call', () => {
     const [list, doomedList] = await Promise.all([createReadingList(t, w.organiser, w.chapterA.id), createReadingList(t, w.organiser, w.chapterA.id)]);
     const [item, doomedItem] = [await addReadingListItem(t, w.organiser, list.id), await addReadingListItem(t, w.organiser, list.id)];
     const invitation = ok(
-      await t.gql('mutation($input: InviteMemberInput!) { inviteMember(input: $input) { token } }', { input: { chapterId: w.chapterA.id, email: w.stranger.email } }, w.organiser.token),
+      await t.gql(
+        'mutation($input: InviteMemberInput!) { inviteMember(input: $input) { token } }',
+        { input: { chapterId: w.chapterA.id, email: w.stranger.email } },
+        w.organiser.token,
+      ),
     );
     const adminInvitation = ok(
-      await t.gql('mutation($o: ID!, $e: String!) { inviteOrganisationAdmin(organisationId: $o, email: $e) { token invitation { id } } }', { o: w.org.id, e: w.stranger.email }, w.admin.token),
+      await t.gql(
+        'mutation($o: ID!, $e: String!) { inviteOrganisationAdmin(organisationId: $o, email: $e) { token invitation { id } } }',
+        { o: w.org.id, e: w.stranger.email },
+        w.admin.token,
+      ),
     ).inviteOrganisationAdmin;
     const apiKey = await createApiKey(t, w.admin, w.org.id, ['EVENTS_READ']);
     const createEndpoint = `mutation($o: ID!) { createWebhookEndpoint(input: { organisationId: $o, url: "https://example.org/hook", eventTypes: [PING] }) { endpoint { id } } }`;
     const webhookEndpointId = ok(await t.gql(createEndpoint, { o: w.org.id }, w.admin.token)).createWebhookEndpoint.endpoint.id;
     const doomedWebhookEndpointId = ok(await t.gql(createEndpoint, { o: w.org.id }, w.admin.token)).createWebhookEndpoint.endpoint.id;
-    const webhookDeliveryId = ok(await t.gql('mutation($id: ID!) { sendTestWebhook(id: $id) { id } }', { id: webhookEndpointId }, w.admin.token)).sendTestWebhook.id;
+    const webhookDeliveryId = ok(await t.gql('mutation($id: ID!) { sendTestWebhook(id: $id) { id } }', { id: webhookEndpointId }, w.admin.token))
+      .sendTestWebhook.id;
     const [joiner, leaver, session] = await Promise.all([registerUser(t, 'Jo Joiner'), registerUser(t, 'Lea Leaver'), registerUser(t, 'Sam Session')]);
     const membershipId = await joinChapter(t, joiner, w.chapterA.id);
     await joinChapter(t, leaver, w.chapterB.id);
-    const member = ok(await t.gql('mutation($input: RsvpInput!) { rsvp(input: $input) { attendance { id } } }', { input: { eventId: event.id } }, w.memberA.token));
+    const member = ok(
+      await t.gql('mutation($input: RsvpInput!) { rsvp(input: $input) { attendance { id } } }', { input: { eventId: event.id } }, w.memberA.token),
+    );
     // Emailed link tokens as the jobs would issue them (jobs do not run here).
     const tokens = t.app.get(EmailTokensService);
     const [guestRsvpToken, unsubscribeToken] = await inTransaction(t.app.get(DataSource), async (manager) => [
-      await tokens.issue(manager, { kind: 'rsvp', email: 'gus@example.org', data: { eventId: event.id, name: 'Gus Guest', contactConsent: false, consentWordingId: null, consentedAt: null }, expiresAt: new Date(future(8)) }),
+      await tokens.issue(manager, {
+        kind: 'rsvp',
+        email: 'gus@example.org',
+        data: { eventId: event.id, name: 'Gus Guest', contactConsent: false, consentWordingId: null, consentedAt: null },
+        expiresAt: new Date(future(8)),
+      }),
       await tokens.issue(manager, { kind: 'unsubscribe', email: 'gus@example.org', expiresAt: new Date(future(3650)) }),
     ]);
     const series = ok(
-      await t.gql('mutation($input: CreateEventSeriesInput!) { createEventSeries(input: $input) { id } }', {
-        input: { event: { chapterId: w.chapterA.id, title: 'Study circle', startsAt: future(7), endsAt: future(7.1), timeZone: 'Europe/London' }, rrule: 'FREQ=WEEKLY;COUNT=4' },
-      }, w.organiser.token),
+      await t.gql(
+        'mutation($input: CreateEventSeriesInput!) { createEventSeries(input: $input) { id } }',
+        {
+          input: {
+            event: { chapterId: w.chapterA.id, title: 'Study circle', startsAt: future(7), endsAt: future(7.1), timeZone: 'Europe/London' },
+            rrule: 'FREQ=WEEKLY;COUNT=4',
+          },
+        },
+        w.organiser.token,
+      ),
     ).createEventSeries;
     f = {
       series,
@@ -461,12 +755,14 @@ describe('hostile input to every mutation a person can call', () => {
   it(`answers ${CASES_PER_PUBLIC_MUTATION} hostile variations of each public mutation (${CASES_PER_ROLE_MUTATION} of the others) with a success or a DESIGN.md code, never INTERNAL_SERVER_ERROR or HTTP 5xx`, async () => {
     const mutations = schema.getMutationType()!.getFields();
     const tokenOf = (caller: Caller) => (caller === 'anonymous' ? undefined : caller === 'stranger' ? f.w.stranger.token : f.w[caller].token);
-    const runs: Array<{ name: string; label: string; caller: Caller; valid: (n: number) => Variables }> = Object.entries(TARGETS).map(([name, [caller, valid]]) => ({
-      name,
-      label: name,
-      caller,
-      valid: (n) => valid(f, n),
-    }));
+    const runs: Array<{ name: string; label: string; caller: Caller; valid: (n: number) => Variables }> = Object.entries(TARGETS).map(
+      ([name, [caller, valid]]) => ({
+        name,
+        label: name,
+        caller,
+        valid: (n) => valid(f, n),
+      }),
+    );
 
     const failures: string[] = [];
     const answered = new Map<string, { total: number; ok: number; codes: Set<string> }>();
@@ -501,7 +797,8 @@ describe('hostile input to every mutation a person can call', () => {
 
     failures.sort((a, b) => Number(b.includes('INTERNAL')) - Number(a.includes('INTERNAL')));
     expect(failures.slice(0, 20)).toEqual([]);
-    for (const run of runs) expect({ mutation: run.label, answered: answered.get(run.label)?.total }).toEqual({ mutation: run.label, answered: caseCount(run.caller) });
+    for (const run of runs)
+      expect({ mutation: run.label, answered: answered.get(run.label)?.total }).toEqual({ mutation: run.label, answered: caseCount(run.caller) });
     expect(runs.filter((run) => caseCount(run.caller) === CASES_PER_PUBLIC_MUTATION).length).toBeGreaterThanOrEqual(13);
     // The generator reaches both the input checks and the work behind them.
     expect([...answered.values()].every((tally) => tally.codes.has('BAD_USER_INPUT'))).toBe(true);
@@ -509,7 +806,11 @@ describe('hostile input to every mutation a person can call', () => {
   }, 300_000);
 
   it('refuses dates PostgreSQL cannot store with BAD_USER_INPUT naming the field (found by the generator)', async () => {
-    const petition = await t.gql('mutation($id: ID!, $input: UpdatePetitionInput!) { updatePetition(id: $id, input: $input) { id } }', { id: f.petition.id, input: { closesAt: '-271821-04-20T00:00:00Z' } }, f.w.organiser.token);
+    const petition = await t.gql(
+      'mutation($id: ID!, $input: UpdatePetitionInput!) { updatePetition(id: $id, input: $input) { id } }',
+      { id: f.petition.id, input: { closesAt: '-271821-04-20T00:00:00Z' } },
+      f.w.organiser.token,
+    );
     expect(petition.errors?.[0]?.extensions).toEqual({ code: 'BAD_USER_INPUT', fields: { closesAt: expect.any(String) } });
     const event = await t.gql(
       'mutation($id: ID!, $input: UpdateEventInput!) { updateEvent(id: $id, input: $input) { id } }',

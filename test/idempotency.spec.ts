@@ -23,7 +23,12 @@ describe('Idempotency-Key', () => {
   let petitionId: string;
 
   /** POST /graphql with an Idempotency-Key; the answer as bytes (text), status and headers. */
-  async function post(query: string, variables: Record<string, unknown>, key: string | undefined, opts: { token?: string; ip?: string; app?: TestApp } = {}): Promise<Raw> {
+  async function post(
+    query: string,
+    variables: Record<string, unknown>,
+    key: string | undefined,
+    opts: { token?: string; ip?: string; app?: TestApp } = {},
+  ): Promise<Raw> {
     const response = await fetch(`${(opts.app ?? t).url}/graphql`, {
       method: 'POST',
       headers: {
@@ -41,7 +46,13 @@ describe('Idempotency-Key', () => {
   const eventInput = (title: string) => {
     const startsAt = new Date(Date.now() + 7 * 24 * 3600_000);
     return {
-      input: { chapterId: world.chapterA.id, title, startsAt: startsAt.toISOString(), endsAt: new Date(startsAt.getTime() + 3600_000).toISOString(), timeZone: 'Europe/London' },
+      input: {
+        chapterId: world.chapterA.id,
+        title,
+        startsAt: startsAt.toISOString(),
+        endsAt: new Date(startsAt.getTime() + 3600_000).toISOString(),
+        timeZone: 'Europe/London',
+      },
     };
   };
   const eventsTitled = async (title: string) => (await db.query('SELECT count(*)::int AS n FROM events WHERE title = $1', [title])).rows[0].n as number;
@@ -110,7 +121,9 @@ describe('Idempotency-Key', () => {
     const reused = await post(CREATE_EVENT, eventInput(other), key, { token: world.organiser.token });
     expect(reused.status).toBe(422);
     expect(codeOf(reused)).toBe('IDEMPOTENCY_KEY_REUSED');
-    const otherDocument = await post(`mutation($input: CreateEventInput!) { createEvent(input: $input) { id } }`, eventInput(first), key, { token: world.organiser.token });
+    const otherDocument = await post(`mutation($input: CreateEventInput!) { createEvent(input: $input) { id } }`, eventInput(first), key, {
+      token: world.organiser.token,
+    });
     expect(otherDocument.status).toBe(422);
     expect(await eventsTitled(other)).toBe(0);
     expect(await eventsTitled(first)).toBe(1);
@@ -182,7 +195,9 @@ describe('Idempotency-Key', () => {
   it('RATE_LIMITED answers are not kept: the key stays free for a retry', async () => {
     const ip = '203.0.113.77';
     for (let i = 0; i < 3; i++) {
-      expect((await post(SIGN, { input: { petitionId, fullName: 'Ana Quispe', email: `r${i}-${randomUUID()}@example.org` } }, randomUUID(), { ip })).status).toBe(200);
+      expect(
+        (await post(SIGN, { input: { petitionId, fullName: 'Ana Quispe', email: `r${i}-${randomUUID()}@example.org` } }, randomUUID(), { ip })).status,
+      ).toBe(200);
     }
     const key = randomUUID();
     const limited = await post(SIGN, { input: { petitionId, fullName: 'Ana Quispe', email: `x-${randomUUID()}@example.org` } }, key, { ip });
@@ -207,4 +222,3 @@ describe('Idempotency-Key', () => {
     expect(JSON.parse(query.text).data.organisations.totalCount).toBeGreaterThan(0);
   });
 });
-

@@ -57,10 +57,12 @@ describe('background jobs and mail', () => {
     await jobsSettled([a, b]);
     expect(mailbox.to(user.email).filter((m) => m.subject === RESET_SUBJECT)).toHaveLength(1);
     // The failed attempt's link never left and no longer works: the one live token is the mailed one.
-    const tokens = await a.app.get(DataSource).query(
-      `SELECT token_hash = encode(sha256(convert_to($2, 'UTF8')), 'hex') AS mailed FROM email_tokens WHERE email = $1 AND kind = 'reset-password' AND used_at IS NULL`,
-      [user.email, linkIn(mail, 'reset-password').token],
-    );
+    const tokens = await a.app
+      .get(DataSource)
+      .query(
+        `SELECT token_hash = encode(sha256(convert_to($2, 'UTF8')), 'hex') AS mailed FROM email_tokens WHERE email = $1 AND kind = 'reset-password' AND used_at IS NULL`,
+        [user.email, linkIn(mail, 'reset-password').token],
+      );
     expect(tokens).toEqual([{ mailed: true }]);
   });
 
@@ -88,11 +90,16 @@ describe('background jobs and mail', () => {
     // The sign-up's verification mail counts too: 1 + 4 resets reach the inbox, 3 resets are dropped.
     expect(mailbox.to(user.email)).toHaveLength(5);
     expect(mailbox.to(user.email).filter((m) => m.subject === RESET_SUBJECT)).toHaveLength(4);
-    const rows = await a.app.get(DataSource).query(
-      `SELECT state, count(*)::int AS n FROM sent_emails WHERE address_hash = encode(sha256(convert_to($1, 'UTF8')), 'hex') GROUP BY state ORDER BY state`,
-      [user.email],
-    );
-    expect(rows).toEqual([{ state: 'dropped', n: 3 }, { state: 'sent', n: 5 }]);
+    const rows = await a.app
+      .get(DataSource)
+      .query(
+        `SELECT state, count(*)::int AS n FROM sent_emails WHERE address_hash = encode(sha256(convert_to($1, 'UTF8')), 'hex') GROUP BY state ORDER BY state`,
+        [user.email],
+      );
+    expect(rows).toEqual([
+      { state: 'dropped', n: 3 },
+      { state: 'sent', n: 5 },
+    ]);
   });
 
   it('workers survive their database connections being cut (as in a database restart) and keep sending', async () => {
@@ -100,7 +107,9 @@ describe('background jobs and mail', () => {
     const admin = new Client({ connectionString: a.databaseUrl });
     await admin.connect();
     try {
-      const { rows } = await admin.query(`SELECT count(*)::int AS n FROM (SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()) t`);
+      const { rows } = await admin.query(
+        `SELECT count(*)::int AS n FROM (SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()) t`,
+      );
       expect(rows[0].n).toBeGreaterThan(0);
       // Enqueued from outside the apps (their request pools are not what this is about): the workers must pick it up.
       await admin.query(`SELECT graphile_worker.add_job($1, $2::json)`, [sendPasswordResetMail.name, JSON.stringify({ email: user.email })]);

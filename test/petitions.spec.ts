@@ -49,7 +49,6 @@ const SIGNATURES = `query($id: ID!, $first: Int, $after: String) {
   }
 }`;
 
-
 /** Runs `jobs` with at most `size` in flight; results in job order. */
 async function pool<T>(size: number, jobs: Array<() => Promise<T>>): Promise<T[]> {
   const results: T[] = new Array(jobs.length);
@@ -87,7 +86,10 @@ describe('petitions', () => {
     t = await startTestApp();
     db = await dbClient(t.databaseUrl);
     const world = await createWorld(t);
-    const [writeKey, readKey] = await Promise.all([createApiKey(t, world.admin, world.org.id, ['PETITIONS_WRITE']), createApiKey(t, world.admin, world.org.id, ['PETITIONS_READ'])]);
+    const [writeKey, readKey] = await Promise.all([
+      createApiKey(t, world.admin, world.org.id, ['PETITIONS_WRITE']),
+      createApiKey(t, world.admin, world.org.id, ['PETITIONS_READ']),
+    ]);
     w = { ...world, writeKey: writeKey.secret, readKey: readKey.secret };
   });
   afterAll(async () => {
@@ -176,7 +178,9 @@ describe('petitions', () => {
     it('defaults to PUBLIC with no goal or closing time, and gives the petition its count shards at 0', async () => {
       const created = ok(await t.gql(CREATE, { input: input() }, w.organiser.token)).createPetition;
       expect(created).toMatchObject({ visibility: 'PUBLIC', goal: null, closesAt: null, status: 'DRAFT', signatureCount: 0 });
-      const { rows } = await db.query(`SELECT count(*)::int AS shards, sum(count)::int AS total FROM petition_signature_counts WHERE petition_id = $1`, [created.id]);
+      const { rows } = await db.query(`SELECT count(*)::int AS shards, sum(count)::int AS total FROM petition_signature_counts WHERE petition_id = $1`, [
+        created.id,
+      ]);
       expect(rows[0].shards).toBeGreaterThan(1);
       expect(rows[0].total).toBe(0);
     });
@@ -419,7 +423,9 @@ describe('petitions', () => {
           w.organiser.token,
         ),
       ).createPetition;
-      const edited = ok(await t.gql(UPDATE, { id: created.id, input: { title: 'After', body: 'New\nbody', visibility: 'CHAPTER' } }, w.organiser.token)).updatePetition;
+      const edited = ok(
+        await t.gql(UPDATE, { id: created.id, input: { title: 'After', body: 'New\nbody', visibility: 'CHAPTER' } }, w.organiser.token),
+      ).updatePetition;
       expect(edited).toEqual({ ...created, title: 'After', body: 'New\nbody', visibility: 'CHAPTER' });
       const cleared = ok(await t.gql(UPDATE, { id: created.id, input: { goal: null, closesAt: null } }, w.admin.token)).updatePetition;
       expect(cleared).toEqual({ ...edited, goal: null, closesAt: null });
@@ -468,7 +474,13 @@ describe('petitions', () => {
   describe('signPetition', () => {
     it('lets anyone sign an OPEN petition without an account; each signature counts once', async () => {
       const petition = await opened(w.organiser, w.chapterA.id);
-      const input = signer(petition.id, { email: '  Ana.Quispe@Example.ORG ', country: 'bo', postcode: ' LP 01 ', comment: 'Agua\npara todos', source: 'partner-site' });
+      const input = signer(petition.id, {
+        email: '  Ana.Quispe@Example.ORG ',
+        country: 'bo',
+        postcode: ' LP 01 ',
+        comment: 'Agua\npara todos',
+        source: 'partner-site',
+      });
       const answer = ok(await sign(input)).signPetition;
       // Pending until confirmed: the answer's count is the count before this signature.
       expect(answer).toEqual({ petition: { id: petition.id, status: 'OPEN', signatureCount: 0, recentSignatures: [] } });
@@ -558,7 +570,17 @@ describe('petitions', () => {
       expect(await rowsOf(petition.id)).toBe(0);
       expect(await shardSumOf(petition.id)).toBe(0);
       // The limits themselves are fine.
-      ok(await sign(signer(petition.id, { fullName: 'x'.repeat(200), comment: `${'y'.repeat(998)}\n\n`, postcode: 'p'.repeat(16), source: 's'.repeat(200), country: 'GB' })));
+      ok(
+        await sign(
+          signer(petition.id, {
+            fullName: 'x'.repeat(200),
+            comment: `${'y'.repeat(998)}\n\n`,
+            postcode: 'p'.repeat(16),
+            source: 's'.repeat(200),
+            country: 'GB',
+          }),
+        ),
+      );
       expect(await rowsOf(petition.id)).toBe(1);
     });
 
@@ -571,7 +593,10 @@ describe('petitions', () => {
       // Confirmed now: every repeat answers as a first signature would, with the petition as it now
       // stands (the count and public list that include it), and nothing more.
       const now = await petitionAs(petition.id);
-      const counted = { ...first, data: { signPetition: { petition: { id: now.id, status: now.status, signatureCount: 2, recentSignatures: now.recentSignatures } } } };
+      const counted = {
+        ...first,
+        data: { signPetition: { petition: { id: now.id, status: now.status, signatureCount: 2, recentSignatures: now.recentSignatures } } },
+      };
       expect(now.signatureCount).toBe(2);
       expect(now.recentSignatures.map((s: any) => [s.displayName, s.country])).toEqual([
         ['Rosa C.', 'BO'],
@@ -587,9 +612,10 @@ describe('petitions', () => {
       }
       expect(await rowsOf(petition.id)).toBe(2);
       expect(await shardSumOf(petition.id)).toBe(2);
-      const { rows } = await db.query(`SELECT full_name, country, display_publicly, contact_consent FROM signatures WHERE petition_id = $1 AND email = 'repeat@example.org'`, [
-        petition.id,
-      ]);
+      const { rows } = await db.query(
+        `SELECT full_name, country, display_publicly, contact_consent FROM signatures WHERE petition_id = $1 AND email = 'repeat@example.org'`,
+        [petition.id],
+      );
       expect(rows).toEqual([{ full_name: 'Rosa Condori', country: 'BO', display_publicly: true, contact_consent: false }]);
     });
 
@@ -638,7 +664,9 @@ describe('petitions', () => {
     });
 
     it('never exposes emails, full names or postcodes of signers to the public', async () => {
-      const res = await t.gql(`query($id: ID!) { petition(id: $id) { recentSignatures { __typename displayName country comment createdAt } } }`, { id: petition.id });
+      const res = await t.gql(`query($id: ID!) { petition(id: $id) { recentSignatures { __typename displayName country comment createdAt } } }`, {
+        id: petition.id,
+      });
       for (const s of ok(res).petition.recentSignatures) {
         expect(Object.keys(s).sort()).toEqual(['__typename', 'comment', 'country', 'createdAt', 'displayName']);
         expect(s.__typename).toBe('PublicSignature');
@@ -656,7 +684,8 @@ describe('petitions', () => {
 
   describe('consent', () => {
     const consentOf = async (petitionId: string, email: string) =>
-      (await db.query(`SELECT contact_consent, consent_wording_id, consented_at FROM signatures WHERE petition_id = $1 AND email = $2`, [petitionId, email])).rows[0];
+      (await db.query(`SELECT contact_consent, consent_wording_id, consented_at FROM signatures WHERE petition_id = $1 AND email = $2`, [petitionId, email]))
+        .rows[0];
 
     it('records the default wording and the time with contactConsent, and neither without it', async () => {
       const petition = await opened(w.organiser, w.chapterA.id);
@@ -681,7 +710,13 @@ describe('petitions', () => {
       const petition = await opened(w.outsider, consentChapter.id, {}, consentOrg.id);
       // An admin publishes a new version; the organisation then shows it as current.
       const insert = async (text: string) => {
-        const published = ok(await t.gql(`mutation($o: ID!, $t: String!) { setConsentWording(organisationId: $o, text: $t) { id text } }`, { o: consentOrg.id, t: text }, w.outsider.token));
+        const published = ok(
+          await t.gql(
+            `mutation($o: ID!, $t: String!) { setConsentWording(organisationId: $o, text: $t) { id text } }`,
+            { o: consentOrg.id, t: text },
+            w.outsider.token,
+          ),
+        );
         const current = ok(await t.gql(`query($s: String!) { organisation(slug: $s) { consentWording { id text } } }`, { s: consentOrg.slug }));
         expect(current.organisation.consentWording).toEqual(published.setConsentWording);
         return published.setConsentWording.id as string;
@@ -764,7 +799,17 @@ describe('petitions', () => {
     });
 
     it('resolves signatures to null with exactly one FORBIDDEN error at its path for anyone else, keeping the rest', async () => {
-      for (const token of [w.memberA.token, w.memberB.token, w.organiserB.token, w.stranger.token, w.outsider.token, w.readKey, sigWriter, sigReaderElsewhere, undefined]) {
+      for (const token of [
+        w.memberA.token,
+        w.memberB.token,
+        w.organiserB.token,
+        w.stranger.token,
+        w.outsider.token,
+        w.readKey,
+        sigWriter,
+        sigReaderElsewhere,
+        undefined,
+      ]) {
         const res = await t.gql(SIGNATURES, { id: petition.id }, token);
         expect(res.errors?.map((e) => [e.extensions.code, e.path])).toEqual([['FORBIDDEN', ['petition', 'signatures']]]);
         expect(res.data.petition).toEqual({ id: petition.id, title: petition.title, signatureCount: 3, signatures: null });
@@ -819,10 +864,11 @@ describe('petitions', () => {
       expect(emails).toHaveLength(500);
       const results = await pool(
         50,
-        emails.map((email, i) => () =>
-          t.gql(`mutation($input: SignPetitionInput!) { signPetition(input: $input) { petition { id signatureCount } } }`, {
-            input: { petitionId: petition.id, fullName: `Person ${i}`, email, displayPublicly: i % 2 === 0, contactConsent: i % 3 === 0 },
-          }),
+        emails.map(
+          (email, i) => () =>
+            t.gql(`mutation($input: SignPetitionInput!) { signPetition(input: $input) { petition { id signatureCount } } }`, {
+              input: { petitionId: petition.id, fullName: `Person ${i}`, email, displayPublicly: i % 2 === 0, contactConsent: i % 3 === 0 },
+            }),
         ),
       );
       const failures = results.filter((r) => r.errors || r.status !== 200);
@@ -913,9 +959,9 @@ describe('petition signing rate limits', () => {
   });
 
   it('gives a SIGNATURES_WRITE key its own limit, whatever the client IP, that spends nothing of the IP’s', async () => {
-    const [key, otherKey] = (await Promise.all([createApiKey(t, admin, org.id, ['SIGNATURES_WRITE']), createApiKey(t, admin, org.id, ['SIGNATURES_WRITE'])])).map(
-      (k) => k.secret,
-    );
+    const [key, otherKey] = (
+      await Promise.all([createApiKey(t, admin, org.id, ['SIGNATURES_WRITE']), createApiKey(t, admin, org.id, ['SIGNATURES_WRITE'])])
+    ).map((k) => k.secret);
     const before = await rows();
     // The key signs 5 times (its limit) from one IP, then is refused whichever IP it comes from.
     const keyIp = freshIp();

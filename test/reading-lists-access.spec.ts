@@ -16,7 +16,10 @@ const user = (memberships: Record<string, Partial<MembershipGrant>> = {}, adminO
     { kind: 'user', userId: 'me' },
     new Set(adminOf),
     new Map(
-      Object.entries(memberships).map(([id, m]) => [id, { organisationId: id === FAR ? OTHER_ORG : ORG, role: 'MEMBER', status: 'ACTIVE', ...m } as MembershipGrant]),
+      Object.entries(memberships).map(([id, m]) => [
+        id,
+        { organisationId: id === FAR ? OTHER_ORG : ORG, role: 'MEMBER', status: 'ACTIVE', ...m } as MembershipGrant,
+      ]),
     ),
   );
 const key = (scopes: ApiScope[], organisationId = ORG) => new Grants({ kind: 'apiKey', apiKeyId: 'k', organisationId, scopes: new Set(scopes) });
@@ -37,13 +40,11 @@ const list = (visibility: 'PUBLIC' | 'ORGANISATION' | 'CHAPTER') => ({ chapterId
 describe('reading lists access rules', () => {
   it('mayManageList: organisers of the owning chapter, admins and READING_LISTS_WRITE keys', () => {
     expect([organiser, admin, key(['READING_LISTS_WRITE'])].map((g) => mayManageList(g, list('CHAPTER')))).toEqual([true, true, true]);
-    expect([ownerMember, siblingMember, key(['READING_LISTS_READ']), key(['READING_LISTS_WRITE'], OTHER_ORG), anonymous].map((g) => mayManageList(g, list('PUBLIC')))).toEqual([
-      false,
-      false,
-      false,
-      false,
-      false,
-    ]);
+    expect(
+      [ownerMember, siblingMember, key(['READING_LISTS_READ']), key(['READING_LISTS_WRITE'], OTHER_ORG), anonymous].map((g) =>
+        mayManageList(g, list('PUBLIC')),
+      ),
+    ).toEqual([false, false, false, false, false]);
   });
 
   it('mayReadList: visibility, plus members of shared chapters for CHAPTER lists', () => {

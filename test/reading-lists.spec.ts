@@ -48,7 +48,6 @@ const UNSHARE = `mutation($listId: ID!, $chapterId: ID!) { unshareReadingList(li
 const FORK = `mutation($listId: ID!, $chapterId: ID!) { forkReadingList(listId: $listId, chapterId: $chapterId) { ${LIST_FIELDS} } }`;
 const SET_STATUS = `mutation($itemId: ID!, $status: ReadingStatus) { setReadingStatus(itemId: $itemId, status: $status) { ${ITEM_FIELDS} } }`;
 
-
 /** The people, places and keys of this spec, built once in beforeAll. */
 interface ReadingListsWorld {
   admin: TestUser; // admin of org; first organiser of chapters A, B, C
@@ -149,7 +148,9 @@ describe('reading lists', () => {
   describe('create, update and delete lists', () => {
     it('lets a chapter organiser create a list with what they sent (CHAPTER by default)', async () => {
       const title = `Decolonial reading ${unique()}`;
-      const created = ok(await t.gql(CREATE, { input: { chapterId: w.chapterA.id, title, description: 'Line one.\nLine two.' } }, w.organiser.token)).createReadingList;
+      const created = ok(
+        await t.gql(CREATE, { input: { chapterId: w.chapterA.id, title, description: 'Line one.\nLine two.' } }, w.organiser.token),
+      ).createReadingList;
       expect(created).toMatchObject({
         title,
         description: 'Line one.\nLine two.',
@@ -168,7 +169,9 @@ describe('reading lists', () => {
 
     it('lets the organisation admin and a READING_LISTS_WRITE key create, edit and delete', async () => {
       for (const token of [w.admin.token, w.writeKey]) {
-        const created = ok(await t.gql(CREATE, { input: { chapterId: w.chapterA.id, title: 'By key or admin', visibility: 'PUBLIC' } }, token)).createReadingList;
+        const created = ok(
+          await t.gql(CREATE, { input: { chapterId: w.chapterA.id, title: 'By key or admin', visibility: 'PUBLIC' } }, token),
+        ).createReadingList;
         expect(created).toMatchObject({ visibility: 'PUBLIC', chapter: { id: w.chapterA.id } });
         const updated = ok(await t.gql(UPDATE, { id: created.id, input: { title: 'Renamed', visibility: 'ORGANISATION' } }, token)).updateReadingList;
         expect(updated).toMatchObject({ id: created.id, title: 'Renamed', visibility: 'ORGANISATION' });
@@ -180,7 +183,8 @@ describe('reading lists', () => {
     it('refuses a member, another chapter organiser, a stranger and a read-only key with FORBIDDEN, and anonymous with UNAUTHENTICATED', async () => {
       const before = (await db.query(`SELECT count(*)::int AS n FROM reading_lists WHERE chapter_id = $1`, [w.chapterA.id])).rows[0].n;
       const input = { chapterId: w.chapterA.id, title: 'Not allowed' };
-      for (const token of [w.memberA.token, w.organiserB.token, w.stranger.token, w.readKey, w.outsider.token]) fails(await t.gql(CREATE, { input }, token), 'FORBIDDEN');
+      for (const token of [w.memberA.token, w.organiserB.token, w.stranger.token, w.readKey, w.outsider.token])
+        fails(await t.gql(CREATE, { input }, token), 'FORBIDDEN');
       fails(await t.gql(CREATE, { input }), 'UNAUTHENTICATED');
       // a key of another organisation may not write into this one
       fails(await t.gql(CREATE, { input }, w.otherWriteKey), 'FORBIDDEN');
@@ -323,7 +327,9 @@ describe('reading lists', () => {
         expect(updated.isbn).toBe('9780306406157');
         const rows = (await db.query(`SELECT isbn FROM reading_list_items WHERE id = ANY($1) ORDER BY position`, [[withX.id, hyphenated.id]])).rows;
         expect(rows.map((r) => r.isbn)).toEqual(['9780804429573', '9780306406157']);
-        const cleared = ok(await t.gql(UPDATE_ITEM, { itemId: withX.id, input: { isbn: null, year: null, url: null } }, w.organiser.token)).updateReadingListItem;
+        const cleared = ok(
+          await t.gql(UPDATE_ITEM, { itemId: withX.id, input: { isbn: null, year: null, url: null } }, w.organiser.token),
+        ).updateReadingListItem;
         expect(cleared).toMatchObject({ isbn: null, year: null, url: null, title: withX.title });
         for (const id of [withX.id, hyphenated.id]) ok(await t.gql(REMOVE, { itemId: id }, w.organiser.token));
         expect(await sqlItemCount(list.id)).toBe(0);
@@ -403,7 +409,11 @@ describe('reading lists', () => {
       const added = adds.map((res) => ok(res).addReadingListItem);
       expect(added.map((i) => i.position).sort((a, b) => a - b)).toEqual(range(1, 20));
       const titles = await expectGapless(list.id, 20);
-      expect([...titles].sort()).toEqual(range(1, 20).map((i) => `c${i}`).sort());
+      expect([...titles].sort()).toEqual(
+        range(1, 20)
+          .map((i) => `c${i}`)
+          .sort(),
+      );
 
       // 10 moves of distinct items, 3 removals of other items, 5 adds (some inserted, some at the end), all at once
       const shuffled = [...added].sort(() => Math.random() - 0.5);
@@ -416,7 +426,12 @@ describe('reading lists', () => {
       ]);
       for (const res of mixed) ok(res);
       const after = await expectGapless(list.id, 22);
-      const expected = [...range(1, 20).map((i) => `c${i}`).filter((c) => !removed.some((r) => r.title === c)), ...range(1, 5).map((i) => `d${i}`)];
+      const expected = [
+        ...range(1, 20)
+          .map((i) => `c${i}`)
+          .filter((c) => !removed.some((r) => r.title === c)),
+        ...range(1, 5).map((i) => `d${i}`),
+      ];
       expect([...after].sort()).toEqual(expected.sort());
       const duplicates = await db.query(`SELECT position FROM reading_list_items WHERE list_id = $1 GROUP BY position HAVING count(*) > 1`, [list.id]);
       expect(duplicates.rows).toEqual([]);
@@ -439,8 +454,12 @@ describe('reading lists', () => {
     /** Whether `token` reads the list through readingList(id), readingLists(filter) and Chapter.readingLists, all agreeing. */
     const reads = async (listId: string, token?: string): Promise<boolean> => {
       const byId = ok(await t.gql(LIST, { id: listId }, token)).readingList;
-      const inList = ok(await t.gql(LISTS, { filter: { chapterId: w.chapterA.id }, first: 100 }, token)).readingLists.edges.some((e: any) => e.node.id === listId);
-      const inChapter = ok(await t.gql(CHAPTER_LISTS, { id: w.chapterA.id, first: 100 }, token)).chapter.readingLists.edges.some((e: any) => e.node.id === listId);
+      const inList = ok(await t.gql(LISTS, { filter: { chapterId: w.chapterA.id }, first: 100 }, token)).readingLists.edges.some(
+        (e: any) => e.node.id === listId,
+      );
+      const inChapter = ok(await t.gql(CHAPTER_LISTS, { id: w.chapterA.id, first: 100 }, token)).chapter.readingLists.edges.some(
+        (e: any) => e.node.id === listId,
+      );
       expect({ inList, inChapter }).toEqual({ inList: byId !== null, inChapter: byId !== null });
       return byId !== null;
     };
@@ -512,7 +531,9 @@ describe('reading lists', () => {
       const shared = ok(await t.gql(SHARE, { listId: chapterList.id, chapterId: w.chapterC.id }, w.organiser.token)).shareReadingList;
       expect(shared.sharedWith).toEqual([{ id: w.chapterC.id }]);
       // sharing twice changes nothing
-      expect(ok(await t.gql(SHARE, { listId: chapterList.id, chapterId: w.chapterC.id }, w.organiser.token)).shareReadingList.sharedWith).toEqual([{ id: w.chapterC.id }]);
+      expect(ok(await t.gql(SHARE, { listId: chapterList.id, chapterId: w.chapterC.id }, w.organiser.token)).shareReadingList.sharedWith).toEqual([
+        { id: w.chapterC.id },
+      ]);
       expect(await reads(chapterList.id, w.memberC.token)).toBe(true);
       const seen = await listAs(chapterList.id, w.memberC.token);
       expect(seen.items.map((i: any) => i.title)).toEqual(['Open Veins of Latin America']);
@@ -531,11 +552,15 @@ describe('reading lists', () => {
     });
 
     it('shares with the organisation admin and a READING_LISTS_WRITE key too, and refuses the owning chapter', async () => {
-      expect(ok(await t.gql(SHARE, { listId: chapterList.id, chapterId: w.chapterB.id }, w.writeKey)).shareReadingList.sharedWith).toEqual([{ id: w.chapterB.id }]);
+      expect(ok(await t.gql(SHARE, { listId: chapterList.id, chapterId: w.chapterB.id }, w.writeKey)).shareReadingList.sharedWith).toEqual([
+        { id: w.chapterB.id },
+      ]);
       expect(await reads(chapterList.id, w.memberB.token)).toBe(true);
-      expect(ok(await t.gql(SHARE, { listId: chapterList.id, chapterId: w.chapterC.id }, w.admin.token)).shareReadingList.sharedWith.map((c: any) => c.id).sort()).toEqual(
-        [w.chapterB.id, w.chapterC.id].sort(),
-      );
+      expect(
+        ok(await t.gql(SHARE, { listId: chapterList.id, chapterId: w.chapterC.id }, w.admin.token))
+          .shareReadingList.sharedWith.map((c: any) => c.id)
+          .sort(),
+      ).toEqual([w.chapterB.id, w.chapterC.id].sort());
       badInput(await t.gql(SHARE, { listId: chapterList.id, chapterId: w.chapterA.id }, w.organiser.token), 'chapterId');
       fails(await t.gql(SHARE, { listId: chapterList.id, chapterId: randomUUID() }, w.organiser.token), 'NOT_FOUND');
       ok(await t.gql(UNSHARE, { listId: chapterList.id, chapterId: w.chapterB.id }, w.writeKey));
@@ -622,7 +647,12 @@ describe('reading lists', () => {
       ok(await t.gql(UPDATE_ITEM, { itemId: sourceItems[0].id, input: { note: 'Changed in the original' } }, w.organiser.token));
       const extra = ok(await add(w.organiser.token, source.id, { title: 'Only in the original' })).addReadingListItem;
       const forkNow = await listAs(fork.id, w.organiserB.token);
-      expect(forkNow).toMatchObject({ title: 'Forked and renamed', description: 'Ours now', itemCount: 3, forkedFrom: { id: source.id, title: `${before.title} (2nd ed.)` } });
+      expect(forkNow).toMatchObject({
+        title: 'Forked and renamed',
+        description: 'Ours now',
+        itemCount: 3,
+        forkedFrom: { id: source.id, title: `${before.title} (2nd ed.)` },
+      });
       expect(forkNow.items.map((i: any) => [i.position, i.title])).toEqual([
         [1, 'Only in the fork'],
         [2, 'Renamed in fork'],
@@ -698,7 +728,8 @@ describe('reading lists', () => {
       expect(await statusesSeenBy(w.memberA.token)).toEqual(['READ', 'READING', 'TO_READ']);
       expect(await statusesSeenBy(w.memberA2.token)).toEqual(['READ', null, null]);
       expect(await statusesSeenBy(w.organiser.token)).toEqual([null, null, 'READING']);
-      for (const token of [w.admin.token, w.memberB.token, w.stranger.token, w.writeKey, undefined]) expect(await statusesSeenBy(token)).toEqual([null, null, null]);
+      for (const token of [w.admin.token, w.memberB.token, w.stranger.token, w.writeKey, undefined])
+        expect(await statusesSeenBy(token)).toEqual([null, null, null]);
       expect((await itemsOf(list.id, w.organiser.token)).map((i) => i.readCount)).toEqual([2, 0, 0]);
       expect((await itemsOf(list.id, undefined)).map((i) => i.readCount)).toEqual([2, 0, 0]);
 
@@ -741,7 +772,9 @@ describe('reading lists', () => {
       // mutation payloads
       const fromSet = ok(await t.gql(SET_STATUS, { itemId: items[1].id, status: 'TO_READ' }, w.memberA2.token)).setReadingStatus;
       expect(fromSet).toMatchObject({ viewerStatus: 'TO_READ', readCount: 0 });
-      const fromUpdate = ok(await t.gql(UPDATE_ITEM, { itemId: items[0].id, input: { note: 'Read before the meeting' } }, w.organiser.token)).updateReadingListItem;
+      const fromUpdate = ok(
+        await t.gql(UPDATE_ITEM, { itemId: items[0].id, input: { note: 'Read before the meeting' } }, w.organiser.token),
+      ).updateReadingListItem;
       expect(fromUpdate).toMatchObject({ viewerStatus: null, readCount: 2, note: 'Read before the meeting' });
       const fromUpdateByKey = ok(await t.gql(UPDATE_ITEM, { itemId: items[2].id, input: { note: 'By key' } }, w.writeKey)).updateReadingListItem;
       expect(fromUpdateByKey).toMatchObject({ viewerStatus: null, readCount: 0 });
@@ -753,7 +786,9 @@ describe('reading lists', () => {
       const added = ok(await add(w.organiser.token, list.id, { title: 'Four' })).addReadingListItem;
       expect(added).toMatchObject({ viewerStatus: null, readCount: 0, position: 4 });
       ok(await t.gql(SET_STATUS, { itemId: added.id, status: 'READ' }, w.memberA.token));
-      const updatedByOrganiser = ok(await t.gql(UPDATE_ITEM, { itemId: added.id, input: { title: 'Four (revised)' } }, w.organiser.token)).updateReadingListItem;
+      const updatedByOrganiser = ok(
+        await t.gql(UPDATE_ITEM, { itemId: added.id, input: { title: 'Four (revised)' } }, w.organiser.token),
+      ).updateReadingListItem;
       expect(updatedByOrganiser).toMatchObject({ viewerStatus: null, readCount: 1 });
       // a fork copies no statuses
       const fork = ok(await t.gql(FORK, { listId: list.id, chapterId: w.chapterA.id }, w.organiser.token)).forkReadingList;
@@ -768,7 +803,8 @@ describe('reading lists', () => {
       expect(ok(await t.gql(SET_STATUS, { itemId: items[1].id, status: 'READ' }, w.memberB.token)).setReadingStatus.viewerStatus).toBe('READ');
       expect(ok(await t.gql(SET_STATUS, { itemId: items[1].id, status: 'READING' }, w.admin.token)).setReadingStatus.viewerStatus).toBe('READING');
       const before = (await db.query(`SELECT count(*)::int AS n FROM reading_statuses WHERE item_id = ANY($1)`, [items.map((i) => i.id)])).rows[0].n;
-      for (const who of [w.stranger, w.outsider, w.outsiderMember]) fails(await t.gql(SET_STATUS, { itemId: items[1].id, status: 'READ' }, who.token), 'FORBIDDEN');
+      for (const who of [w.stranger, w.outsider, w.outsiderMember])
+        fails(await t.gql(SET_STATUS, { itemId: items[1].id, status: 'READ' }, who.token), 'FORBIDDEN');
       fails(await t.gql(SET_STATUS, { itemId: items[1].id, status: null }, w.stranger.token), 'FORBIDDEN');
       fails(await t.gql(SET_STATUS, { itemId: items[1].id, status: 'READ' }), 'UNAUTHENTICATED');
       fails(await t.gql(SET_STATUS, { itemId: items[1].id, status: 'READ' }, w.writeKey), 'FORBIDDEN');
@@ -790,7 +826,9 @@ describe('reading lists', () => {
     it('drops people who left the chapter, were removed, or whose membership is no longer ACTIVE; counts them again when they are back', async () => {
       const list = await createReadingList(t, w.organiser, w.chapterA.id, { visibility: 'CHAPTER' });
       const [first, second] = [await addReadingListItem(t, w.organiser, list.id), await addReadingListItem(t, w.organiser, list.id)];
-      const [leaver, removed, suspended, stayer] = await Promise.all(['Lia Leaves', 'Rita Removed', 'Sol Suspended', 'Santi Stays'].map((n) => registerUser(t, n)));
+      const [leaver, removed, suspended, stayer] = await Promise.all(
+        ['Lia Leaves', 'Rita Removed', 'Sol Suspended', 'Santi Stays'].map((n) => registerUser(t, n)),
+      );
       const memberships = new Map<TestUser, string>();
       for (const who of [leaver, removed, suspended, stayer]) {
         memberships.set(who, await joinChapter(t, who, w.chapterA.id));
@@ -888,8 +926,12 @@ describe('reading lists', () => {
       };
       // created in this order: newest last
       await make('bolivia', chapterS.id, { title: 'Solidarity with Bolivia', description: 'The water wars of Cochabamba', visibility: 'PUBLIC' });
-      await make('feminism', chapterS.id, { title: 'Feminist economics', visibility: 'PUBLIC' }, [{ title: 'Caliban and the Witch', authors: ['Silvia Federici'] }]);
-      await make('veins', chapterS.id, { title: 'Hidden readings', visibility: 'CHAPTER' }, [{ title: 'Open Veins of Latin America', authors: ['Eduardo Galeano'] }]);
+      await make('feminism', chapterS.id, { title: 'Feminist economics', visibility: 'PUBLIC' }, [
+        { title: 'Caliban and the Witch', authors: ['Silvia Federici'] },
+      ]);
+      await make('veins', chapterS.id, { title: 'Hidden readings', visibility: 'CHAPTER' }, [
+        { title: 'Open Veins of Latin America', authors: ['Eduardo Galeano'] },
+      ]);
       await make('org', chapterT.id, { title: 'Organisation-wide primer', visibility: 'ORGANISATION' });
       await make('tpublic', chapterT.id, { title: 'Chapter T public', visibility: 'PUBLIC' });
     });
@@ -900,7 +942,11 @@ describe('reading lists', () => {
     it('lists what the caller may see, newest first', async () => {
       const all = [lists.tpublic, lists.org, lists.veins, lists.feminism, lists.bolivia];
       expect(await t.gql(LISTS, { filter: { organisationId: searchOrg.id } }).then(ids)).toEqual([lists.tpublic, lists.feminism, lists.bolivia]);
-      expect(await t.gql(LISTS, { filter: { organisationId: searchOrg.id } }, w.stranger.token).then(ids)).toEqual([lists.tpublic, lists.feminism, lists.bolivia]);
+      expect(await t.gql(LISTS, { filter: { organisationId: searchOrg.id } }, w.stranger.token).then(ids)).toEqual([
+        lists.tpublic,
+        lists.feminism,
+        lists.bolivia,
+      ]);
       expect(await t.gql(LISTS, { filter: { organisationId: searchOrg.id } }, reader.token).then(ids)).toEqual(all);
       expect(await t.gql(LISTS, { filter: { organisationId: searchOrg.id } }, curator.token).then(ids)).toEqual(all);
       expect(ok(await t.gql(LISTS, { filter: { organisationId: searchOrg.id } }, reader.token)).readingLists.totalCount).toBe(5);
@@ -922,9 +968,16 @@ describe('reading lists', () => {
       const second = ok(await t.gql(LISTS, { filter: { organisationId: searchOrg.id }, first: 2, after: first.pageInfo.endCursor }, reader.token)).readingLists;
       const third = ok(await t.gql(LISTS, { filter: { organisationId: searchOrg.id }, first: 2, after: second.pageInfo.endCursor }, reader.token)).readingLists;
       expect(third.pageInfo.hasNextPage).toBe(false);
-      expect([...first.edges, ...second.edges, ...third.edges].map((e: any) => e.node.id)).toEqual([lists.tpublic, lists.org, lists.veins, lists.feminism, lists.bolivia]);
+      expect([...first.edges, ...second.edges, ...third.edges].map((e: any) => e.node.id)).toEqual([
+        lists.tpublic,
+        lists.org,
+        lists.veins,
+        lists.feminism,
+        lists.bolivia,
+      ]);
       const chapterPage = ok(await t.gql(CHAPTER_LISTS, { id: chapterS.id, first: 1 }, reader.token)).chapter.readingLists;
-      const chapterNext = ok(await t.gql(CHAPTER_LISTS, { id: chapterS.id, first: 5, after: chapterPage.pageInfo.endCursor }, reader.token)).chapter.readingLists;
+      const chapterNext = ok(await t.gql(CHAPTER_LISTS, { id: chapterS.id, first: 5, after: chapterPage.pageInfo.endCursor }, reader.token)).chapter
+        .readingLists;
       expect([...chapterPage.edges, ...chapterNext.edges].map((e: any) => e.node.id)).toEqual([lists.veins, lists.feminism, lists.bolivia]);
     });
 

@@ -13,8 +13,17 @@ import { startTestApp, TestApp } from './support/test-app';
 
 /** Fields holding personal data: each must be declared with @PersonalData and an access rule. */
 const PERSONAL_DATA_FIELDS = [
-  'User.email', 'Chapter.members', 'Event.attendees', 'Event.onlineUrl', 'EventLocation.addressLine', 'Attendance.name', 'Attendance.email', 'Attendance.user',
-  'Petition.signatures', 'Organisation.admins', 'Organisation.adminInvitations',
+  'User.email',
+  'Chapter.members',
+  'Event.attendees',
+  'Event.onlineUrl',
+  'EventLocation.addressLine',
+  'Attendance.name',
+  'Attendance.email',
+  'Attendance.user',
+  'Petition.signatures',
+  'Organisation.admins',
+  'Organisation.adminInvitations',
 ];
 
 /**
@@ -22,8 +31,7 @@ const PERSONAL_DATA_FIELDS = [
  * difference not listed here, and on a listed coordinate that no longer differs: shrink it as issues land.
  */
 const PENDING: Record<string, string[]> = {
-  'issue 10': [
-  ],
+  'issue 10': [],
   'issues 11-14': [
     'ChapterSignatureCount',
     'PetitionMilestone',

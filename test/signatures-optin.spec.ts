@@ -91,7 +91,9 @@ describe('signatures: double opt-in', () => {
     const answers = [];
     for (const email of [fresh, pending, confirmed]) answers.push(await raw({ input: input(petition.id, email, { fullName: 'Someone Else' }) }));
     expect(answers[0].status).toBe(200);
-    expect(JSON.parse(answers[0].body)).toEqual({ data: { signPetition: { petition: { id: petition.id, status: 'OPEN', signatureCount: 1, recentSignatures: [{ displayName: 'Ana Q.' }] } } } });
+    expect(JSON.parse(answers[0].body)).toEqual({
+      data: { signPetition: { petition: { id: petition.id, status: 'OPEN', signatureCount: 1, recentSignatures: [{ displayName: 'Ana Q.' }] } } },
+    });
     expect(answers[1]).toEqual(answers[0]);
     expect(answers[2]).toEqual(answers[0]);
 
@@ -253,7 +255,10 @@ describe('signatures: double opt-in', () => {
     await db.query(`UPDATE petitions SET closes_at = now() - interval '1 hour' WHERE id = $1`, [closedRecently.id]);
 
     expect(await t.app.get(SignatureConfirmationService).sweep()).toBeGreaterThanOrEqual(1);
-    const { rows } = await db.query(`SELECT email, confirmed_at IS NOT NULL AS confirmed FROM signatures WHERE petition_id IN ($1, $2) ORDER BY email`, [closedLongAgo.id, closedRecently.id]);
+    const { rows } = await db.query(`SELECT email, confirmed_at IS NOT NULL AS confirmed FROM signatures WHERE petition_id IN ($1, $2) ORDER BY email`, [
+      closedLongAgo.id,
+      closedRecently.id,
+    ]);
     expect(rows).toEqual([
       { email: kept, confirmed: true },
       { email: recent, confirmed: false },

@@ -35,7 +35,11 @@ describe('study sessions', () => {
     chapterList = await createReadingList(t, w.organiser, w.chapterA.id, { visibility: 'CHAPTER' });
     publicList = await createReadingList(t, w.organiser, w.chapterA.id, { visibility: 'PUBLIC' });
     secret = await addReadingListItem(t, w.organiser, chapterList.id, { title: 'Internal notes' });
-    open = await addReadingListItem(t, w.organiser, publicList.id, { title: 'Open Veins', authors: ['Eduardo Galeano'], discussionQuestions: ['Who profits?', 'What changed since 1971?'] });
+    open = await addReadingListItem(t, w.organiser, publicList.id, {
+      title: 'Open Veins',
+      authors: ['Eduardo Galeano'],
+      discussionQuestions: ['Who profits?', 'What changed since 1971?'],
+    });
   });
   afterAll(async () => {
     await db?.end();
@@ -45,7 +49,15 @@ describe('study sessions', () => {
   /** A published event of chapter A studying `itemIds`, `days` ahead. */
   async function session(itemIds: string[], extra: Record<string, unknown> = {}, days = 7): Promise<string> {
     const startsAt = new Date(Date.now() + days * DAY);
-    const input = { chapterId: w.chapterA.id, title: 'Study circle', startsAt, endsAt: new Date(startsAt.getTime() + 2 * 3600_000), timeZone: 'Europe/London', readingListItemIds: itemIds, ...extra };
+    const input = {
+      chapterId: w.chapterA.id,
+      title: 'Study circle',
+      startsAt,
+      endsAt: new Date(startsAt.getTime() + 2 * 3600_000),
+      timeZone: 'Europe/London',
+      readingListItemIds: itemIds,
+      ...extra,
+    };
     const { id } = ok(await t.gql(CREATE_EVENT, { input }, w.organiser.token)).createEvent;
     await publishEvent(t, w.organiser, id);
     return id;
@@ -63,7 +75,14 @@ describe('study sessions', () => {
 
   it('links only items the organiser may see in the organisation (BAD_USER_INPUT naming readingListItemIds.N), changing nothing', async () => {
     const startsAt = new Date(Date.now() + 5 * DAY);
-    const input = (chapterId: string, ids: string[]) => ({ chapterId, title: 'Nope', startsAt, endsAt: new Date(startsAt.getTime() + 3600_000), timeZone: 'Europe/London', readingListItemIds: ids });
+    const input = (chapterId: string, ids: string[]) => ({
+      chapterId,
+      title: 'Nope',
+      startsAt,
+      endsAt: new Date(startsAt.getTime() + 3600_000),
+      timeZone: 'Europe/London',
+      readingListItemIds: ids,
+    });
     const count = async () => (await db.query(`SELECT count(*)::int AS n FROM events`)).rows[0].n;
     const before = await count();
     // organiserB organises chapter B and is no member of A: A's CHAPTER list is invisible to them, like an item that does not exist.
@@ -75,12 +94,16 @@ describe('study sessions', () => {
     badInput(await t.gql(CREATE_EVENT, { input: input(w.chapterA.id, [foreignItem.id]) }, w.organiser.token), 'readingListItemIds.0');
     expect(await count()).toBe(before);
     // Items of a PUBLIC list of the organisation are fine for organiserB.
-    expect(ok(await t.gql(CREATE_EVENT, { input: input(w.chapterB.id, [open.id]) }, w.organiserB.token)).createEvent.readingListItems).toEqual([{ id: open.id }]);
+    expect(ok(await t.gql(CREATE_EVENT, { input: input(w.chapterB.id, [open.id]) }, w.organiserB.token)).createEvent.readingListItems).toEqual([
+      { id: open.id },
+    ]);
   });
 
   it('updateEvent replaces the links; an empty list clears them', async () => {
     const id = await session([open.id]);
-    expect(ok(await t.gql(UPDATE_EVENT, { id, input: { readingListItemIds: [secret.id] } }, w.organiser.token)).updateEvent.readingListItems).toEqual([{ id: secret.id }]);
+    expect(ok(await t.gql(UPDATE_EVENT, { id, input: { readingListItemIds: [secret.id] } }, w.organiser.token)).updateEvent.readingListItems).toEqual([
+      { id: secret.id },
+    ]);
     expect(ok(await t.gql(UPDATE_EVENT, { id, input: { title: 'Still' } }, w.organiser.token)).updateEvent.readingListItems).toEqual([{ id: secret.id }]);
     expect(ok(await t.gql(UPDATE_EVENT, { id, input: { readingListItemIds: [] } }, w.organiser.token)).updateEvent.readingListItems).toEqual([]);
   });
@@ -91,8 +114,24 @@ describe('study sessions', () => {
     const later = await session([item.id], {}, 20);
     const sooner = await session([item.id], {}, 10);
     const chapterOnly = await session([item.id], { visibility: 'CHAPTER' }, 15);
-    const draft = ok(await t.gql(CREATE_EVENT, { input: { chapterId: w.chapterA.id, title: 'Draft', startsAt: new Date(Date.now() + 12 * DAY), endsAt: new Date(Date.now() + 12 * DAY + 3600_000), timeZone: 'Europe/London', readingListItemIds: [item.id] } }, w.organiser.token)).createEvent.id;
-    const sessionsFor = async (token?: string, first = 20, after?: string) => ok(await t.gql(SESSIONS, { id: list.id, first, after }, token)).readingList.items[0].studySessions;
+    const draft = ok(
+      await t.gql(
+        CREATE_EVENT,
+        {
+          input: {
+            chapterId: w.chapterA.id,
+            title: 'Draft',
+            startsAt: new Date(Date.now() + 12 * DAY),
+            endsAt: new Date(Date.now() + 12 * DAY + 3600_000),
+            timeZone: 'Europe/London',
+            readingListItemIds: [item.id],
+          },
+        },
+        w.organiser.token,
+      ),
+    ).createEvent.id;
+    const sessionsFor = async (token?: string, first = 20, after?: string) =>
+      ok(await t.gql(SESSIONS, { id: list.id, first, after }, token)).readingList.items[0].studySessions;
     const ids = (c: any) => c.edges.map((e: any) => e.node.id);
     expect(ids(await sessionsFor(w.organiser.token))).toEqual([sooner, draft, chapterOnly, later]);
     expect(ids(await sessionsFor(w.memberA.token))).toEqual([sooner, chapterOnly, later]);
@@ -141,7 +180,13 @@ describe('study sessions', () => {
     const statements = async (search: string) => {
       const spy = jest.spyOn(Client.prototype, 'query');
       try {
-        const edges = ok(await t.gql(`query($s: String) { events(filter: { search: $s }, first: 20) { edges { node { id readingListItems { id title } } } } }`, { s: search }, w.memberA.token)).events.edges;
+        const edges = ok(
+          await t.gql(
+            `query($s: String) { events(filter: { search: $s }, first: 20) { edges { node { id readingListItems { id title } } } } }`,
+            { s: search },
+            w.memberA.token,
+          ),
+        ).events.edges;
         return { n: spy.mock.calls.length, items: edges.reduce((sum: number, e: any) => sum + e.node.readingListItems.length, 0) };
       } finally {
         spy.mockRestore();
@@ -156,7 +201,8 @@ describe('study sessions', () => {
 
   it("carries the items and their discussion questions in the event's calendar file", async () => {
     const id = await session([open.id, secret.id]);
-    const file = async (token?: string) => (await fetch(`${t.url}/calendar/events/${id}.ics`, { headers: token ? { authorization: `Bearer ${token}` } : {} })).text();
+    const file = async (token?: string) =>
+      (await fetch(`${t.url}/calendar/events/${id}.ics`, { headers: token ? { authorization: `Bearer ${token}` } : {} })).text();
     const unfold = (text: string) => text.replace(/\r\n[ \t]/g, '');
     const anonymous = unfold(await file());
     expect(anonymous).toContain('Open Veins (Eduardo Galeano)');
@@ -173,7 +219,8 @@ describe('study sessions', () => {
     ok(await t.gql(RSVP, { input: { eventId: id } }, w.memberB.token)); // no member of chapter A: keeps no status on a CHAPTER list
     ok(await t.gql(SET_STATUS, { itemId: item.id, status: 'READ' }, reader.token));
     const job = t.app.get(MarkStudySessionReadingJob);
-    const status = async (user: TestUser) => (await db.query(`SELECT status FROM reading_statuses WHERE user_id = $1 AND item_id = $2`, [user.id, item.id])).rows[0]?.status ?? null;
+    const status = async (user: TestUser) =>
+      (await db.query(`SELECT status FROM reading_statuses WHERE user_id = $1 AND item_id = $2`, [user.id, item.id])).rows[0]?.status ?? null;
     await job.run(new Date()); // not ended yet
     expect(await status(w.memberA)).toBeNull();
     await job.run(new Date(Date.now() + 3 * DAY));
@@ -189,13 +236,29 @@ describe('study sessions', () => {
     const created = ok(
       await t.gql(
         `mutation($input: CreateEventSeriesInput!) { createEventSeries(input: $input) { id events { edges { node { id readingListItems { id } } } } } }`,
-        { input: { rrule: 'FREQ=WEEKLY;COUNT=3', event: { chapterId: w.chapterA.id, title: 'Circle', startsAt, endsAt: new Date(startsAt.getTime() + 3600_000), timeZone: 'Europe/London', readingListItemIds: [open.id] } } },
+        {
+          input: {
+            rrule: 'FREQ=WEEKLY;COUNT=3',
+            event: {
+              chapterId: w.chapterA.id,
+              title: 'Circle',
+              startsAt,
+              endsAt: new Date(startsAt.getTime() + 3600_000),
+              timeZone: 'Europe/London',
+              readingListItemIds: [open.id],
+            },
+          },
+        },
         w.organiser.token,
       ),
     ).createEventSeries;
     expect(created.events.edges.map((e: any) => e.node.readingListItems)).toEqual(Array(3).fill([{ id: open.id }]));
     const edited = ok(
-      await t.gql(`mutation($id: ID!, $input: UpdateEventSeriesInput!) { updateEventSeries(id: $id, input: $input) { events { edges { node { readingListItems { id } } } } } }`, { id: created.id, input: { readingListItemIds: [secret.id] } }, w.organiser.token),
+      await t.gql(
+        `mutation($id: ID!, $input: UpdateEventSeriesInput!) { updateEventSeries(id: $id, input: $input) { events { edges { node { readingListItems { id } } } } } }`,
+        { id: created.id, input: { readingListItemIds: [secret.id] } },
+        w.organiser.token,
+      ),
     ).updateEventSeries;
     expect(edited.events.edges.map((e: any) => e.node.readingListItems)).toEqual(Array(3).fill([{ id: secret.id }]));
   });

@@ -56,8 +56,12 @@ class Poller {
   /** Reads every feed until none has a next page, tombstones last (so a row deleted after its read is dropped). */
   async catchUp(): Promise<void> {
     for (const feed of ['events', 'petitions', 'attendees', 'signatures', 'deletions'] as const) {
-      for (let more = true; more; ) {
-        const res = await this.t.gql(FEEDS[feed], { o: this.organisationId, p: this.petitionId, e: this.eventId, since: EPOCH, after: this.cursors[feed] }, this.token);
+      for (let more = true; more;) {
+        const res = await this.t.gql(
+          FEEDS[feed],
+          { o: this.organisationId, p: this.petitionId, e: this.eventId, since: EPOCH, after: this.cursors[feed] },
+          this.token,
+        );
         if (res.errors) throw new Error(JSON.stringify(res.errors));
         const page = (feed === 'signatures' ? res.data.petition.page : feed === 'attendees' ? res.data.event.page : res.data.page) as Page<any>;
         for (const { node } of page.edges) this.apply(feed, node);
@@ -113,7 +117,11 @@ describe('incremental sync', () => {
     await openPetition(t, world.organiser, petition.id);
     const read = async () =>
       (
-        await t.gql(`query($e: ID!, $p: ID!) { event(id: $e) { updatedAt goingCount } petition(id: $p) { updatedAt signatureCount } }`, { e: event.id, p: petition.id }, world.admin.token)
+        await t.gql(
+          `query($e: ID!, $p: ID!) { event(id: $e) { updatedAt goingCount } petition(id: $p) { updatedAt signatureCount } }`,
+          { e: event.id, p: petition.id },
+          world.admin.token,
+        )
       ).data;
     const before = await read();
     const petitionRow = async () => (await db.query('SELECT updated_at, change_xid FROM petitions WHERE id = $1', [petition.id])).rows[0];
@@ -149,7 +157,11 @@ describe('incremental sync', () => {
     const person = await registerUser(t, 'Mona Member');
     const membershipId = await joinChapter(t, person, world.chapterA.id);
     const [{ updated_at: before }] = (await db.query('SELECT updated_at FROM memberships WHERE id = $1', [membershipId])).rows;
-    const res = await t.gql(`mutation($id: ID!) { setMembershipRole(membershipId: $id, role: ORGANISER) { role createdAt updatedAt } }`, { id: membershipId }, world.admin.token);
+    const res = await t.gql(
+      `mutation($id: ID!) { setMembershipRole(membershipId: $id, role: ORGANISER) { role createdAt updatedAt } }`,
+      { id: membershipId },
+      world.admin.token,
+    );
     expect(res.data.setMembershipRole.role).toBe('ORGANISER');
     expect(new Date(res.data.setMembershipRole.updatedAt).getTime()).toBeGreaterThan(before.getTime());
     const [{ updated_at: after }] = (await db.query('SELECT updated_at FROM memberships WHERE id = $1', [membershipId])).rows;
@@ -199,10 +211,16 @@ describe('incremental sync', () => {
         if (pick < 4) {
           await c.query(`UPDATE events SET title = $2 WHERE id = $1`, [events[randomInt(events.length)].id, `Vigil ${randomUUID()}`]);
         } else if (pick < 7) {
-          await c.query(`UPDATE signatures SET full_name = $2 WHERE id = (SELECT id FROM signatures WHERE petition_id = $1 ORDER BY random() LIMIT 1)`, [petition.id, `Name ${randomUUID()}`]);
+          await c.query(`UPDATE signatures SET full_name = $2 WHERE id = (SELECT id FROM signatures WHERE petition_id = $1 ORDER BY random() LIMIT 1)`, [
+            petition.id,
+            `Name ${randomUUID()}`,
+          ]);
         } else {
           // What the sweep of unconfirmed signatures does: delete and leave a tombstone in one transaction.
-          const { rows } = await c.query(`DELETE FROM signatures WHERE id = (SELECT id FROM signatures WHERE petition_id = $1 ORDER BY random() LIMIT 1) RETURNING id`, [petition.id]);
+          const { rows } = await c.query(
+            `DELETE FROM signatures WHERE id = (SELECT id FROM signatures WHERE petition_id = $1 ORDER BY random() LIMIT 1) RETURNING id`,
+            [petition.id],
+          );
           if (rows[0]) await c.query(`INSERT INTO tombstones (organisation_id, kind, subject_id) VALUES ($1, 'SIGNATURE', $2)`, [world.org.id, rows[0].id]);
         }
         await delay(randomInt(300));
@@ -271,7 +289,10 @@ describe('incremental sync', () => {
     const serverSignatures = (await db.query(`SELECT id, full_name FROM signatures WHERE petition_id = $1 AND confirmed_at IS NOT NULL`, [petition.id])).rows;
     expect(Object.fromEntries(poller.signatures)).toEqual(Object.fromEntries(serverSignatures.map((r) => [r.id, r.full_name])));
     const serverCounts = (
-      await db.query(`SELECT p.id, (SELECT sum(count)::int FROM petition_signature_counts c WHERE c.petition_id = p.id) AS n FROM petitions p WHERE organisation_id = $1`, [world.org.id])
+      await db.query(
+        `SELECT p.id, (SELECT sum(count)::int FROM petition_signature_counts c WHERE c.petition_id = p.id) AS n FROM petitions p WHERE organisation_id = $1`,
+        [world.org.id],
+      )
     ).rows;
     expect(Object.fromEntries(poller.petitions)).toEqual(Object.fromEntries(serverCounts.map((r) => [r.id, r.n])));
     expect(poller.duplicates).toEqual([]);

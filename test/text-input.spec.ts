@@ -80,7 +80,11 @@ describe('malformed text in any input', () => {
     const list = await createReadingList(t, user, chapter.id);
     const item = { kind: 'BOOK', title: 'Open Veins', authors: ['Eduardo Galeano', `Someone ${LONE_HIGH}`] };
     badInput(
-      await t.gql('mutation($listId: ID!, $input: ReadingListItemInput!) { addReadingListItem(listId: $listId, input: $input) { id } }', { listId: list.id, input: item }, user.token),
+      await t.gql(
+        'mutation($listId: ID!, $input: ReadingListItemInput!) { addReadingListItem(listId: $listId, input: $input) { id } }',
+        { listId: list.id, input: item },
+        user.token,
+      ),
       'authors.1',
     );
   });

@@ -5,7 +5,17 @@ import { WebhookSender } from '../src/modules/webhooks/webhook-sender';
 import { WebhooksService } from '../src/modules/webhooks/webhooks.service';
 import { waitFor } from './support/app-process';
 import { badInput, ok } from './support/expectations';
-import { confirmByMail, createApiKey, createChapter, createEvent, createOrganisation, createPetition, openPetition, registerUser, TestUser } from './support/factories';
+import {
+  confirmByMail,
+  createApiKey,
+  createChapter,
+  createEvent,
+  createOrganisation,
+  createPetition,
+  openPetition,
+  registerUser,
+  TestUser,
+} from './support/factories';
 import { SIGN_PETITION } from './support/documents';
 import { jobsSettled } from './support/jobs';
 import { Mailbox } from './support/mailbox';
@@ -222,7 +232,10 @@ describe('webhooks', () => {
     await confirmByMail(a, input.email);
     await jobsSettled([a, b]);
     const [body] = receiver.at(ep.path).map((r) => verify(ep.secret, r));
-    expect(body).toMatchObject({ type: 'SIGNATURE_CONFIRMED', data: { petitionId: petition.id, fullName: 'Ana María Quispe', email: input.email, country: 'BO', contactConsent: true } });
+    expect(body).toMatchObject({
+      type: 'SIGNATURE_CONFIRMED',
+      data: { petitionId: petition.id, fullName: 'Ana María Quispe', email: input.email, country: 'BO', contactConsent: true },
+    });
     expect(body.data.confirmedAt).toEqual(expect.any(String));
   });
 

@@ -13,7 +13,11 @@ export const apiKeyRows: Row[] = [
     name: 'Mutation.createApiKey',
     covers: 'Mutation.createApiKey',
     perform: async (a) => ({
-      res: await gql(`mutation($o: ID!) { createApiKey(input: { organisationId: $o, name: "Matrix", scopes: [EVENTS_READ] }) { secret apiKey { id } } }`, { o: w.orgA.id }, a),
+      res: await gql(
+        `mutation($o: ID!) { createApiKey(input: { organisationId: $o, name: "Matrix", scopes: [EVENTS_READ] }) { secret apiKey { id } } }`,
+        { o: w.orgA.id },
+        a,
+      ),
       pick: (d) => d.createApiKey.secret,
     }),
     expected: ADMIN_ONLY,

@@ -17,7 +17,11 @@ export const authUserRows: Row[] = [
     name: 'Mutation.register',
     covers: 'Mutation.register',
     perform: async (a) => ({
-      res: await gql(`mutation($input: RegisterInput!) { register(input: $input) }`, { input: { email: `matrix-${unique()}@example.org`, password: PASSWORD, displayName: 'New Person' } }, a),
+      res: await gql(
+        `mutation($input: RegisterInput!) { register(input: $input) }`,
+        { input: { email: `matrix-${unique()}@example.org`, password: PASSWORD, displayName: 'New Person' } },
+        a,
+      ),
       pick: (d) => d.register || null,
     }),
     expected: PUBLIC_ROW,
@@ -38,14 +42,21 @@ export const authUserRows: Row[] = [
   {
     name: 'Mutation.requestPasswordReset',
     covers: 'Mutation.requestPasswordReset',
-    perform: async (a) => ({ res: await gql(`mutation($e: String!) { requestPasswordReset(email: $e) }`, { e: w.spare.email }, a), pick: (d) => d.requestPasswordReset || null }),
+    perform: async (a) => ({
+      res: await gql(`mutation($e: String!) { requestPasswordReset(email: $e) }`, { e: w.spare.email }, a),
+      pick: (d) => d.requestPasswordReset || null,
+    }),
     expected: PUBLIC_ROW,
   },
   {
     name: 'Mutation.requestEmailChange',
     covers: 'Mutation.requestEmailChange',
     perform: async (a) => ({
-      res: await gql(`mutation($e: String!, $p: String!) { requestEmailChange(newEmail: $e, password: $p) }`, { e: `matrix-${unique()}@example.org`, p: PASSWORD }, a),
+      res: await gql(
+        `mutation($e: String!, $p: String!) { requestEmailChange(newEmail: $e, password: $p) }`,
+        { e: `matrix-${unique()}@example.org`, p: PASSWORD },
+        a,
+      ),
       pick: (d) => d.requestEmailChange || null,
     }),
     expected: ANY_USER,
@@ -64,7 +75,10 @@ export const authUserRows: Row[] = [
     covers: 'Mutation.refreshSession',
     perform: async (a) => {
       const { refreshToken } = await login(w.spare);
-      return { res: await gql(`mutation($r: String!) { refreshSession(refreshToken: $r) { accessToken } }`, { r: refreshToken }, a), pick: (d) => d.refreshSession.accessToken };
+      return {
+        res: await gql(`mutation($r: String!) { refreshSession(refreshToken: $r) { accessToken } }`, { r: refreshToken }, a),
+        pick: (d) => d.refreshSession.accessToken,
+      };
     },
     expected: PUBLIC_ROW,
   },

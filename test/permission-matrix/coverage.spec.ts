@@ -13,7 +13,17 @@ import { syncRows } from './sync.rows';
 import { webhookRows } from './webhooks.rows';
 
 /** Every feature's rows together (imported, not run: each feature's spec runs its own). */
-const rows = [...authUserRows, ...organisationRows, ...apiKeyRows, ...eventRows, ...petitionRows, ...readingListRows, ...syncRows, ...seriesRows, ...webhookRows];
+const rows = [
+  ...authUserRows,
+  ...organisationRows,
+  ...apiKeyRows,
+  ...eventRows,
+  ...petitionRows,
+  ...readingListRows,
+  ...syncRows,
+  ...seriesRows,
+  ...webhookRows,
+];
 
 describe('permission matrix', () => {
   const app = useMatrixApp();

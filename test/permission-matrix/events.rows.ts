@@ -2,7 +2,46 @@ import { DataSource } from 'typeorm';
 import { inTransaction } from '../../src/common/database/transaction';
 import { EmailTokensService, IssueToken } from '../../src/common/links/email-tokens.service';
 import { PUBLISH_EVENT } from '../support/documents';
-import { ADDRESS_LINE, EXACT_POINT, PLACE, ATTENDEES, ATTENDEES_ROW, CREATE_EVENT, EVENT, eventInput, FORBID, gql, listedEvent, MANAGE_CHAPTER, MANAGE_DRAFT, MANAGE_EVENT, NAMES, newEvent, newGuest, NOTFND, NULL, OK, ONLINE_URL, OWN_ATTENDANCE, PUBLIC_ROW, RESTRICTED, RESTRICTED_GOING, RESTRICTED_WAIT, Row, RSVP, RSVP_PUBLIC, rsvpAs, SEE_CHAPTER, SEE_DRAFT, SEE_ORGANISATION, setupAs, t, UNAUTH, VIEWER_ATTENDANCE, w } from '../support/permission-matrix';
+import {
+  ADDRESS_LINE,
+  EXACT_POINT,
+  PLACE,
+  ATTENDEES,
+  ATTENDEES_ROW,
+  CREATE_EVENT,
+  EVENT,
+  eventInput,
+  FORBID,
+  gql,
+  listedEvent,
+  MANAGE_CHAPTER,
+  MANAGE_DRAFT,
+  MANAGE_EVENT,
+  NAMES,
+  newEvent,
+  newGuest,
+  NOTFND,
+  NULL,
+  OK,
+  ONLINE_URL,
+  OWN_ATTENDANCE,
+  PUBLIC_ROW,
+  RESTRICTED,
+  RESTRICTED_GOING,
+  RESTRICTED_WAIT,
+  Row,
+  RSVP,
+  RSVP_PUBLIC,
+  rsvpAs,
+  SEE_CHAPTER,
+  SEE_DRAFT,
+  SEE_ORGANISATION,
+  setupAs,
+  t,
+  UNAUTH,
+  VIEWER_ATTENDANCE,
+  w,
+} from '../support/permission-matrix';
 
 const GUEST_RSVP = `mutation($input: GuestRsvpInput!) { rsvpAsGuest(input: $input) { event { id } } }`;
 // An emailed link is the credential: anyone holding it may use it; only bad credentials are refused.
@@ -70,7 +109,10 @@ export const eventRows: Row[] = [
   {
     name: 'Mutation.createEvent (in A1)',
     covers: 'Mutation.createEvent',
-    perform: async (a) => ({ res: await gql(CREATE_EVENT, { input: eventInput() }, a), pick: (d) => (d.createEvent.status === 'DRAFT' ? d.createEvent : null) }),
+    perform: async (a) => ({
+      res: await gql(CREATE_EVENT, { input: eventInput() }, a),
+      pick: (d) => (d.createEvent.status === 'DRAFT' ? d.createEvent : null),
+    }),
     expected: MANAGE_EVENT,
   },
   {
@@ -180,7 +222,10 @@ export const eventRows: Row[] = [
     covers: 'Mutation.rsvpAsGuest',
     perform: async (a) => {
       const eventId = await newEvent();
-      return { res: await gql(GUEST_RSVP, { input: { eventId, guest: newGuest() } }, a), pick: (d) => (d.rsvpAsGuest.event.id === eventId ? d.rsvpAsGuest.event : null) };
+      return {
+        res: await gql(GUEST_RSVP, { input: { eventId, guest: newGuest() } }, a),
+        pick: (d) => (d.rsvpAsGuest.event.id === eventId ? d.rsvpAsGuest.event : null),
+      };
     },
     expected: RSVP_PUBLIC,
   },
@@ -280,39 +325,35 @@ export const eventRows: Row[] = [
     //         anonymous user member  organiser otherOrg admin otherAdmin keyScope keyNoScope revokedKey
     expected: [NULL, NULL, FORBID, OK, NULL, OK, NULL, OK, FORBID, UNAUTH],
   },
-  ...(['name', 'email', 'user'] as const).map(
-    (field): Row => ({
-      name: `Attendance.${field} (the bystander's, through Event.attendees)`,
-      covers: `Attendance.${field}`,
-      perform: async (a) => ({
-        res: await gql(ATTENDEES, { id: w.ev.public }, a),
-        pick: (d) => {
-          const node = d.event.attendees?.edges.find((e: any) => e.node.id === w.ev.bystanderAttendance)?.node;
-          const value = field === 'user' ? node?.user?.id : node?.[field];
-          if (value != null) expect(value).toBe({ name: NAMES.bystander, email: w.bystander.email, user: w.bystander.id }[field]);
-          return value;
-        },
-        fieldPath: ['event', 'attendees'],
-      }),
-      expected: ATTENDEES_ROW,
+  ...(['name', 'email', 'user'] as const).map((field): Row => ({
+    name: `Attendance.${field} (the bystander's, through Event.attendees)`,
+    covers: `Attendance.${field}`,
+    perform: async (a) => ({
+      res: await gql(ATTENDEES, { id: w.ev.public }, a),
+      pick: (d) => {
+        const node = d.event.attendees?.edges.find((e: any) => e.node.id === w.ev.bystanderAttendance)?.node;
+        const value = field === 'user' ? node?.user?.id : node?.[field];
+        if (value != null) expect(value).toBe({ name: NAMES.bystander, email: w.bystander.email, user: w.bystander.id }[field]);
+        return value;
+      },
+      fieldPath: ['event', 'attendees'],
     }),
-  ),
-  ...(['name', 'email', 'user'] as const).map(
-    (field): Row => ({
-      name: `Attendance.${field} (own, through Event.viewerAttendance)`,
-      covers: `Attendance.${field}`,
-      perform: async (a) => ({
-        res: await gql(VIEWER_ATTENDANCE, { id: w.ev.public }, a),
-        pick: (d) => {
-          const own = d.event.viewerAttendance;
-          const value = field === 'user' ? own?.user?.id : own?.[field];
-          if (value != null) expect(value).toBe({ name: a.displayName, email: a.user?.email, user: a.user?.id }[field]);
-          return value;
-        },
-      }),
-      expected: OWN_ATTENDANCE,
+    expected: ATTENDEES_ROW,
+  })),
+  ...(['name', 'email', 'user'] as const).map((field): Row => ({
+    name: `Attendance.${field} (own, through Event.viewerAttendance)`,
+    covers: `Attendance.${field}`,
+    perform: async (a) => ({
+      res: await gql(VIEWER_ATTENDANCE, { id: w.ev.public }, a),
+      pick: (d) => {
+        const own = d.event.viewerAttendance;
+        const value = field === 'user' ? own?.user?.id : own?.[field];
+        if (value != null) expect(value).toBe({ name: a.displayName, email: a.user?.email, user: a.user?.id }[field]);
+        return value;
+      },
     }),
-  ),
+    expected: OWN_ATTENDANCE,
+  })),
   {
     name: 'Attendance.email (own, through the rsvp payload)',
     covers: 'Attendance.email',
@@ -359,7 +400,11 @@ export const eventRows: Row[] = [
     name: 'Event.onlineUrl (the same, through Query.events)',
     covers: 'Event.onlineUrl',
     perform: async (a) => ({
-      res: await gql(`query($f: EventFilter) { events(filter: $f, first: 100) { edges { node { id onlineUrl } } } }`, { f: { chapterId: w.a1.id, search: w.listed } }, a),
+      res: await gql(
+        `query($f: EventFilter) { events(filter: $f, first: 100) { edges { node { id onlineUrl } } } }`,
+        { f: { chapterId: w.a1.id, search: w.listed } },
+        a,
+      ),
       pick: (d) => d.events.edges.find((e: any) => e.node.id === w.ev.memberGoing)!.node.onlineUrl,
     }),
     expected: RESTRICTED_GOING,

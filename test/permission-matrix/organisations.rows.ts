@@ -1,5 +1,27 @@
 import { createOrganisation, makeAdmin, registerUser } from '../support/factories';
-import { ADMIN_ONLY, ANY_USER, chapterFor, enrol, FORBID, gql, leaveAgain, MANAGE_MEMBERS, MEMBERS, NOTFND, NULL, OK, ORGANISERS, pendingMembershipFor, PUBLIC_ROW, Row, setup, t, UNAUTH, unique, w } from '../support/permission-matrix';
+import {
+  ADMIN_ONLY,
+  ANY_USER,
+  chapterFor,
+  enrol,
+  FORBID,
+  gql,
+  leaveAgain,
+  MANAGE_MEMBERS,
+  MEMBERS,
+  NOTFND,
+  NULL,
+  OK,
+  ORGANISERS,
+  pendingMembershipFor,
+  PUBLIC_ROW,
+  Row,
+  setup,
+  t,
+  UNAUTH,
+  unique,
+  w,
+} from '../support/permission-matrix';
 
 /** The permission matrix rows of organisations, chapters and memberships, their settings, and the members' personal data. */
 export const organisationRows: Row[] = [
@@ -13,7 +35,10 @@ export const organisationRows: Row[] = [
   {
     name: 'Query.organisations',
     covers: 'Query.organisations',
-    perform: async (a) => ({ res: await gql(`{ organisations { totalCount edges { node { id } } } }`, {}, a), pick: (d) => (d.organisations.totalCount >= 2 ? d.organisations : null) }),
+    perform: async (a) => ({
+      res: await gql(`{ organisations { totalCount edges { node { id } } } }`, {}, a),
+      pick: (d) => (d.organisations.totalCount >= 2 ? d.organisations : null),
+    }),
     expected: PUBLIC_ROW,
   },
   {
@@ -31,7 +56,11 @@ export const organisationRows: Row[] = [
     name: 'Mutation.createOrganisation',
     covers: 'Mutation.createOrganisation',
     perform: async (a) => ({
-      res: await gql(`mutation($input: CreateOrganisationInput!) { createOrganisation(input: $input) { id viewerIsAdmin } }`, { input: { name: `Matrix ${unique()}` } }, a),
+      res: await gql(
+        `mutation($input: CreateOrganisationInput!) { createOrganisation(input: $input) { id viewerIsAdmin } }`,
+        { input: { name: `Matrix ${unique()}` } },
+        a,
+      ),
       pick: (d) => (d.createOrganisation.viewerIsAdmin ? d.createOrganisation : null),
     }),
     expected: ANY_USER,
@@ -40,7 +69,11 @@ export const organisationRows: Row[] = [
     name: 'Mutation.inviteOrganisationAdmin',
     covers: 'Mutation.inviteOrganisationAdmin',
     perform: async (a) => ({
-      res: await gql(`mutation($o: ID!, $e: String!) { inviteOrganisationAdmin(organisationId: $o, email: $e) { token invitation { id } } }`, { o: w.orgA.id, e: `invitee-${unique()}@example.org` }, a),
+      res: await gql(
+        `mutation($o: ID!, $e: String!) { inviteOrganisationAdmin(organisationId: $o, email: $e) { token invitation { id } } }`,
+        { o: w.orgA.id, e: `invitee-${unique()}@example.org` },
+        a,
+      ),
       pick: (d) => d.inviteOrganisationAdmin.token,
     }),
     expected: ADMIN_ONLY,
@@ -51,7 +84,9 @@ export const organisationRows: Row[] = [
     perform: async (a) => {
       const org = await createOrganisation(t, w.founder);
       const email = a.user?.email ?? `nobody-${unique()}@example.org`;
-      const { token } = (await setup(`mutation($o: ID!, $e: String!) { inviteOrganisationAdmin(organisationId: $o, email: $e) { token } }`, { o: org.id, e: email })).inviteOrganisationAdmin;
+      const { token } = (
+        await setup(`mutation($o: ID!, $e: String!) { inviteOrganisationAdmin(organisationId: $o, email: $e) { token } }`, { o: org.id, e: email })
+      ).inviteOrganisationAdmin;
       return {
         res: await gql(`mutation($t: String!) { acceptAdminInvitation(token: $t) { id viewerIsAdmin } }`, { t: token }, a),
         pick: (d) => (d.acceptAdminInvitation.viewerIsAdmin ? d.acceptAdminInvitation : null),
@@ -63,8 +98,16 @@ export const organisationRows: Row[] = [
     name: 'Mutation.revokeAdminInvitation',
     covers: 'Mutation.revokeAdminInvitation',
     perform: async (a) => {
-      const { invitation } = (await setup(`mutation($o: ID!, $e: String!) { inviteOrganisationAdmin(organisationId: $o, email: $e) { invitation { id } } }`, { o: w.orgA.id, e: `revoked-${unique()}@example.org` })).inviteOrganisationAdmin;
-      return { res: await gql(`mutation($id: ID!) { revokeAdminInvitation(id: $id) }`, { id: invitation.id }, a), pick: (d) => d.revokeAdminInvitation || null };
+      const { invitation } = (
+        await setup(`mutation($o: ID!, $e: String!) { inviteOrganisationAdmin(organisationId: $o, email: $e) { invitation { id } } }`, {
+          o: w.orgA.id,
+          e: `revoked-${unique()}@example.org`,
+        })
+      ).inviteOrganisationAdmin;
+      return {
+        res: await gql(`mutation($id: ID!) { revokeAdminInvitation(id: $id) }`, { id: invitation.id }, a),
+        pick: (d) => d.revokeAdminInvitation || null,
+      };
     },
     //         anonymous user    member  organiser otherOrg admin otherAdmin keyScope keyNoScope revokedKey
     expected: [UNAUTH, NOTFND, NOTFND, NOTFND, NOTFND, OK, NOTFND, FORBID, FORBID, UNAUTH],
@@ -101,7 +144,10 @@ export const organisationRows: Row[] = [
     perform: async (a) => {
       const target = await registerUser(t, 'Admin To Go');
       await makeAdmin(t, w.founder, target, w.orgA.id);
-      return { res: await gql(`mutation($o: ID!, $u: ID!) { removeOrganisationAdmin(organisationId: $o, userId: $u) { id } }`, { o: w.orgA.id, u: target.id }, a), pick: (d) => d.removeOrganisationAdmin };
+      return {
+        res: await gql(`mutation($o: ID!, $u: ID!) { removeOrganisationAdmin(organisationId: $o, userId: $u) { id } }`, { o: w.orgA.id, u: target.id }, a),
+        pick: (d) => d.removeOrganisationAdmin,
+      };
     },
     expected: ADMIN_ONLY,
   },
@@ -109,7 +155,11 @@ export const organisationRows: Row[] = [
     name: 'Mutation.createChapter',
     covers: 'Mutation.createChapter',
     perform: async (a) => ({
-      res: await gql(`mutation($input: CreateChapterInput!) { createChapter(input: $input) { id viewerMembership { role } } }`, { input: { organisationId: w.orgA.id, name: `Matrix ${unique()}`, timeZone: 'Europe/London' } }, a),
+      res: await gql(
+        `mutation($input: CreateChapterInput!) { createChapter(input: $input) { id viewerMembership { role } } }`,
+        { input: { organisationId: w.orgA.id, name: `Matrix ${unique()}`, timeZone: 'Europe/London' } },
+        a,
+      ),
       pick: (d) => (d.createChapter.viewerMembership?.role === 'ORGANISER' ? d.createChapter : null),
     }),
     expected: ADMIN_ONLY,
@@ -118,7 +168,11 @@ export const organisationRows: Row[] = [
     name: 'Mutation.updateChapter',
     covers: 'Mutation.updateChapter',
     perform: async (a) => ({
-      res: await gql(`mutation($id: ID!, $d: String) { updateChapter(id: $id, input: { description: $d }) { id description } }`, { id: w.a1.id, d: `Edited by ${a.name}` }, a),
+      res: await gql(
+        `mutation($id: ID!, $d: String) { updateChapter(id: $id, input: { description: $d }) { id description } }`,
+        { id: w.a1.id, d: `Edited by ${a.name}` },
+        a,
+      ),
       pick: (d) => (d.updateChapter.description === `Edited by ${a.name}` ? d.updateChapter : null),
     }),
     expected: ORGANISERS,
@@ -151,7 +205,10 @@ export const organisationRows: Row[] = [
     covers: 'Mutation.approveMembership',
     perform: async (a) => {
       const membershipId = await pendingMembershipFor(a);
-      return { res: await gql(`mutation($id: ID!) { approveMembership(membershipId: $id) { id status } }`, { id: membershipId }, a), pick: (d) => (d.approveMembership.status === 'ACTIVE' ? d.approveMembership : null) };
+      return {
+        res: await gql(`mutation($id: ID!) { approveMembership(membershipId: $id) { id status } }`, { id: membershipId }, a),
+        pick: (d) => (d.approveMembership.status === 'ACTIVE' ? d.approveMembership : null),
+      };
     },
     expected: MANAGE_MEMBERS,
   },
@@ -182,7 +239,11 @@ export const organisationRows: Row[] = [
     name: 'Mutation.inviteMember',
     covers: 'Mutation.inviteMember',
     perform: async (a) => ({
-      res: await gql(`mutation($id: ID!, $e: String!) { inviteMember(input: { chapterId: $id, email: $e }) { token invitation { id } } }`, { id: w.a1.id, e: `invitee-${unique()}@example.org` }, a),
+      res: await gql(
+        `mutation($id: ID!, $e: String!) { inviteMember(input: { chapterId: $id, email: $e }) { token invitation { id } } }`,
+        { id: w.a1.id, e: `invitee-${unique()}@example.org` },
+        a,
+      ),
       pick: (d) => d.inviteMember.token,
     }),
     expected: ORGANISERS,
@@ -193,7 +254,9 @@ export const organisationRows: Row[] = [
     perform: async (a) => {
       const chapterId = await chapterFor(a, 'INVITE_ONLY');
       const email = a.user?.email ?? `nobody-${unique()}@example.org`;
-      const { token } = (await setup(`mutation($id: ID!, $e: String!) { inviteMember(input: { chapterId: $id, email: $e }) { token } }`, { id: chapterId, e: email })).inviteMember;
+      const { token } = (
+        await setup(`mutation($id: ID!, $e: String!) { inviteMember(input: { chapterId: $id, email: $e }) { token } }`, { id: chapterId, e: email })
+      ).inviteMember;
       const res = await gql(`mutation($t: String!) { acceptInvitation(token: $t) { id status } }`, { t: token }, a);
       await leaveAgain(a, chapterId, res.data?.acceptInvitation);
       return { res, pick: (d) => (d.acceptInvitation.status === 'ACTIVE' ? d.acceptInvitation : null) };

@@ -1,5 +1,39 @@
 import { CLOSE_PETITION, OPEN_PETITION } from '../support/documents';
-import { CREATE_PETITION, FORBID, gql, listedPetition, MANAGE_CHAPTER_PETITION, MANAGE_DRAFT_PETITION, MANAGE_ORG_WIDE, MANAGE_PETITION, newPetition, NOTFND, NULL, OK, PETITION, petitionInput, PUBLIC_ROW, refusedOnEveryNode, Row, SEE_CHAPTER_PETITION, SEE_DRAFT_PETITION, SEE_ORG_PETITION, SEE_ORG_WIDE_DRAFT, SIGN, SIGN_CHAPTER, SIGN_PUBLIC, SIGNATURES, SIGNATURES_ROW, signaturesCsv, signInput, UNAUTH, unique, UPDATE_PETITION, w, withSigner } from '../support/permission-matrix';
+import {
+  CREATE_PETITION,
+  FORBID,
+  gql,
+  listedPetition,
+  MANAGE_CHAPTER_PETITION,
+  MANAGE_DRAFT_PETITION,
+  MANAGE_ORG_WIDE,
+  MANAGE_PETITION,
+  newPetition,
+  NOTFND,
+  NULL,
+  OK,
+  PETITION,
+  petitionInput,
+  PUBLIC_ROW,
+  refusedOnEveryNode,
+  Row,
+  SEE_CHAPTER_PETITION,
+  SEE_DRAFT_PETITION,
+  SEE_ORG_PETITION,
+  SEE_ORG_WIDE_DRAFT,
+  SIGN,
+  SIGN_CHAPTER,
+  SIGN_PUBLIC,
+  SIGNATURES,
+  SIGNATURES_ROW,
+  signaturesCsv,
+  signInput,
+  UNAUTH,
+  unique,
+  UPDATE_PETITION,
+  w,
+  withSigner,
+} from '../support/permission-matrix';
 
 /** The permission matrix rows of petitions: seeing, managing, signing, and the personal data of signers (the signatures CSV included). */
 export const petitionRows: Row[] = [
@@ -87,7 +121,10 @@ export const petitionRows: Row[] = [
   {
     name: 'Mutation.createPetition (in A1)',
     covers: 'Mutation.createPetition',
-    perform: async (a) => ({ res: await gql(CREATE_PETITION, { input: petitionInput() }, a), pick: (d) => (d.createPetition.status === 'DRAFT' ? d.createPetition : null) }),
+    perform: async (a) => ({
+      res: await gql(CREATE_PETITION, { input: petitionInput() }, a),
+      pick: (d) => (d.createPetition.status === 'DRAFT' ? d.createPetition : null),
+    }),
     expected: MANAGE_PETITION,
   },
   {
@@ -104,7 +141,10 @@ export const petitionRows: Row[] = [
     covers: 'Mutation.updatePetition',
     perform: async (a) => {
       const id = await newPetition();
-      return { res: await gql(UPDATE_PETITION, { id, t: `Edited by ${a.name}` }, a), pick: (d) => (d.updatePetition.title === `Edited by ${a.name}` ? d.updatePetition : null) };
+      return {
+        res: await gql(UPDATE_PETITION, { id, t: `Edited by ${a.name}` }, a),
+        pick: (d) => (d.updatePetition.title === `Edited by ${a.name}` ? d.updatePetition : null),
+      };
     },
     expected: MANAGE_PETITION,
   },
@@ -113,7 +153,10 @@ export const petitionRows: Row[] = [
     covers: 'Mutation.updatePetition',
     perform: async (a) => {
       const id = await newPetition({ visibility: 'CHAPTER' });
-      return { res: await gql(UPDATE_PETITION, { id, t: `Edited by ${a.name}` }, a), pick: (d) => (d.updatePetition.title === `Edited by ${a.name}` ? d.updatePetition : null) };
+      return {
+        res: await gql(UPDATE_PETITION, { id, t: `Edited by ${a.name}` }, a),
+        pick: (d) => (d.updatePetition.title === `Edited by ${a.name}` ? d.updatePetition : null),
+      };
     },
     expected: MANAGE_CHAPTER_PETITION,
   },
@@ -122,7 +165,10 @@ export const petitionRows: Row[] = [
     covers: 'Mutation.updatePetition',
     perform: async (a) => {
       const id = await newPetition({}, 'DRAFT');
-      return { res: await gql(UPDATE_PETITION, { id, t: `Edited by ${a.name}` }, a), pick: (d) => (d.updatePetition.title === `Edited by ${a.name}` ? d.updatePetition : null) };
+      return {
+        res: await gql(UPDATE_PETITION, { id, t: `Edited by ${a.name}` }, a),
+        pick: (d) => (d.updatePetition.title === `Edited by ${a.name}` ? d.updatePetition : null),
+      };
     },
     expected: MANAGE_DRAFT_PETITION,
   },
@@ -131,7 +177,10 @@ export const petitionRows: Row[] = [
     covers: 'Mutation.updatePetition',
     perform: async (a) => {
       const id = await newPetition({ chapterId: undefined });
-      return { res: await gql(UPDATE_PETITION, { id, t: `Edited by ${a.name}` }, a), pick: (d) => (d.updatePetition.title === `Edited by ${a.name}` ? d.updatePetition : null) };
+      return {
+        res: await gql(UPDATE_PETITION, { id, t: `Edited by ${a.name}` }, a),
+        pick: (d) => (d.updatePetition.title === `Edited by ${a.name}` ? d.updatePetition : null),
+      };
     },
     expected: MANAGE_ORG_WIDE,
   },
@@ -204,8 +253,22 @@ export const petitionRows: Row[] = [
   {
     name: 'Mutation.confirmSignature (dead token)',
     covers: 'Mutation.confirmSignature',
-    perform: async (a) => ({ res: await gql(`mutation($t: String!) { confirmSignature(token: $t) { id } }`, { t: `dead-${unique()}` }, a), pick: (d) => d.confirmSignature }),
-    expected: ['BAD_USER_INPUT', 'BAD_USER_INPUT', 'BAD_USER_INPUT', 'BAD_USER_INPUT', 'BAD_USER_INPUT', 'BAD_USER_INPUT', 'BAD_USER_INPUT', 'BAD_USER_INPUT', 'BAD_USER_INPUT', UNAUTH],
+    perform: async (a) => ({
+      res: await gql(`mutation($t: String!) { confirmSignature(token: $t) { id } }`, { t: `dead-${unique()}` }, a),
+      pick: (d) => d.confirmSignature,
+    }),
+    expected: [
+      'BAD_USER_INPUT',
+      'BAD_USER_INPUT',
+      'BAD_USER_INPUT',
+      'BAD_USER_INPUT',
+      'BAD_USER_INPUT',
+      'BAD_USER_INPUT',
+      'BAD_USER_INPUT',
+      'BAD_USER_INPUT',
+      'BAD_USER_INPUT',
+      UNAUTH,
+    ],
   },
   {
     name: 'Mutation.signPetition (a DRAFT petition: not open to those who see it, not there for the rest)',
@@ -226,20 +289,32 @@ export const petitionRows: Row[] = [
   {
     name: 'Petition.signatures (a PUBLIC petition of A1)',
     covers: 'Petition.signatures',
-    perform: async (a) => ({ res: await gql(SIGNATURES, { id: w.pt.public }, a), pick: (d) => withSigner(d.petition.signatures), fieldPath: ['petition', 'signatures'] }),
+    perform: async (a) => ({
+      res: await gql(SIGNATURES, { id: w.pt.public }, a),
+      pick: (d) => withSigner(d.petition.signatures),
+      fieldPath: ['petition', 'signatures'],
+    }),
     expected: SIGNATURES_ROW,
   },
   {
     name: 'Petition.signatures (a CHAPTER petition of A1: null petition for those who may not see it)',
     covers: 'Petition.signatures',
-    perform: async (a) => ({ res: await gql(SIGNATURES, { id: w.pt.chapter }, a), pick: (d) => withSigner(d.petition?.signatures), fieldPath: ['petition', 'signatures'] }),
+    perform: async (a) => ({
+      res: await gql(SIGNATURES, { id: w.pt.chapter }, a),
+      pick: (d) => withSigner(d.petition?.signatures),
+      fieldPath: ['petition', 'signatures'],
+    }),
     //         anonymous user member  organiser otherOrg admin otherAdmin keyScope keyNoScope revokedKey
     expected: [NULL, NULL, FORBID, OK, NULL, OK, NULL, OK, NULL, UNAUTH],
   },
   {
     name: "Petition.signatures (an organisation-wide PUBLIC petition: admins', not chapter organisers')",
     covers: 'Petition.signatures',
-    perform: async (a) => ({ res: await gql(SIGNATURES, { id: w.pt.orgWidePublic }, a), pick: (d) => withSigner(d.petition.signatures), fieldPath: ['petition', 'signatures'] }),
+    perform: async (a) => ({
+      res: await gql(SIGNATURES, { id: w.pt.orgWidePublic }, a),
+      pick: (d) => withSigner(d.petition.signatures),
+      fieldPath: ['petition', 'signatures'],
+    }),
     //         anonymous user    member  organiser otherOrg admin otherAdmin keyScope keyNoScope revokedKey
     expected: [FORBID, FORBID, FORBID, FORBID, FORBID, OK, FORBID, OK, FORBID, UNAUTH],
   },
@@ -280,7 +355,11 @@ export const petitionRows: Row[] = [
     name: 'Petition.signatures (through the signPetition payload)',
     covers: 'Petition.signatures',
     perform: async (a) => ({
-      res: await gql(`mutation($input: SignPetitionInput!) { signPetition(input: $input) { petition { id title signatures(first: 100) { edges { node { fullName email } } } } } }`, { input: signInput(w.pt.public) }, a),
+      res: await gql(
+        `mutation($input: SignPetitionInput!) { signPetition(input: $input) { petition { id title signatures(first: 100) { edges { node { fullName email } } } } } }`,
+        { input: signInput(w.pt.public) },
+        a,
+      ),
       pick: (d) => withSigner(d.signPetition.petition.signatures),
       refusal: (res) => {
         if (a.name === 'keyWithoutScope') {
@@ -338,10 +417,14 @@ export const petitionRows: Row[] = [
     expected: [NOTFND, NOTFND, NOTFND, NOTFND, NOTFND, NOTFND, NOTFND, NOTFND, NOTFND, UNAUTH],
   },
   {
-    name: "Petition.recentSignatures (public signers only, first name and initial: never an email)",
+    name: 'Petition.recentSignatures (public signers only, first name and initial: never an email)',
     covers: 'Petition.recentSignatures',
     perform: async (a) => ({
-      res: await gql(`query($id: ID!) { petition(id: $id) { id recentSignatures(first: 50) { displayName country comment createdAt } } }`, { id: w.pt.public }, a),
+      res: await gql(
+        `query($id: ID!) { petition(id: $id) { id recentSignatures(first: 50) { displayName country comment createdAt } } }`,
+        { id: w.pt.public },
+        a,
+      ),
       pick: (d) => {
         const recent = d.petition.recentSignatures;
         const json = JSON.stringify(recent);

@@ -1,4 +1,32 @@
-import { FORBID, FORK_PUBLIC, forkTarget, gql, listedList, listInput, MANAGE_CHAPTER_LIST, MANAGE_LIST, newList, NOTFND, NULL, OK, PUBLIC_ROW, READING_LIST, Row, SEE_CHAPTER_LIST, SEE_ORG_LIST, SEE_SHARED_LIST, SET_STATUS, SET_STATUS_CHAPTER, SET_STATUS_PUBLIC, setup, SHARE_LIST, sharedWithNow, UNAUTH, UNSHARE_LIST, w } from '../support/permission-matrix';
+import {
+  FORBID,
+  FORK_PUBLIC,
+  forkTarget,
+  gql,
+  listedList,
+  listInput,
+  MANAGE_CHAPTER_LIST,
+  MANAGE_LIST,
+  newList,
+  NOTFND,
+  NULL,
+  OK,
+  PUBLIC_ROW,
+  READING_LIST,
+  Row,
+  SEE_CHAPTER_LIST,
+  SEE_ORG_LIST,
+  SEE_SHARED_LIST,
+  SET_STATUS,
+  SET_STATUS_CHAPTER,
+  SET_STATUS_PUBLIC,
+  setup,
+  SHARE_LIST,
+  sharedWithNow,
+  UNAUTH,
+  UNSHARE_LIST,
+  w,
+} from '../support/permission-matrix';
 
 /** The permission matrix rows of reading lists: seeing, managing, sharing, forking, and one's own reading status. */
 export const readingListRows: Row[] = [
@@ -49,7 +77,11 @@ export const readingListRows: Row[] = [
     name: "ReadingListItem.viewerStatus (the bystander's READ: theirs alone; readCount is everyone's)",
     covers: 'ReadingListItem.viewerStatus',
     perform: async (a) => ({
-      res: await gql(`query($id: ID!) { readingList(id: $id) { id items { id viewerStatus readCount } viewerProgress { read reading } } }`, { id: w.rl.public }, a),
+      res: await gql(
+        `query($id: ID!) { readingList(id: $id) { id items { id viewerStatus readCount } viewerProgress { read reading } } }`,
+        { id: w.rl.public },
+        a,
+      ),
       pick: (d) => {
         const item = d.readingList.items.find((i: any) => i.id === w.rl.readItem);
         expect(item.readCount).toBe(1);
@@ -82,7 +114,11 @@ export const readingListRows: Row[] = [
         perform: async (a) => {
           const { id } = await newList({ visibility });
           return {
-            res: await gql(`mutation($id: ID!, $t: String) { updateReadingList(id: $id, input: { title: $t }) { id title } }`, { id, t: `Edited by ${a.name}` }, a),
+            res: await gql(
+              `mutation($id: ID!, $t: String) { updateReadingList(id: $id, input: { title: $t }) { id title } }`,
+              { id, t: `Edited by ${a.name}` },
+              a,
+            ),
             pick: (d) => (d.updateReadingList.title === `Edited by ${a.name}` ? d.updateReadingList : null),
           };
         },
@@ -115,7 +151,11 @@ export const readingListRows: Row[] = [
         perform: async (a) => {
           const { items } = await newList({ visibility }, 1);
           return {
-            res: await gql(`mutation($i: ID!, $t: String) { updateReadingListItem(itemId: $i, input: { title: $t }) { id title } }`, { i: items[0], t: `Edited by ${a.name}` }, a),
+            res: await gql(
+              `mutation($i: ID!, $t: String) { updateReadingListItem(itemId: $i, input: { title: $t }) { id title } }`,
+              { i: items[0], t: `Edited by ${a.name}` },
+              a,
+            ),
             pick: (d) => (d.updateReadingListItem.title === `Edited by ${a.name}` ? d.updateReadingListItem : null),
           };
         },
@@ -126,7 +166,10 @@ export const readingListRows: Row[] = [
         covers: 'Mutation.removeReadingListItem',
         perform: async (a) => {
           const { items } = await newList({ visibility }, 1);
-          return { res: await gql(`mutation($i: ID!) { removeReadingListItem(itemId: $i) }`, { i: items[0] }, a), pick: (d) => d.removeReadingListItem || null };
+          return {
+            res: await gql(`mutation($i: ID!) { removeReadingListItem(itemId: $i) }`, { i: items[0] }, a),
+            pick: (d) => d.removeReadingListItem || null,
+          };
         },
         expected,
       },
@@ -174,7 +217,11 @@ export const readingListRows: Row[] = [
           const { id } = await newList({ visibility });
           const target = forkTarget(a);
           return {
-            res: await gql(`mutation($l: ID!, $c: ID!) { forkReadingList(listId: $l, chapterId: $c) { id chapter { id } forkedFrom { id } } }`, { l: id, c: target }, a),
+            res: await gql(
+              `mutation($l: ID!, $c: ID!) { forkReadingList(listId: $l, chapterId: $c) { id chapter { id } forkedFrom { id } } }`,
+              { l: id, c: target },
+              a,
+            ),
             pick: (d) => (d.forkReadingList.chapter.id === target && d.forkReadingList.forkedFrom?.id === id ? d.forkReadingList : null),
           };
         },

@@ -1,5 +1,19 @@
 import { PUBLISH_EVENT } from '../support/documents';
-import { CREATE_EVENT, eventInput, gql, MANAGE_EVENT, newList, NULL, OK, PUBLIC_ROW, Row, SEE_CHAPTER, SEE_DRAFT, setup, UNAUTH } from '../support/permission-matrix';
+import {
+  CREATE_EVENT,
+  eventInput,
+  gql,
+  MANAGE_EVENT,
+  newList,
+  NULL,
+  OK,
+  PUBLIC_ROW,
+  Row,
+  SEE_CHAPTER,
+  SEE_DRAFT,
+  setup,
+  UNAUTH,
+} from '../support/permission-matrix';
 
 const DAY = 86_400_000;
 const CREATE_SERIES = `mutation($input: CreateEventSeriesInput!) { createEventSeries(input: $input) { id rrule events(first: 5) { edges { node { id status } } } } }`;
@@ -8,7 +22,10 @@ const SERIES = `query($id: ID!) { eventSeries(id: $id) { id rrule timeZone } }`;
 /** A weekly series of A1 starting on a whole minute 30 days ahead, three occurrences. */
 function seriesInput(extra: Record<string, unknown> = {}) {
   const startsAt = new Date(Math.floor((Date.now() + 30 * DAY) / 60_000) * 60_000);
-  return { event: eventInput({ startsAt: startsAt.toISOString(), endsAt: new Date(startsAt.getTime() + 2 * 3600_000).toISOString(), ...extra }), rrule: 'FREQ=WEEKLY;COUNT=3' };
+  return {
+    event: eventInput({ startsAt: startsAt.toISOString(), endsAt: new Date(startsAt.getTime() + 2 * 3600_000).toISOString(), ...extra }),
+    rrule: 'FREQ=WEEKLY;COUNT=3',
+  };
 }
 
 /** A fresh series made by the founder; its first occurrence published unless `draft`. */
@@ -33,7 +50,10 @@ export const seriesRows: Row[] = [
   {
     name: 'Mutation.createEventSeries (in A1)',
     covers: 'Mutation.createEventSeries',
-    perform: async (a) => ({ res: await gql(CREATE_SERIES, { input: seriesInput() }, a), pick: (d) => (d.createEventSeries.events.edges.length === 3 ? d.createEventSeries : null) }),
+    perform: async (a) => ({
+      res: await gql(CREATE_SERIES, { input: seriesInput() }, a),
+      pick: (d) => (d.createEventSeries.events.edges.length === 3 ? d.createEventSeries : null),
+    }),
     expected: MANAGE_EVENT,
   },
   {
@@ -43,7 +63,11 @@ export const seriesRows: Row[] = [
       const id = await newSeries();
       const title = `Edited by ${a.name}`;
       return {
-        res: await gql(`mutation($id: ID!, $t: String) { updateEventSeries(id: $id, input: { title: $t }) { id events { edges { node { title } } } } }`, { id, t: title }, a),
+        res: await gql(
+          `mutation($id: ID!, $t: String) { updateEventSeries(id: $id, input: { title: $t }) { id events { edges { node { title } } } } }`,
+          { id, t: title },
+          a,
+        ),
         pick: (d) => (d.updateEventSeries.events.edges.every((e: any) => e.node.title === title) ? d.updateEventSeries : null),
       };
     },
@@ -75,7 +99,10 @@ export const seriesRows: Row[] = [
     perform: async (a) => {
       const list = await newList({ visibility: 'CHAPTER' }, 1);
       const id = await newSession(list.items);
-      return { res: await gql(`query($id: ID!) { event(id: $id) { id readingListItems { id } } }`, { id }, a), pick: (d) => d.event.readingListItems[0] ?? null };
+      return {
+        res: await gql(`query($id: ID!) { event(id: $id) { id readingListItems { id } } }`, { id }, a),
+        pick: (d) => d.event.readingListItems[0] ?? null,
+      };
     },
     expected: SEE_CHAPTER_ITEM,
   },

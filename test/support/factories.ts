@@ -228,7 +228,11 @@ export async function makeAdmin(t: TestApp, admin: TestUser, user: TestUser, org
     admin.token,
   );
   if (invited.errors) throw new Error(JSON.stringify(invited.errors));
-  const accepted = await t.gql(`mutation($token: String!) { acceptAdminInvitation(token: $token) { id } }`, { token: invited.data.inviteOrganisationAdmin.token }, user.token);
+  const accepted = await t.gql(
+    `mutation($token: String!) { acceptAdminInvitation(token: $token) { id } }`,
+    { token: invited.data.inviteOrganisationAdmin.token },
+    user.token,
+  );
   if (accepted.errors) throw new Error(JSON.stringify(accepted.errors));
 }
 

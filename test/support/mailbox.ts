@@ -29,7 +29,10 @@ export class Mailbox {
   private waiters: Waiter[] = [];
   private rejectNext = 0;
 
-  private constructor(private readonly server: SMTPServer, readonly url: string) {}
+  private constructor(
+    private readonly server: SMTPServer,
+    readonly url: string,
+  ) {}
 
   static async start(): Promise<Mailbox> {
     let mailbox: Mailbox | undefined;
@@ -76,7 +79,9 @@ export class Mailbox {
       const waiter: Waiter = { to: address, predicate, resolve };
       const timer = setTimeout(() => {
         this.waiters = this.waiters.filter((w) => w !== waiter);
-        reject(new Error(`No mail to ${to} within ${timeoutMs} ms (received: ${this.received.map((m) => `${m.to.join(',')}: ${m.subject}`).join('; ') || 'none'})`));
+        reject(
+          new Error(`No mail to ${to} within ${timeoutMs} ms (received: ${this.received.map((m) => `${m.to.join(',')}: ${m.subject}`).join('; ') || 'none'})`),
+        );
       }, timeoutMs);
       waiter.resolve = (mail) => {
         clearTimeout(timer);

@@ -197,7 +197,13 @@ export async function pendingMembershipFor(actor: Actor): Promise<string> {
 }
 
 export async function login(user: TestUser): Promise<{ accessToken: string; refreshToken: string }> {
-  return (await setup(`mutation($input: LoginInput!) { login(input: $input) { accessToken refreshToken } }`, { input: { email: user.email, password: PASSWORD } }, user)).login;
+  return (
+    await setup(
+      `mutation($input: LoginInput!) { login(input: $input) { accessToken refreshToken } }`,
+      { input: { email: user.email, password: PASSWORD } },
+      user,
+    )
+  ).login;
 }
 
 export const CREATE_EVENT = `mutation($input: CreateEventInput!) { createEvent(input: $input) { id status } }`;
@@ -243,10 +249,12 @@ export async function rsvpAs(user: TestUser, eventId: string): Promise<{ id: str
 }
 
 /** Whether the event is in the Query.events answer for the listed word in A1. */
-export const listedEvent = (which: 'organisation' | 'chapter' | 'draft') => async (a: Actor): Promise<Performed> => ({
-  res: await gql(LISTED, { f: { chapterId: w.a1.id, search: w.listed } }, a),
-  pick: (d) => d.events.edges.find((e: any) => e.node.id === w.ev[which])?.node,
-});
+export const listedEvent =
+  (which: 'organisation' | 'chapter' | 'draft') =>
+  async (a: Actor): Promise<Performed> => ({
+    res: await gql(LISTED, { f: { chapterId: w.a1.id, search: w.listed } }, a),
+    pick: (d) => d.events.edges.find((e: any) => e.node.id === w.ev[which])?.node,
+  });
 
 export const MEMBERS = (status: 'ACTIVE' | 'PENDING') =>
   `query($id: ID!) { chapter(id: $id) { id members(status: ${status}, first: 100) { totalCount edges { node { status user { id email } } } } } }`;
@@ -290,10 +298,12 @@ export const signInput = (petitionId: string, extra: Record<string, unknown> = {
 });
 
 /** Whether the petition is in the Query.petitions answer for the listed word (all of A, organisation-wide ones included). */
-export const listedPetition = (which: keyof typeof w.pt) => async (a: Actor): Promise<Performed> => ({
-  res: await gql(LISTED_PETITIONS, { f: { organisationId: w.orgA.id, search: w.listed } }, a),
-  pick: (d) => d.petitions.edges.find((e: any) => e.node.id === w.pt[which])?.node,
-});
+export const listedPetition =
+  (which: keyof typeof w.pt) =>
+  async (a: Actor): Promise<Performed> => ({
+    res: await gql(LISTED_PETITIONS, { f: { organisationId: w.orgA.id, search: w.listed } }, a),
+    pick: (d) => d.petitions.edges.find((e: any) => e.node.id === w.pt[which])?.node,
+  });
 
 /** The signer's signature in a signatures connection, checked; the connection when it is there. */
 export function withSigner(signatures: any): unknown {
@@ -328,15 +338,19 @@ export async function httpGet(path: string, a: Actor): Promise<GqlResponse> {
 }
 
 /** The signatures CSV of a petition: OK when it is a CSV with the header (and the signer, when `signed`); a refusal carries no signer data. */
-export const signaturesCsv = (petitionId: () => string, signed: boolean) => async (a: Actor): Promise<Performed> => ({
-  res: await httpGet(`/exports/petitions/${petitionId()}/signatures.csv`, a),
-  pick: (d) => {
-    expect(d.contentType).toMatch(/^text\/csv/);
-    expect(d.body.split('\r\n')[0]).toBe('signed_at,full_name,email,postcode,country,comment,display_publicly,contact_consent,consent_wording_id,consented_at,source');
-    return !signed || (d.body.includes(w.signer.email) && d.body.includes(w.signer.fullName)) ? d.body : null;
-  },
-  refusal: (res) => expect(res.errors![0].message).not.toContain(w.signer.email),
-});
+export const signaturesCsv =
+  (petitionId: () => string, signed: boolean) =>
+  async (a: Actor): Promise<Performed> => ({
+    res: await httpGet(`/exports/petitions/${petitionId()}/signatures.csv`, a),
+    pick: (d) => {
+      expect(d.contentType).toMatch(/^text\/csv/);
+      expect(d.body.split('\r\n')[0]).toBe(
+        'signed_at,full_name,email,postcode,country,comment,display_publicly,contact_consent,consent_wording_id,consented_at,source',
+      );
+      return !signed || (d.body.includes(w.signer.email) && d.body.includes(w.signer.fullName)) ? d.body : null;
+    },
+    refusal: (res) => expect(res.errors![0].message).not.toContain(w.signer.email),
+  });
 
 // ------------------------------------------------------------------------------------------------
 // The matrix.               anonymous user    member  organiser otherOrg admin  otherAdmin keyScope keyNoScope revokedKey
@@ -413,13 +427,16 @@ export async function newList(extra: Record<string, unknown> = {}, items = 0): P
 }
 
 /** The chapters a list is shared with, read by the founder after a cell's mutation (the payload's own view is not what is checked). */
-export const sharedWithNow = async (listId: string): Promise<string[]> => (await setup(`query($id: ID!) { readingList(id: $id) { sharedWith { id } } }`, { id: listId })).readingList.sharedWith.map((c: any) => c.id);
+export const sharedWithNow = async (listId: string): Promise<string[]> =>
+  (await setup(`query($id: ID!) { readingList(id: $id) { sharedWith { id } } }`, { id: listId })).readingList.sharedWith.map((c: any) => c.id);
 
 /** Whether the list is in the Query.readingLists answer for the listed word in A. */
-export const listedList = (which: 'organisation' | 'chapter' | 'shared') => async (a: Actor): Promise<Performed> => ({
-  res: await gql(LISTED_LISTS, { f: { organisationId: w.orgA.id, search: w.listed } }, a),
-  pick: (d) => d.readingLists.edges.find((e: any) => e.node.id === w.rl[which])?.node,
-});
+export const listedList =
+  (which: 'organisation' | 'chapter' | 'shared') =>
+  async (a: Actor): Promise<Performed> => ({
+    res: await gql(LISTED_LISTS, { f: { organisationId: w.orgA.id, search: w.listed } }, a),
+    pick: (d) => d.readingLists.edges.find((e: any) => e.node.id === w.rl[which])?.node,
+  });
 
 /** A chapter the actor organises, to fork into: A2 for `otherOrganiser`, B's chapter for `otherAdmin`, A1 for everyone else. */
 export const forkTarget = (a: Actor): string => (a.name === 'otherOrganiser' ? w.a2.id : a.name === 'otherAdmin' ? w.b1.id : w.a1.id);

@@ -10,7 +10,11 @@ describe('RRULE expansion', () => {
     const all = slots('FREQ=WEEKLY;BYDAY=TU;COUNT=30', '2026-10-13T19:00', 'Europe/London');
     expect(all).toHaveLength(30);
     expect(all.every((o) => o.start.hour === 19 && o.start.minute === 0 && o.start.weekday === 2)).toBe(true);
-    const utc = (slot: string) => all.find((o) => o.slot === slot)!.start.toUTC().toISO();
+    const utc = (slot: string) =>
+      all
+        .find((o) => o.slot === slot)!
+        .start.toUTC()
+        .toISO();
     expect(utc('2026-10-20T19:00')).toBe('2026-10-20T18:00:00.000Z'); // BST
     expect(utc('2026-10-27T19:00')).toBe('2026-10-27T19:00:00.000Z'); // GMT after 25 October
     expect(utc('2027-03-23T19:00')).toBe('2027-03-23T19:00:00.000Z'); // GMT
@@ -38,22 +42,56 @@ describe('RRULE expansion', () => {
 
   it('honours COUNT, UNTIL, INTERVAL and the horizon', () => {
     expect(slots('FREQ=DAILY;COUNT=3', '2026-12-01T10:00', 'UTC').map((o) => o.slot)).toEqual(['2026-12-01T10:00', '2026-12-02T10:00', '2026-12-03T10:00']);
-    expect(slots('FREQ=WEEKLY;INTERVAL=2;UNTIL=20261231', '2026-12-01T10:00', 'Europe/London').map((o) => o.slot)).toEqual(['2026-12-01T10:00', '2026-12-15T10:00', '2026-12-29T10:00']);
+    expect(slots('FREQ=WEEKLY;INTERVAL=2;UNTIL=20261231', '2026-12-01T10:00', 'Europe/London').map((o) => o.slot)).toEqual([
+      '2026-12-01T10:00',
+      '2026-12-15T10:00',
+      '2026-12-29T10:00',
+    ]);
     expect(slots('FREQ=DAILY', '2026-12-01T10:00', 'UTC', DateTime.fromISO('2026-12-04T10:00Z'))).toHaveLength(4);
     expect(slots('FREQ=DAILY', '2026-12-01T10:00', 'UTC')).toHaveLength(10_000); // no bound but the horizon: capped
-    expect(slots('FREQ=WEEKLY;UNTIL=20261215T100000', '2026-12-01T10:00', 'Europe/London').map((o) => o.slot)).toEqual(['2026-12-01T10:00', '2026-12-08T10:00', '2026-12-15T10:00']);
-    expect(slots('FREQ=WEEKLY;BYDAY=MO,WE;COUNT=4', '2026-11-30T18:30', 'UTC').map((o) => o.slot)).toEqual(['2026-11-30T18:30', '2026-12-02T18:30', '2026-12-07T18:30', '2026-12-09T18:30']);
+    expect(slots('FREQ=WEEKLY;UNTIL=20261215T100000', '2026-12-01T10:00', 'Europe/London').map((o) => o.slot)).toEqual([
+      '2026-12-01T10:00',
+      '2026-12-08T10:00',
+      '2026-12-15T10:00',
+    ]);
+    expect(slots('FREQ=WEEKLY;BYDAY=MO,WE;COUNT=4', '2026-11-30T18:30', 'UTC').map((o) => o.slot)).toEqual([
+      '2026-11-30T18:30',
+      '2026-12-02T18:30',
+      '2026-12-07T18:30',
+      '2026-12-09T18:30',
+    ]);
   });
 
   it('expands monthly ordinals and month days', () => {
-    expect(slots('FREQ=MONTHLY;BYDAY=1TU;COUNT=3', '2026-12-01T19:00', 'Europe/London').map((o) => o.slot)).toEqual(['2026-12-01T19:00', '2027-01-05T19:00', '2027-02-02T19:00']);
-    expect(slots('FREQ=MONTHLY;BYDAY=-1FR;COUNT=3', '2026-12-25T19:00', 'Europe/London').map((o) => o.slot)).toEqual(['2026-12-25T19:00', '2027-01-29T19:00', '2027-02-26T19:00']);
-    expect(slots('FREQ=MONTHLY;BYMONTHDAY=-1;COUNT=3', '2026-12-31T09:00', 'UTC').map((o) => o.slot)).toEqual(['2026-12-31T09:00', '2027-01-31T09:00', '2027-02-28T09:00']);
+    expect(slots('FREQ=MONTHLY;BYDAY=1TU;COUNT=3', '2026-12-01T19:00', 'Europe/London').map((o) => o.slot)).toEqual([
+      '2026-12-01T19:00',
+      '2027-01-05T19:00',
+      '2027-02-02T19:00',
+    ]);
+    expect(slots('FREQ=MONTHLY;BYDAY=-1FR;COUNT=3', '2026-12-25T19:00', 'Europe/London').map((o) => o.slot)).toEqual([
+      '2026-12-25T19:00',
+      '2027-01-29T19:00',
+      '2027-02-26T19:00',
+    ]);
+    expect(slots('FREQ=MONTHLY;BYMONTHDAY=-1;COUNT=3', '2026-12-31T09:00', 'UTC').map((o) => o.slot)).toEqual([
+      '2026-12-31T09:00',
+      '2027-01-31T09:00',
+      '2027-02-28T09:00',
+    ]);
     expect(slots('FREQ=MONTHLY;COUNT=3', '2027-01-31T09:00', 'UTC').map((o) => o.slot)).toEqual(['2027-01-31T09:00', '2027-03-31T09:00', '2027-05-31T09:00']);
   });
 
   it('refuses what is outside the subset, and a start that is not an occurrence', () => {
-    for (const bad of ['', 'FREQ=YEARLY', 'FREQ=WEEKLY;BYHOUR=3', 'FREQ=WEEKLY;BYDAY=1TU', 'FREQ=DAILY;COUNT=0', 'FREQ=DAILY;COUNT=2;UNTIL=20270101', 'FREQ=MONTHLY;BYMONTHDAY=32', 'nonsense']) {
+    for (const bad of [
+      '',
+      'FREQ=YEARLY',
+      'FREQ=WEEKLY;BYHOUR=3',
+      'FREQ=WEEKLY;BYDAY=1TU',
+      'FREQ=DAILY;COUNT=0',
+      'FREQ=DAILY;COUNT=2;UNTIL=20270101',
+      'FREQ=MONTHLY;BYMONTHDAY=32',
+      'nonsense',
+    ]) {
       expect(() => parseRrule(bad, 'UTC')).toThrow(RruleError);
     }
     expect(firstOccurrenceRefusal(parseRrule('FREQ=WEEKLY;BYDAY=TU', 'UTC'), at('2026-12-02T19:00', 'UTC'))).toMatch(/not an occurrence/);

@@ -56,5 +56,4 @@ export class Grants {
     if (thing.visibility === 'CHAPTER' && thing.chapterId) return this.isActiveMember(thing.chapterId);
     return this.activeOrganisationIds().includes(thing.organisationId);
   }
-
 }

@@ -17,9 +17,6 @@ export type ApiScope = (typeof API_SCOPES)[number];
 
 /** Who is making the request, decided once per request from the Authorization header. */
 export type Actor =
-  | { kind: 'anonymous' }
-  | { kind: 'user'; userId: string }
-  | { kind: 'apiKey'; apiKeyId: string; organisationId: string; scopes: ReadonlySet<ApiScope> };
+  { kind: 'anonymous' } | { kind: 'user'; userId: string } | { kind: 'apiKey'; apiKeyId: string; organisationId: string; scopes: ReadonlySet<ApiScope> };
 
 export const ANONYMOUS: Actor = { kind: 'anonymous' };
-

@@ -68,7 +68,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   const socketDir = /^[\w/.-]+$/.test(dir) && `${dir}/.s.PGSQL.${port}`.length < 100 ? dir : null;
   const settings = [
     `-p ${port}`,
-    "-c listen_addresses=127.0.0.1",
+    '-c listen_addresses=127.0.0.1',
     `-c unix_socket_directories='${socketDir ?? ''}'`,
     '-c max_connections=300',
     ...(options.ephemeral ? ['-c fsync=off', '-c synchronous_commit=off', '-c full_page_writes=off'] : []),

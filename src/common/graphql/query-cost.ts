@@ -1,5 +1,15 @@
 import { ComplexityEstimator, getComplexity } from 'graphql-query-complexity';
-import { DocumentNode, getNamedType, getOperationAST, GraphQLError, GraphQLSchema, isCompositeType, isListType, isNonNullType, GraphQLOutputType } from 'graphql';
+import {
+  DocumentNode,
+  getNamedType,
+  getOperationAST,
+  GraphQLError,
+  GraphQLSchema,
+  isCompositeType,
+  isListType,
+  isNonNullType,
+  GraphQLOutputType,
+} from 'graphql';
 
 /** DESIGN.md: a document may return at most this many nodes (objects), counted as GitHub counts its node limit. */
 export const MAX_QUERY_NODES = 25_000;
@@ -53,7 +63,12 @@ export const nodeCountEstimator: ComplexityEstimator = ({ field, type, args, chi
 const fixedCosts = new WeakMap<DocumentNode, Map<string, number>>();
 
 /** The number of nodes `document` (its operation `operationName`) can return with these variables. */
-export function queryCost(schema: GraphQLSchema, document: DocumentNode, variables: Record<string, unknown> | null | undefined, operationName?: string | null): number {
+export function queryCost(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  variables: Record<string, unknown> | null | undefined,
+  operationName?: string | null,
+): number {
   return getComplexity({
     schema,
     query: document,
@@ -64,7 +79,12 @@ export function queryCost(schema: GraphQLSchema, document: DocumentNode, variabl
   });
 }
 
-function cachedCost(schema: GraphQLSchema, document: DocumentNode, variables: Record<string, unknown> | null | undefined, operationName?: string | null): number {
+function cachedCost(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  variables: Record<string, unknown> | null | undefined,
+  operationName?: string | null,
+): number {
   if (getOperationAST(document, operationName)?.variableDefinitions?.length) return queryCost(schema, document, variables, operationName);
   let byOperation = fixedCosts.get(document);
   if (!byOperation) fixedCosts.set(document, (byOperation = new Map()));
@@ -82,7 +102,12 @@ function costError(message: string): GraphQLError {
  * undefined. Variables that do not fit the operation are left to execution, which refuses them
  * before anything runs (so they cannot be used to skip this check).
  */
-export function queryCostError(schema: GraphQLSchema, document: DocumentNode, variables: Record<string, unknown> | null | undefined, operationName?: string | null): GraphQLError | undefined {
+export function queryCostError(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  variables: Record<string, unknown> | null | undefined,
+  operationName?: string | null,
+): GraphQLError | undefined {
   let cost: number;
   try {
     cost = cachedCost(schema, document, variables, operationName);
@@ -93,5 +118,7 @@ export function queryCostError(schema: GraphQLSchema, document: DocumentNode, va
     return undefined;
   }
   if (cost <= MAX_QUERY_NODES) return undefined;
-  return costError(`Query cost ${Math.round(cost).toLocaleString('en')} is over the limit of ${MAX_QUERY_NODES.toLocaleString('en')} nodes; ask for smaller pages (first)`);
+  return costError(
+    `Query cost ${Math.round(cost).toLocaleString('en')} is over the limit of ${MAX_QUERY_NODES.toLocaleString('en')} nodes; ask for smaller pages (first)`,
+  );
 }

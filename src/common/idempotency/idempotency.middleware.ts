@@ -35,7 +35,8 @@ export class IdempotencyMiddleware implements NestMiddleware {
 
   use(req: AuthenticatedRequest, res: Response, next: NextFunction): void {
     const header = req.headers[HEADER];
-    if (header === undefined || req.method !== 'POST' || req.originalUrl.split('?')[0] !== '/graphql' || req.authError || !isMutation(req.body as GraphQLBody)) return next();
+    if (header === undefined || req.method !== 'POST' || req.originalUrl.split('?')[0] !== '/graphql' || req.authError || !isMutation(req.body as GraphQLBody))
+      return next();
     const key = Array.isArray(header) ? header.join(', ') : header;
     if (!VALID_KEY.test(key)) {
       return void sendError(res, 400, 'BAD_USER_INPUT', 'Invalid Idempotency-Key header', {
@@ -118,7 +119,12 @@ function isMutation(body: GraphQLBody | undefined): boolean {
   if (!body || typeof body.query !== 'string') return false;
   try {
     const operations = parse(body.query).definitions.filter((d) => d.kind === Kind.OPERATION_DEFINITION);
-    const chosen = typeof body.operationName === 'string' ? operations.find((o) => o.name?.value === body.operationName) : operations.length === 1 ? operations[0] : undefined;
+    const chosen =
+      typeof body.operationName === 'string'
+        ? operations.find((o) => o.name?.value === body.operationName)
+        : operations.length === 1
+          ? operations[0]
+          : undefined;
     return chosen?.operation === 'mutation';
   } catch {
     return false;
@@ -136,7 +142,11 @@ function requestHash(body: GraphQLBody): string {
 function canonical(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(canonical);
   if (value && typeof value === 'object') {
-    return Object.fromEntries(Object.keys(value).sort().map((k) => [k, canonical((value as Record<string, unknown>)[k])]));
+    return Object.fromEntries(
+      Object.keys(value)
+        .sort()
+        .map((k) => [k, canonical((value as Record<string, unknown>)[k])]),
+    );
   }
   return value;
 }

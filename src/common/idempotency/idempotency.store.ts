@@ -19,11 +19,7 @@ export interface StoredAnswer {
   body: Buffer;
 }
 
-export type Claim =
-  | { kind: 'claimed'; claim: string }
-  | { kind: 'replay'; answer: StoredAnswer }
-  | { kind: 'running' }
-  | { kind: 'reused' };
+export type Claim = { kind: 'claimed'; claim: string } | { kind: 'replay'; answer: StoredAnswer } | { kind: 'running' } | { kind: 'reused' };
 
 /**
  * Claims (caller, key) atomically across instances with one INSERT … ON CONFLICT: the row is taken

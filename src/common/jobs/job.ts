@@ -41,8 +41,13 @@ export interface EnqueueOptions {
  * global one.
  */
 export async function enqueue<P extends object>(manager: EntityManager, job: JobDefinition<P>, payload: P, options: EnqueueOptions = {}): Promise<void> {
-  await manager.query(
-    `SELECT graphile_worker.add_job($1, $2::json, queue_name => $3, run_at => $4, max_attempts => $5, job_key => $6, job_key_mode => $7)`,
-    [job.name, JSON.stringify(payload), options.queue ?? null, options.runAt ?? null, job.maxAttempts, options.jobKey ?? null, options.jobKeyMode ?? 'replace'],
-  );
+  await manager.query(`SELECT graphile_worker.add_job($1, $2::json, queue_name => $3, run_at => $4, max_attempts => $5, job_key => $6, job_key_mode => $7)`, [
+    job.name,
+    JSON.stringify(payload),
+    options.queue ?? null,
+    options.runAt ?? null,
+    job.maxAttempts,
+    options.jobKey ?? null,
+    options.jobKeyMode ?? 'replace',
+  ]);
 }

@@ -53,7 +53,13 @@ export class JobsService implements OnApplicationBootstrap, BeforeApplicationShu
    * `known_crontabs`, so with several instances each tick still runs once.
    */
   schedule<P extends object>(job: JobDefinition<P>, match: string, payload: P): void {
-    this.cron.push({ task: job.name, match, identifier: job.name, payload: payload as Record<string, unknown>, options: { backfillPeriod: 0, maxAttempts: job.maxAttempts } });
+    this.cron.push({
+      task: job.name,
+      match,
+      identifier: job.name,
+      payload: payload as Record<string, unknown>,
+      options: { backfillPeriod: 0, maxAttempts: job.maxAttempts },
+    });
   }
 
   async onApplicationBootstrap(): Promise<void> {

@@ -49,10 +49,14 @@ export class EmailTokensService {
   /** Stores a new token in the caller's transaction and returns it (the only time it exists in clear). */
   async issue(manager: EntityManager, input: IssueToken): Promise<string> {
     const token = randomBytes(32).toString('base64url');
-    await manager.query(
-      `INSERT INTO email_tokens (kind, token_hash, email, user_id, data, expires_at) VALUES ($1, $2, $3, $4, $5::jsonb, $6)`,
-      [input.kind, sha256(token), input.email, input.userId ?? null, JSON.stringify(input.data ?? {}), input.expiresAt],
-    );
+    await manager.query(`INSERT INTO email_tokens (kind, token_hash, email, user_id, data, expires_at) VALUES ($1, $2, $3, $4, $5::jsonb, $6)`, [
+      input.kind,
+      sha256(token),
+      input.email,
+      input.userId ?? null,
+      JSON.stringify(input.data ?? {}),
+      input.expiresAt,
+    ]);
     return token;
   }
 

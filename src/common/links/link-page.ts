@@ -18,7 +18,11 @@ export interface PageField {
 export interface PageView {
   title: string;
   paragraphs: string[];
-  form?: { fields?: PageField[]; button: string; /** Sent back unchanged with the POST (e.g. which of a page's actions the button is). */ hidden?: Record<string, string> };
+  form?: {
+    fields?: PageField[];
+    button: string;
+    /** Sent back unchanged with the POST (e.g. which of a page's actions the button is). */ hidden?: Record<string, string>;
+  };
   /** A message about the last POST (e.g. "wrong password"), shown above the form. */
   error?: string;
   status?: number;

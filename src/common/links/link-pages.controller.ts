@@ -48,7 +48,10 @@ export class LinkPagesController {
   }
 
   private send(res: Response, view: PageView, action: string): void {
-    res.status(view.status ?? 200).set({ ...PAGE_HEADERS, 'Content-Type': 'text/html; charset=utf-8' }).send(renderPage(view, action));
+    res
+      .status(view.status ?? 200)
+      .set({ ...PAGE_HEADERS, 'Content-Type': 'text/html; charset=utf-8' })
+      .send(renderPage(view, action));
   }
 }
 

@@ -131,10 +131,10 @@ export class MailService implements OnApplicationShutdown {
       }
       const message = await compose(manager);
       if (!message) return 'nothing' as const;
-      await manager.query(
-        `INSERT INTO sent_emails (cause, address_hash, state) VALUES ($1, $2, 'sending') ON CONFLICT (cause) DO UPDATE SET sent_at = now()`,
-        [cause, addressHash],
-      );
+      await manager.query(`INSERT INTO sent_emails (cause, address_hash, state) VALUES ($1, $2, 'sending') ON CONFLICT (cause) DO UPDATE SET sent_at = now()`, [
+        cause,
+        addressHash,
+      ]);
       return message;
     });
   }

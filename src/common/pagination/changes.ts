@@ -9,7 +9,9 @@ import type { SortKey } from './paginate';
 @ArgsType()
 export class ChangesPageArgs extends PageArgs {
   @Field(() => GraphQLISODateTime, { nullable: true, description: 'Only rows changed (or created) at or after this instant, oldest change first.' })
-  @IsOptional() @IsDate({ message: 'must be a date-time' }) updatedSince?: Date;
+  @IsOptional()
+  @IsDate({ message: 'must be a date-time' })
+  updatedSince?: Date;
 }
 
 /**

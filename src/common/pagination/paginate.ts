@@ -50,13 +50,24 @@ export async function paginate<E extends ObjectLiteral, N>(
     qb.andWhere(`(${sort.column}, ${sort.id}) ${op} (:cursorValue, :cursorId)`, { cursorValue: value, cursorId: id });
   }
   // Raw rows shaped like the entity: the ORM's per-row transformation is the costliest part of a page.
-  const rows = await rawEntities(qb.orderBy(sort.column, sort.direction).addOrderBy(sort.id, sort.direction).limit(first + 1))
-    .catch((error: { driverError?: { code?: string }; code?: string }) => {
-      // A well-formed cursor whose value PostgreSQL cannot compare with this list's sort column (data exception, class 22).
-      if (args.after && String(error.driverError?.code ?? error.code).startsWith('22')) throw notACursor();
-      throw error;
-    });
-  return toConnection(rows, first, (row) => sort.valueOf(row), toNode, () => counter.getCount(), Boolean(args.after));
+  const rows = await rawEntities(
+    qb
+      .orderBy(sort.column, sort.direction)
+      .addOrderBy(sort.id, sort.direction)
+      .limit(first + 1),
+  ).catch((error: { driverError?: { code?: string }; code?: string }) => {
+    // A well-formed cursor whose value PostgreSQL cannot compare with this list's sort column (data exception, class 22).
+    if (args.after && String(error.driverError?.code ?? error.code).startsWith('22')) throw notACursor();
+    throw error;
+  });
+  return toConnection(
+    rows,
+    first,
+    (row) => sort.valueOf(row),
+    toNode,
+    () => counter.getCount(),
+    Boolean(args.after),
+  );
 }
 
 /** Builds a connection from `first + 1` rows already fetched in order. */

@@ -50,7 +50,10 @@ export class RateLimiterService implements OnModuleDestroy {
       options: '-c synchronous_commit=off',
     });
     // Expired windows are forgotten now and then.
-    this.sweeper = setInterval(() => void this.pool.query(`DELETE FROM rate_limits WHERE expire < ${NOW_MS} - 3600000`).catch(() => undefined), 600_000).unref();
+    this.sweeper = setInterval(
+      () => void this.pool.query(`DELETE FROM rate_limits WHERE expire < ${NOW_MS} - 3600000`).catch(() => undefined),
+      600_000,
+    ).unref();
   }
 
   async onModuleDestroy(): Promise<void> {

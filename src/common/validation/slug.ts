@@ -4,8 +4,7 @@ import { ConflictError } from '../errors/domain-error';
 
 export const SLUG_PATTERN = /^(?=.{3,60}$)[a-z0-9]+(?:-[a-z0-9]+)*$/;
 
-export const IsSlug = () =>
-  Matches(SLUG_PATTERN, { message: 'must be 3–60 lowercase letters, digits and single hyphens' });
+export const IsSlug = () => Matches(SLUG_PATTERN, { message: 'must be 3–60 lowercase letters, digits and single hyphens' });
 
 /** "Friends of Bolivia — La Paz!" → "friends-of-bolivia-la-paz"; padded to 3 characters, cut to leave room for a suffix. */
 export function slugify(name: string): string {
@@ -35,11 +34,7 @@ export async function uniqueSlug(base: string, taken: (candidates: string[]) => 
  * Inserts with the explicit slug (CONFLICT when taken) or with one derived by `derive`, derived
  * again when a concurrent insert took it first.
  */
-export async function insertWithSlug<T>(
-  explicit: string | undefined,
-  derive: () => Promise<string>,
-  insert: (slug: string) => Promise<T>,
-): Promise<T> {
+export async function insertWithSlug<T>(explicit: string | undefined, derive: () => Promise<string>, insert: (slug: string) => Promise<T>): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     const slug = explicit ?? (await derive());
     try {

@@ -41,7 +41,6 @@ export function OptionalLongText(max = LONG_TEXT_MAX) {
   return applyDecorators(IsOptional(), LongText(max, 0));
 }
 
-
 /** Each entry of a list of one-line texts (authors, questions), 1–`max` characters. */
 export function TextEach(max = NAME_MAX) {
   return applyDecorators(

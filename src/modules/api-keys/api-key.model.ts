@@ -28,14 +28,19 @@ export class CreatedApiKey {
 
 @InputType()
 export class CreateApiKeyInput {
-  @Field(() => ID) @IsUUID('all', { message: 'must be an id' })
+  @Field(() => ID)
+  @IsUUID('all', { message: 'must be an id' })
   organisationId: string;
 
-  @Field() @Text()
+  @Field()
+  @Text()
   name: string;
 
   @Field(() => [ApiScopeEnum])
-  @ArrayMinSize(1, { message: 'must name at least one scope' }) @ArrayMaxSize(API_SCOPES.length) @ArrayUnique() @IsIn(API_SCOPES, { each: true })
+  @ArrayMinSize(1, { message: 'must name at least one scope' })
+  @ArrayMaxSize(API_SCOPES.length)
+  @ArrayUnique()
+  @IsIn(API_SCOPES, { each: true })
   scopes: ApiScope[];
 }
 

@@ -85,7 +85,11 @@ export class AuthService {
     user.emailVerifiedAt ??= new Date();
     if (registration.passwordHash) user.passwordHash = registration.passwordHash;
     if (registration.displayName) user.displayName = registration.displayName;
-    await manager.update(UserEntity, { id: user.id }, { emailVerifiedAt: user.emailVerifiedAt, passwordHash: user.passwordHash, displayName: user.displayName });
+    await manager.update(
+      UserEntity,
+      { id: user.id },
+      { emailVerifiedAt: user.emailVerifiedAt, passwordHash: user.passwordHash, displayName: user.displayName },
+    );
     await this.tokens.spendOthers(manager, 'verify-email', user.id);
     return user;
   }

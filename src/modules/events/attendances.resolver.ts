@@ -47,7 +47,10 @@ export class AttendancesResolver {
 
   @Public()
   @PersonalData(PERSONAL)
-  @ResolveField(() => String, { nullable: true, description: 'Personal data: the attendee themself, organisers, admins and ATTENDEES_READ keys; null otherwise.' })
+  @ResolveField(() => String, {
+    nullable: true,
+    description: 'Personal data: the attendee themself, organisers, admins and ATTENDEES_READ keys; null otherwise.',
+  })
   async name(attendance: Attendance, _args: unknown, ctx: RequestContext): Promise<string | null> {
     return (await this.attendances.mayReadPersonal(ctx, attendance)) ? attendance.personal.name : null;
   }

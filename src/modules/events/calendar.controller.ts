@@ -15,14 +15,24 @@ export class CalendarController {
 
   @Public()
   @Get('events/:id.ics')
-  async event(@Param('id') id: string, @Query('token') token: unknown, @Req() req: AuthenticatedRequest, @Res({ passthrough: true }) res: Response): Promise<string> {
+  async event(
+    @Param('id') id: string,
+    @Query('token') token: unknown,
+    @Req() req: AuthenticatedRequest,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<string> {
     const ctx = await this.contextFor(req, id, token);
     return ics(res, await this.calendar.eventFile(ctx, id.toLowerCase()));
   }
 
   @Public()
   @Get('chapters/:id.ics')
-  async chapter(@Param('id') id: string, @Query('token') token: unknown, @Req() req: AuthenticatedRequest, @Res({ passthrough: true }) res: Response): Promise<string> {
+  async chapter(
+    @Param('id') id: string,
+    @Query('token') token: unknown,
+    @Req() req: AuthenticatedRequest,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<string> {
     const ctx = await this.contextFor(req, id, token);
     return ics(res, await this.calendar.chapterFeed(ctx, id.toLowerCase()));
   }

@@ -34,7 +34,11 @@ import { StudySessionsService } from './study-sessions/study-sessions.service';
 
 /** Events of chapters, RSVPs (members and guests by emailed link) with capacity and waitlists, event mail, and calendar files. */
 @Module({
-  imports: [TypeOrmModule.forFeature([EventEntity, AttendanceEntity, CalendarTokenEntity, EventSeriesEntity, StudySessionItemEntity, ReadingListItemEntity]), OrganisationsModule, UsersModule],
+  imports: [
+    TypeOrmModule.forFeature([EventEntity, AttendanceEntity, CalendarTokenEntity, EventSeriesEntity, StudySessionItemEntity, ReadingListItemEntity]),
+    OrganisationsModule,
+    UsersModule,
+  ],
   controllers: [CalendarController, UnsubscribeController],
   providers: [
     EventsService,

@@ -21,10 +21,13 @@ export class CreatedAdminInvitation {
 @ArgsType()
 export class InviteOrganisationAdminArgs {
   // Lowercased as UuidPipe does: grants compare ids as strings.
-  @Field(() => ID) @IsUUID('all', { message: 'must be an id' }) @Transform(({ value }) => (typeof value === 'string' ? value.toLowerCase() : value))
+  @Field(() => ID)
+  @IsUUID('all', { message: 'must be an id' })
+  @Transform(({ value }) => (typeof value === 'string' ? value.toLowerCase() : value))
   organisationId: string;
 
-  @Field() @NormalisedEmail()
+  @Field()
+  @NormalisedEmail()
   email: string;
 }
 

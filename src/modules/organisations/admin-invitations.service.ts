@@ -67,7 +67,13 @@ export class AdminInvitationsService {
       const user = await manager.findOneByOrFail(UserEntity, { id: userId });
       if (user.email !== invitation.email) throw new ForbiddenError('This invitation is for another email address');
       await manager.update(AdminInvitationEntity, { id: invitation.id }, { acceptedAt: new Date() });
-      await manager.createQueryBuilder().insert().into(OrganisationAdminEntity).values({ organisationId: invitation.organisationId, userId }).orIgnore().execute();
+      await manager
+        .createQueryBuilder()
+        .insert()
+        .into(OrganisationAdminEntity)
+        .values({ organisationId: invitation.organisationId, userId })
+        .orIgnore()
+        .execute();
       return invitation.organisationId;
     });
     ctx.refreshGrants();

@@ -27,49 +27,69 @@ export const ChapterConnection = ConnectionType(Chapter);
 
 @InputType()
 export class CreateChapterInput {
-  @Field(() => ID) @IsUUID('all', { message: 'must be an id' })
+  @Field(() => ID)
+  @IsUUID('all', { message: 'must be an id' })
   organisationId: string;
 
-  @Field() @Text()
+  @Field()
+  @Text()
   name: string;
 
-  @Field(() => String, { nullable: true }) @IsOptional() @IsSlug()
+  @Field(() => String, { nullable: true })
+  @IsOptional()
+  @IsSlug()
   slug?: string;
 
-  @Field(() => String, { nullable: true }) @OptionalLongText()
+  @Field(() => String, { nullable: true })
+  @OptionalLongText()
   description?: string;
 
-  @Field(() => String, { nullable: true }) @OptionalText()
+  @Field(() => String, { nullable: true })
+  @OptionalText()
   city?: string;
 
-  @Field(() => String, { nullable: true }) @IsOptional() @IsCountry()
+  @Field(() => String, { nullable: true })
+  @IsOptional()
+  @IsCountry()
   country?: string;
 
-  @Field() @IsZone()
+  @Field()
+  @IsZone()
   timeZone: string;
 
-  @Field(() => JoinPolicyEnum, { defaultValue: 'OPEN' }) @IsIn(JOIN_POLICIES)
+  @Field(() => JoinPolicyEnum, { defaultValue: 'OPEN' })
+  @IsIn(JOIN_POLICIES)
   joinPolicy: JoinPolicy;
 }
 
 @InputType()
 export class UpdateChapterInput {
-  @Field(() => String, { nullable: true }) @ValidateIf((_, v) => v !== undefined) @Text()
+  @Field(() => String, { nullable: true })
+  @ValidateIf((_, v) => v !== undefined)
+  @Text()
   name?: string;
 
-  @Field(() => String, { nullable: true }) @OptionalLongText()
+  @Field(() => String, { nullable: true })
+  @OptionalLongText()
   description?: string | null;
 
-  @Field(() => String, { nullable: true }) @OptionalText()
+  @Field(() => String, { nullable: true })
+  @OptionalText()
   city?: string | null;
 
-  @Field(() => String, { nullable: true }) @IsOptional() @IsCountry()
+  @Field(() => String, { nullable: true })
+  @IsOptional()
+  @IsCountry()
   country?: string | null;
 
-  @Field(() => String, { nullable: true }) @ValidateIf((_, v) => v !== undefined) @IsZone()
+  @Field(() => String, { nullable: true })
+  @ValidateIf((_, v) => v !== undefined)
+  @IsZone()
   timeZone?: string;
 
-  @Field(() => JoinPolicyEnum, { nullable: true }) @ValidateIf((_, v) => v !== undefined) @IsIn(JOIN_POLICIES)
+  @Field(() => JoinPolicyEnum, { nullable: true })
+  @ValidateIf((_, v) => v !== undefined)
+  @IsIn(JOIN_POLICIES)
   joinPolicy?: JoinPolicy;
 }
 

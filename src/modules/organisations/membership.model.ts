@@ -23,7 +23,8 @@ export const MembershipConnection = ConnectionType(Membership);
 
 @ArgsType()
 export class MembersArgs extends PageArgs {
-  @Field(() => MembershipStatusEnum, { nullable: true, defaultValue: 'ACTIVE' }) @IsIn(MEMBERSHIP_STATUSES)
+  @Field(() => MembershipStatusEnum, { nullable: true, defaultValue: 'ACTIVE' })
+  @IsIn(MEMBERSHIP_STATUSES)
   status: MembershipStatus;
 }
 
@@ -44,13 +45,16 @@ export class CreatedInvitation {
 
 @InputType()
 export class InviteMemberInput {
-  @Field(() => ID) @IsUUID('all', { message: 'must be an id' })
+  @Field(() => ID)
+  @IsUUID('all', { message: 'must be an id' })
   chapterId: string;
 
-  @Field() @NormalisedEmail()
+  @Field()
+  @NormalisedEmail()
   email: string;
 
-  @Field(() => ChapterRoleEnum, { defaultValue: 'MEMBER' }) @IsIn(CHAPTER_ROLES)
+  @Field(() => ChapterRoleEnum, { defaultValue: 'MEMBER' })
+  @IsIn(CHAPTER_ROLES)
   role: ChapterRole;
 }
 

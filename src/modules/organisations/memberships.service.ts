@@ -42,7 +42,13 @@ export class MembershipsService {
     if (chapter.joinPolicy === 'INVITE_ONLY') throw new ForbiddenError('This chapter is joined by invitation only');
     const status = chapter.joinPolicy === 'OPEN' ? 'ACTIVE' : 'PENDING';
     const joined = await inTransaction(this.dataSource, async (manager) => {
-      const inserted = await manager.createQueryBuilder().insert().into(MembershipEntity).values({ chapterId, userId, role: 'MEMBER', status }).orIgnore().execute();
+      const inserted = await manager
+        .createQueryBuilder()
+        .insert()
+        .into(MembershipEntity)
+        .values({ chapterId, userId, role: 'MEMBER', status })
+        .orIgnore()
+        .execute();
       const membership = await manager.findOneByOrFail(MembershipEntity, { chapterId, userId });
       if (inserted.raw.length) await membershipChanged(manager, membership);
       return membership;
@@ -184,7 +190,9 @@ export class MembershipsService {
    * invitee owns the address (the organiser's token would let an organiser claim someone's address).
    */
   async lockInvitation(manager: EntityManager, token: string, options: { emailedOnly?: boolean } = {}): Promise<InvitationEntity> {
-    let invitation = options.emailedOnly ? null : await manager.findOne(InvitationEntity, { where: { tokenHash: sha256(token) }, lock: { mode: 'pessimistic_write' } });
+    let invitation = options.emailedOnly
+      ? null
+      : await manager.findOne(InvitationEntity, { where: { tokenHash: sha256(token) }, lock: { mode: 'pessimistic_write' } });
     if (!invitation) {
       const link = await this.tokens.spend(manager, 'invitation', token);
       const invitationId = (link?.data as { invitationId?: string } | undefined)?.invitationId;
@@ -232,10 +240,9 @@ export class MembershipsService {
   private async keepAnOrganiser(manager: EntityManager, membership: MembershipEntity, message: string): Promise<void> {
     if (membership.role !== 'ORGANISER' || membership.status !== 'ACTIVE') return;
     await manager.query('SELECT id FROM chapters WHERE id = $1 FOR UPDATE', [membership.chapterId]);
-    const [{ n }] = await manager.query(
-      `SELECT count(*)::int AS n FROM memberships WHERE chapter_id = $1 AND role = 'ORGANISER' AND status = 'ACTIVE'`,
-      [membership.chapterId],
-    );
+    const [{ n }] = await manager.query(`SELECT count(*)::int AS n FROM memberships WHERE chapter_id = $1 AND role = 'ORGANISER' AND status = 'ACTIVE'`, [
+      membership.chapterId,
+    ]);
     if (n <= 1) throw new ConflictError(message);
   }
 }

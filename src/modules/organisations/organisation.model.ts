@@ -18,14 +18,17 @@ export const OrganisationConnection = ConnectionType(Organisation);
 
 @InputType()
 export class CreateOrganisationInput {
-  @Field() @Text()
+  @Field()
+  @Text()
   name: string;
 
   @Field(() => String, { nullable: true, description: 'Lowercase letters, digits and hyphens; derived from the name when omitted.' })
-  @IsOptional() @IsSlug()
+  @IsOptional()
+  @IsSlug()
   slug?: string;
 
-  @Field(() => String, { nullable: true }) @OptionalLongText()
+  @Field(() => String, { nullable: true })
+  @OptionalLongText()
   description?: string;
 }
 

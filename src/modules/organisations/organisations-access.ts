@@ -30,4 +30,3 @@ export function mayListMembers(grants: Grants, chapter: ChapterScope, status: Me
 export function mayKnowMembershipsOf(grants: Grants, chapter: ChapterScope): boolean {
   return grants.isActiveMember(chapter.id) || grants.keyHas(chapter.organisationId, 'MEMBERS_READ');
 }
-

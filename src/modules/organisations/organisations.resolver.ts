@@ -66,7 +66,10 @@ export class OrganisationsResolver {
 
   @Public()
   @PersonalData('admins of the organisation; FORBIDDEN otherwise')
-  @ResolveField(() => [AdminInvitation], { nullable: true, description: 'Unaccepted admin invitations; admins only, null with a FORBIDDEN error for anyone else.' })
+  @ResolveField(() => [AdminInvitation], {
+    nullable: true,
+    description: 'Unaccepted admin invitations; admins only, null with a FORBIDDEN error for anyone else.',
+  })
   adminInvitations(organisation: Organisation, _args: unknown, ctx: RequestContext): Promise<AdminInvitation[]> {
     return this.adminInvitationService.openFor(ctx, organisation);
   }

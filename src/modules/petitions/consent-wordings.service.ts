@@ -39,7 +39,11 @@ export class ConsentWordingsService {
   byId(ctx: RequestContext, id: string): Promise<ConsentWording | null> {
     return ctx
       .loader<string, ConsentWording | null>('consentWordings.byId', async (ids) => {
-        const rows = await preparedQuery<ConsentWording>(this.dataSource, `SELECT id, text, created_at AS "createdAt" FROM consent_wordings WHERE id = ANY($1)`, [ids]);
+        const rows = await preparedQuery<ConsentWording>(
+          this.dataSource,
+          `SELECT id, text, created_at AS "createdAt" FROM consent_wordings WHERE id = ANY($1)`,
+          [ids],
+        );
         return byKey(ids, rows, (r) => r.id);
       })
       .load(id);

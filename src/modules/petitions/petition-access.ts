@@ -5,9 +5,7 @@ type Scope = Pick<Petition, 'organisationId' | 'chapterId'>;
 
 /** Organisers of a chapter petition's chapter and admins; admins only for an organisation-wide one. */
 function organises(grants: Grants, petition: Scope): boolean {
-  return petition.chapterId
-    ? grants.isOrganiser({ id: petition.chapterId, organisationId: petition.organisationId })
-    : grants.isAdmin(petition.organisationId);
+  return petition.chapterId ? grants.isOrganiser({ id: petition.chapterId, organisationId: petition.organisationId }) : grants.isAdmin(petition.organisationId);
 }
 
 /** Those who organise it, plus PETITIONS_WRITE keys. */

@@ -111,7 +111,8 @@ export class PetitionsResolver {
   @PersonalData("organisers of the petition's chapter, admins and SIGNATURES_READ keys; FORBIDDEN otherwise")
   @ResolveField(() => SignatureConnection, {
     nullable: true,
-    description: "Confirmed signatures. Personal data: organisers of the petition's chapter, admins and SIGNATURES_READ keys. Null with a FORBIDDEN error for anyone else.",
+    description:
+      "Confirmed signatures. Personal data: organisers of the petition's chapter, admins and SIGNATURES_READ keys. Null with a FORBIDDEN error for anyone else.",
   })
   signatures(@Parent() petition: Petition, @Args() args: ChangesPageArgs, @Ctx() ctx: RequestContext): Promise<Connection<Signature>> {
     return this.petitionsService.signaturesOf(ctx, petition, args);

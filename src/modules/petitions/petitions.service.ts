@@ -226,12 +226,7 @@ export class PetitionsService {
       qb.andWhere('s.updatedAt >= :updatedSince', { updatedSince: args.updatedSince });
       return paginate(qb, args, changesFirst(qb, 's'), toSignature);
     }
-    return paginate(
-      qb,
-      args,
-      { column: 's.createdAt', id: 's.id', direction: 'DESC', valueOf: (s) => ({ value: s.createdAt, id: s.id }) },
-      toSignature,
-    );
+    return paginate(qb, args, { column: 's.createdAt', id: 's.id', direction: 'DESC', valueOf: (s) => ({ value: s.createdAt, id: s.id }) }, toSignature);
   }
 
   private setStatus(id: string, status: PetitionStatus): Promise<Petition> {

@@ -150,7 +150,10 @@ export class SignatureBatcher {
           const { rows: results } = await client.query<{ open: boolean }>({
             name: statementName(QUEUE_STATEMENT),
             text: QUEUE_STATEMENT,
-            values: queueParameters(petitionId, group.map((p) => p.signature)),
+            values: queueParameters(
+              petitionId,
+              group.map((p) => p.signature),
+            ),
           });
           for (const p of group) outcomes.set(p, { open: results[0].open, added: false });
           continue;
@@ -165,9 +168,7 @@ export class SignatureBatcher {
         const added = new Set(results[0].added);
         for (const p of group) outcomes.set(p, { open: results[0].open, added: added.delete(p.signature.email) });
       }
-      return pending.map(
-        (p) => outcomes.get(p) ?? new ServiceUnavailableError('The request timed out before the signature was stored; nothing was stored'),
-      );
+      return pending.map((p) => outcomes.get(p) ?? new ServiceUnavailableError('The request timed out before the signature was stored; nothing was stored'));
     } catch (error) {
       failure = error as Error;
       throw error;

@@ -58,11 +58,9 @@ export class SigningService {
   private async modeFor(ctx: RequestContext, email: string): Promise<SigningMode> {
     if (ctx.actor.kind === 'apiKey') return 'confirmed';
     if (ctx.actor.kind !== 'user') return 'pending';
-    const [user] = await preparedQuery<{ email: string }>(
-      this.dataSource,
-      'SELECT email FROM users WHERE id = $1 AND email_verified_at IS NOT NULL',
-      [ctx.actor.userId],
-    );
+    const [user] = await preparedQuery<{ email: string }>(this.dataSource, 'SELECT email FROM users WHERE id = $1 AND email_verified_at IS NOT NULL', [
+      ctx.actor.userId,
+    ]);
     return user?.email === email ? 'confirmed' : 'pending';
   }
 

@@ -50,7 +50,10 @@ export class ReadingListItemsService {
     await inTransaction(this.dataSource, async (manager) => {
       await lockList(manager, item.listId);
       // TypeORM answers a DELETE with [rows, rowCount], not with the rows
-      const [rows] = (await manager.query('DELETE FROM reading_list_items WHERE id = $1 RETURNING position', [item.id])) as [Array<{ position: number }>, number];
+      const [rows] = (await manager.query('DELETE FROM reading_list_items WHERE id = $1 RETURNING position', [item.id])) as [
+        Array<{ position: number }>,
+        number,
+      ];
       const deleted = rows[0];
       if (!deleted) return; // removed meanwhile
       await manager.query('UPDATE reading_list_items SET position = position - 1 WHERE list_id = $1 AND position > $2', [item.listId, deleted.position]);
@@ -70,9 +73,17 @@ export class ReadingListItemsService {
       const from = current.position;
       if (from === position) return;
       if (from < position) {
-        await manager.query('UPDATE reading_list_items SET position = position - 1 WHERE list_id = $1 AND position > $2 AND position <= $3', [list.id, from, position]);
+        await manager.query('UPDATE reading_list_items SET position = position - 1 WHERE list_id = $1 AND position > $2 AND position <= $3', [
+          list.id,
+          from,
+          position,
+        ]);
       } else {
-        await manager.query('UPDATE reading_list_items SET position = position + 1 WHERE list_id = $1 AND position >= $2 AND position < $3', [list.id, position, from]);
+        await manager.query('UPDATE reading_list_items SET position = position + 1 WHERE list_id = $1 AND position >= $2 AND position < $3', [
+          list.id,
+          position,
+          from,
+        ]);
       }
       await manager.query('UPDATE reading_list_items SET position = $2, updated_at = now() WHERE id = $1', [item.id, position]);
       await manager.query('UPDATE reading_lists SET updated_at = now() WHERE id = $1', [list.id]);

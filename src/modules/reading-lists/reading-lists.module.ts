@@ -13,6 +13,13 @@ import { ReadingStatusEntity } from './reading-status.entity';
 /** Chapters' political-education reading lists: ordered items, sharing, forks and members' own progress. */
 @Module({
   imports: [TypeOrmModule.forFeature([ReadingListEntity, ReadingListItemEntity, ReadingListShareEntity, ReadingStatusEntity]), OrganisationsModule],
-  providers: [ReadingListsService, ReadingListItemsService, ReadingStatusesService, ReadingListsResolver, ReadingListItemsResolver, ChapterReadingListsResolver],
+  providers: [
+    ReadingListsService,
+    ReadingListItemsService,
+    ReadingStatusesService,
+    ReadingListsResolver,
+    ReadingListItemsResolver,
+    ChapterReadingListsResolver,
+  ],
 })
 export class ReadingListsModule {}

@@ -69,7 +69,11 @@ export class ReadingListsResolver {
 
   @Allow('USER', 'READING_LISTS_WRITE')
   @Mutation(() => ReadingListItem)
-  updateReadingListItem(@IdArg('itemId') itemId: string, @Args('input') input: UpdateReadingListItemInput, @Ctx() ctx: RequestContext): Promise<ReadingListItem> {
+  updateReadingListItem(
+    @IdArg('itemId') itemId: string,
+    @Args('input') input: UpdateReadingListItemInput,
+    @Ctx() ctx: RequestContext,
+  ): Promise<ReadingListItem> {
     return this.listItems.update(ctx, itemId, input);
   }
 

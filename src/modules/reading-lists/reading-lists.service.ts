@@ -80,7 +80,13 @@ export class ReadingListsService {
       throw new ForbiddenError('Only organisers of the chapter may create its reading lists');
     }
     const row = await this.lists.save(
-      this.lists.create({ chapterId: chapter.id, organisationId: chapter.organisationId, title: input.title, description: input.description ?? null, visibility: input.visibility }),
+      this.lists.create({
+        chapterId: chapter.id,
+        organisationId: chapter.organisationId,
+        title: input.title,
+        description: input.description ?? null,
+        visibility: input.visibility,
+      }),
     );
     return toReadingList(row);
   }

@@ -22,11 +22,16 @@ export class DeletionsArgs {
 
   /** Partners page through tombstones in bulk: 100 by default (the contract's), at most MAX_PAGE_SIZE. */
   @Field(() => Int, { nullable: true, defaultValue: 100 })
-  @IsOptional() @IsInt() @Min(0) @Max(MAX_PAGE_SIZE, { message: `first must be at most ${MAX_PAGE_SIZE}` })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(MAX_PAGE_SIZE, { message: `first must be at most ${MAX_PAGE_SIZE}` })
   first?: number;
 
   @Field(() => String, { nullable: true })
-  @IsOptional() @IsString() @MaxLength(500)
+  @IsOptional()
+  @IsString()
+  @MaxLength(500)
   after?: string;
 }
 

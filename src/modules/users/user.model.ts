@@ -16,5 +16,11 @@ export class User {
 
 /** Explicit mapping: the password hash never reaches the API shape. */
 export function toUser(entity: UserEntity): User {
-  return { id: entity.id, displayName: entity.displayName, emailVerified: entity.emailVerifiedAt !== null && entity.emailVerifiedAt !== undefined, createdAt: entity.createdAt, privateEmail: entity.email };
+  return {
+    id: entity.id,
+    displayName: entity.displayName,
+    emailVerified: entity.emailVerifiedAt !== null && entity.emailVerifiedAt !== undefined,
+    createdAt: entity.createdAt,
+    privateEmail: entity.email,
+  };
 }

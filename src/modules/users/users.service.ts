@@ -9,9 +9,7 @@ import { mayReadUserEmail } from './users-access';
 
 @Injectable()
 export class UsersService {
-  constructor(
-    @InjectRepository(UserEntity) private readonly users: Repository<UserEntity>,
-  ) {}
+  constructor(@InjectRepository(UserEntity) private readonly users: Repository<UserEntity>) {}
 
   /** Users by id through the request's loader. */
   load(ctx: RequestContext, id: string): Promise<User | null> {
@@ -42,7 +40,13 @@ export class UsersService {
             )
           : [];
         const organisations = groupByKey(ids, rows, (r) => r.user_id);
-        return ids.map((id, i) => mayReadUserEmail(grants, id, organisations[i].map((r) => r.organisation_id)));
+        return ids.map((id, i) =>
+          mayReadUserEmail(
+            grants,
+            id,
+            organisations[i].map((r) => r.organisation_id),
+          ),
+        );
       })
       .load(userId);
   }

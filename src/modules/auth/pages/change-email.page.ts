@@ -20,7 +20,11 @@ export class ChangeEmailPage implements LinkPage {
 
   async show(token: string): Promise<PageView> {
     if (!(await this.tokens.peek(this.kind, token))) return expiredLinkView();
-    return { title: 'Confirm your new email address', paragraphs: ['Press the button to use this address for your Marea account.'], form: { button: 'Use this address' } };
+    return {
+      title: 'Confirm your new email address',
+      paragraphs: ['Press the button to use this address for your Marea account.'],
+      form: { button: 'Use this address' },
+    };
   }
 
   async act(token: string): Promise<PageView> {

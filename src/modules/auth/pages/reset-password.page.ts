@@ -7,7 +7,9 @@ import { BadInputError } from '../../../common/errors/domain-error';
 import { AuthService, InvalidLinkError } from '../auth.service';
 
 const FORM = {
-  fields: [{ name: 'password', label: 'New password', type: 'password' as const, autocomplete: 'new-password', hint: 'At least 10 characters.', minLength: 10 }],
+  fields: [
+    { name: 'password', label: 'New password', type: 'password' as const, autocomplete: 'new-password', hint: 'At least 10 characters.', minLength: 10 },
+  ],
   button: 'Set my new password',
 };
 

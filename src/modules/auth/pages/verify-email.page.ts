@@ -20,7 +20,11 @@ export class VerifyEmailPage implements LinkPage {
 
   async show(token: string): Promise<PageView> {
     if (!(await this.tokens.peek(this.kind, token))) return expiredLinkView();
-    return { title: 'Confirm your email address', paragraphs: ['Press the button to confirm this is your address.'], form: { button: 'Confirm my email address' } };
+    return {
+      title: 'Confirm your email address',
+      paragraphs: ['Press the button to confirm this is your address.'],
+      form: { button: 'Confirm my email address' },
+    };
   }
 
   async act(token: string): Promise<PageView> {

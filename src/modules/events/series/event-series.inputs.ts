@@ -22,7 +22,10 @@ export class CreateEventSeriesInput {
 export class UpdateEventSeriesInput {
   @Field(() => String, { nullable: true }) @Present() @Text() title?: string;
   @Field(() => String, { nullable: true }) @OptionalLongText() description?: string | null;
-  @Field(() => String, { nullable: true, description: "Local start time, HH:MM, in the series' time zone." }) @Present() @OptionalText(5) localStartTime?: string;
+  @Field(() => String, { nullable: true, description: "Local start time, HH:MM, in the series' time zone." })
+  @Present()
+  @OptionalText(5)
+  localStartTime?: string;
   @Field(() => Int, { nullable: true })
   @Present()
   @IsInt({ message: 'must be a whole number' })

@@ -29,7 +29,24 @@ export const SERIES_MAX_UPCOMING = 100;
 const SLOT_FORMAT = "yyyy-MM-dd'T'HH:mm";
 
 /** The fields an occurrence copies from the series' latest one. */
-const COPIED = ['chapterId', 'organisationId', 'title', 'description', 'timeZone', 'venue', 'addressLine', 'city', 'postcode', 'country', 'latitude', 'longitude', 'onlineUrl', 'capacity', 'visibility', 'status'] as const;
+const COPIED = [
+  'chapterId',
+  'organisationId',
+  'title',
+  'description',
+  'timeZone',
+  'venue',
+  'addressLine',
+  'city',
+  'postcode',
+  'country',
+  'latitude',
+  'longitude',
+  'onlineUrl',
+  'capacity',
+  'visibility',
+  'status',
+] as const;
 
 /**
  * Recurring series: createEventSeries, updateEventSeries (all occurrences or "this and following"),
@@ -81,7 +98,12 @@ export class EventSeriesService {
     const studyItems = await checkLinkable(this.dataSource, ctx.actor, chapter.organisationId, first.readingListItemIds ?? [], 'event.readingListItemIds');
     const row = await inTransaction(this.dataSource, async (manager) => {
       const series = await manager.save(
-        manager.create(EventSeriesEntity, { ...scope, rrule: input.rrule.trim().replace(/^RRULE:/i, ''), timeZone: first.timeZone, dtstart: dtstart.toFormat(SLOT_FORMAT) }),
+        manager.create(EventSeriesEntity, {
+          ...scope,
+          rrule: input.rrule.trim().replace(/^RRULE:/i, ''),
+          timeZone: first.timeZone,
+          dtstart: dtstart.toFormat(SLOT_FORMAT),
+        }),
       );
       const inserted = await manager.insert(EventEntity, {
         ...scope,
@@ -119,7 +141,9 @@ export class EventSeriesService {
     const time = input.localStartTime === undefined ? undefined : parseLocalTime(input.localStartTime);
     if (time === null) throw new BadInputError({ 'input.localStartTime': 'must be a local time HH:MM' });
     checkLocation(input.location);
-    const studyItems = input.readingListItemIds ? await checkLinkable(this.dataSource, ctx.actor, series.organisationId, input.readingListItemIds, 'input.readingListItemIds') : null;
+    const studyItems = input.readingListItemIds
+      ? await checkLinkable(this.dataSource, ctx.actor, series.organisationId, input.readingListItemIds, 'input.readingListItemIds')
+      : null;
     await inTransaction(this.dataSource, async (manager) => {
       await manager.query(`SELECT 1 FROM event_series WHERE id = $1 FOR UPDATE`, [id]);
       let fromSlot = '';

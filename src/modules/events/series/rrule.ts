@@ -66,7 +66,12 @@ export function parseRrule(text: string, zone: string): Rrule {
   const count = parts.has('COUNT') ? positiveInt(parts.get('COUNT')!, 'COUNT', 10_000) : null;
   const until = parts.has('UNTIL') ? parseUntil(parts.get('UNTIL')!, zone) : null;
   if (count !== null && until !== null) throw new RruleError('COUNT and UNTIL cannot both be given');
-  const byDay = parts.has('BYDAY') ? parts.get('BYDAY')!.split(',').map((d) => parseWeekday(d, freq)) : [];
+  const byDay = parts.has('BYDAY')
+    ? parts
+        .get('BYDAY')!
+        .split(',')
+        .map((d) => parseWeekday(d, freq))
+    : [];
   const byMonthDay = parts.has('BYMONTHDAY') ? parts.get('BYMONTHDAY')!.split(',').map(parseMonthDay) : [];
   if (byMonthDay.length && freq === 'WEEKLY') throw new RruleError('BYMONTHDAY cannot be used with FREQ=WEEKLY');
   libraryReads(body);

@@ -47,10 +47,11 @@ export class MarkStudySessionReadingJob {
          ON CONFLICT DO NOTHING RETURNING user_id`,
         [eventIds, itemIds],
       );
-      await manager.query(
-        `UPDATE event_reading_list_items SET marked_at = $3 WHERE (event_id, item_id) IN (SELECT * FROM unnest($1::uuid[], $2::uuid[]))`,
-        [eventIds, itemIds, now],
-      );
+      await manager.query(`UPDATE event_reading_list_items SET marked_at = $3 WHERE (event_id, item_id) IN (SELECT * FROM unnest($1::uuid[], $2::uuid[]))`, [
+        eventIds,
+        itemIds,
+        now,
+      ]);
       return inserted.length;
     });
   }

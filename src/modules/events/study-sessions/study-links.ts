@@ -13,7 +13,13 @@ import { LIST_KEY_SCOPES, LIST_SHARES_SQL } from '../../reading-lists/reading-li
  * otherwise BAD_USER_INPUT naming `readingListItemIds.N`, the same answer for an item that does not
  * exist and one the caller may not see (DESIGN.md: the invisible is indistinguishable from the absent).
  */
-export async function checkLinkable(dataSource: DataSource, actor: Actor, organisationId: string, ids: readonly string[], field = 'readingListItemIds'): Promise<string[]> {
+export async function checkLinkable(
+  dataSource: DataSource,
+  actor: Actor,
+  organisationId: string,
+  ids: readonly string[],
+  field = 'readingListItemIds',
+): Promise<string[]> {
   const unique = [...new Set(ids)];
   if (unique.length === 0) return [];
   if (unique.length > 50) throw new BadInputError({ [field]: 'at most 50 items' });

@@ -60,7 +60,8 @@ export class InvitationPage implements LinkPage {
         } else {
           const displayName = (form.displayName ?? '').trim();
           const password = form.password ?? '';
-          if (!displayName || displayName.length > NAME_MAX || !isSingleLineText(displayName)) throw new PageInputError('Please give your name (up to 200 characters).');
+          if (!displayName || displayName.length > NAME_MAX || !isSingleLineText(displayName))
+            throw new PageInputError('Please give your name (up to 200 characters).');
           if (password.length < 10 || password.length > 200) throw new PageInputError('The password must be 10 to 200 characters long.');
           user = await manager.save(
             manager.create(UserEntity, { email: invitation.email, displayName, passwordHash: await hashPassword(password), emailVerifiedAt: new Date() }),
@@ -78,8 +79,16 @@ export class InvitationPage implements LinkPage {
 
   private form(chapter: string, hasAccount: boolean): PageView {
     return hasAccount
-      ? { title: `Join ${chapter}`, paragraphs: ['Enter your Marea password to accept the invitation.'], form: { fields: [PASSWORD], button: 'Accept the invitation' } }
-      : { title: `Join ${chapter}`, paragraphs: ['Create your Marea account to accept the invitation.'], form: { fields: NEW_ACCOUNT, button: 'Create my account and accept' } };
+      ? {
+          title: `Join ${chapter}`,
+          paragraphs: ['Enter your Marea password to accept the invitation.'],
+          form: { fields: [PASSWORD], button: 'Accept the invitation' },
+        }
+      : {
+          title: `Join ${chapter}`,
+          paragraphs: ['Create your Marea account to accept the invitation.'],
+          form: { fields: NEW_ACCOUNT, button: 'Create my account and accept' },
+        };
   }
 
   private async describe(invitationId: string | undefined): Promise<{ chapter: string } | null> {

@@ -50,7 +50,9 @@ export class PetitionFilter {
   @Field(() => PetitionStatusEnum, { nullable: true }) @IsOptional() @IsIn(PETITION_STATUSES) status?: PetitionStatus;
   @Field(() => String, { nullable: true }) @OptionalText() search?: string;
   @Field(() => GraphQLISODateTime, { nullable: true, description: 'Only petitions changed (or created) at or after this instant, oldest change first.' })
-  @IsOptional() @IsDate({ message: 'must be a date-time' }) updatedSince?: Date;
+  @IsOptional()
+  @IsDate({ message: 'must be a date-time' })
+  updatedSince?: Date;
 }
 
 @ArgsType()
@@ -60,7 +62,11 @@ export class PetitionsArgs extends PageArgs {
 
 @ArgsType()
 export class RecentSignaturesArgs {
-  @Field(() => Int, { nullable: true, defaultValue: 10 }) @IsOptional() @IsInt() @Min(0) @Max(50, { message: 'first must be at most 50' })
+  @Field(() => Int, { nullable: true, defaultValue: 10 })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(50, { message: 'first must be at most 50' })
   first?: number;
 }
 
@@ -78,5 +84,8 @@ export class SignPetitionInput {
   @IsOptional()
   @IsId()
   consentWordingId?: string | null;
-  @Field(() => String, { nullable: true, description: 'Where the signer came from, e.g. a partner site or campaign code.' }) @trimmed @OptionalText(200) source?: string | null;
+  @Field(() => String, { nullable: true, description: 'Where the signer came from, e.g. a partner site or campaign code.' })
+  @trimmed
+  @OptionalText(200)
+  source?: string | null;
 }

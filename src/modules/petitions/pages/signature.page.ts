@@ -18,7 +18,11 @@ export class SignaturePage implements LinkPage {
 
   async show(token: string): Promise<PageView> {
     if (!(await this.confirmation.isLive(token))) return expiredLinkView();
-    return { title: 'Confirm your signature', paragraphs: ['Press the button to confirm your signature. It counts only once confirmed.'], form: { button: 'Confirm my signature' } };
+    return {
+      title: 'Confirm your signature',
+      paragraphs: ['Press the button to confirm your signature. It counts only once confirmed.'],
+      form: { button: 'Confirm my signature' },
+    };
   }
 
   async act(token: string): Promise<PageView> {

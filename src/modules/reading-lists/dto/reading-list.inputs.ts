@@ -82,7 +82,8 @@ export class ReadingListsArgs extends PageArgs {
 export class AddReadingListItemArgs {
   @Field(() => ID) @IsId() listId: string;
   @Field(() => ReadingListItemInput) @ValidateNested() @Type(() => ReadingListItemInput) input: ReadingListItemInput;
-  @Field(() => Int, { nullable: true }) @IsOptional() @IsInt({ message: 'must be a whole number' }) @Min(1, { message: 'must be at least 1' }) position?: number | null;
+  @Field(() => Int, { nullable: true }) @IsOptional() @IsInt({ message: 'must be a whole number' }) @Min(1, { message: 'must be at least 1' }) position?:
+    number | null;
 }
 
 @ArgsType()
