@@ -9,6 +9,8 @@ import {
   isListType,
   isNonNullType,
   GraphQLOutputType,
+  Kind,
+  TypeNode,
 } from 'graphql';
 
 /** DESIGN.md: a document may return at most this many nodes (objects), counted as GitHub counts its node limit. */
@@ -59,8 +61,13 @@ export const nodeCountEstimator: ComplexityEstimator = ({ field, type, args, chi
   return 1 + childComplexity;
 };
 
-/** Costs of operations without variables, which cannot change: Apollo hands back the same parsed document for the same text. */
-const fixedCosts = new WeakMap<DocumentNode, Map<string, number>>();
+/**
+ * Costs by operation and by the values of its Int variables: only those can set a `first`, so a
+ * page asked for with another id costs what the last one did. Apollo hands back the same parsed
+ * document for the same text, so the chapter page is measured once, not per request.
+ */
+const knownCosts = new WeakMap<DocumentNode, Map<string, number>>();
+const KNOWN_COSTS_PER_DOCUMENT = 256;
 
 /** The number of nodes `document` (its operation `operationName`) can return with these variables. */
 export function queryCost(
@@ -85,12 +92,21 @@ function cachedCost(
   variables: Record<string, unknown> | null | undefined,
   operationName?: string | null,
 ): number {
-  if (getOperationAST(document, operationName)?.variableDefinitions?.length) return queryCost(schema, document, variables, operationName);
-  let byOperation = fixedCosts.get(document);
-  if (!byOperation) fixedCosts.set(document, (byOperation = new Map()));
-  let cost = byOperation.get(operationName ?? '');
-  if (cost === undefined) byOperation.set(operationName ?? '', (cost = queryCost(schema, document, variables, operationName)));
+  const operation = getOperationAST(document, operationName);
+  const sizing = (operation?.variableDefinitions ?? []).filter((v) => namedTypeOf(v.type) === 'Int').map((v) => variables?.[v.variable.name.value] ?? null);
+  const key = `${operationName ?? ''}:${JSON.stringify(sizing)}`;
+  let costs = knownCosts.get(document);
+  if (!costs) knownCosts.set(document, (costs = new Map()));
+  let cost = costs.get(key);
+  if (cost === undefined) {
+    cost = queryCost(schema, document, variables, operationName);
+    if (costs.size < KNOWN_COSTS_PER_DOCUMENT) costs.set(key, cost);
+  }
   return cost;
+}
+
+function namedTypeOf(type: TypeNode): string {
+  return type.kind === Kind.NAMED_TYPE ? type.name.value : namedTypeOf(type.type);
 }
 
 function costError(message: string): GraphQLError {

@@ -6,7 +6,7 @@ import { DataSource, EntityManager, Repository } from 'typeorm';
 import { randomSecret, sha256 } from '../../common/auth/secrets';
 import { Settings } from '../../common/config/settings';
 import { isUuid } from '../../common/validation/id';
-import { preparedQuery } from '../../common/database/raw-reads';
+import { findByIds } from '../../common/database/raw-reads';
 import { inTransaction } from '../../common/database/transaction';
 import { BadInputError, RateLimitedError, UnauthenticatedError } from '../../common/errors/domain-error';
 import { enqueue } from '../../common/jobs/job';
@@ -253,8 +253,9 @@ export class AuthService {
    */
   async authenticateAccessToken(token: string): Promise<string> {
     const userId = this.verifyAccessToken(token);
-    const rows = await preparedQuery(this.dataSource, 'SELECT 1 FROM users WHERE id = $1', [userId]);
-    if (rows.length === 0) throw new UnauthenticatedError('Invalid or expired access token');
+    // The account must still exist; the checks of concurrent requests share one statement.
+    const [user] = await findByIds(this.users, [userId]);
+    if (!user) throw new UnauthenticatedError('Invalid or expired access token');
     return userId;
   }
 
