@@ -10,7 +10,7 @@ import { createValidationPipe } from './common/validation/validation.pipe';
 
 /** Builds the Nest application (not yet listening); shared by main.ts, the tests and the benchmarks. */
 export async function createApp(settings: Settings): Promise<NestExpressApplication> {
-  const logger = createLogger(settings.config.LOG_LEVEL);
+  const logger = createLogger(settings.config.LOG_LEVEL, settings.config.isProduction);
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(settings), { logger: new PinoLoggerService(logger) });
   trackConnections(app);
   app.use(requestDeadlines(settings.config.REQUEST_TIMEOUT_MS));

@@ -3,15 +3,23 @@ import type { IncomingMessage } from 'node:http';
 import type { LoggerService } from '@nestjs/common';
 import pino, { Logger as Pino, Level } from 'pino';
 import pinoHttp, { HttpLogger } from 'pino-http';
+import pinoPretty from 'pino-pretty';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{8,100}$/;
 
-/** JSON lines through pino; never passwords, tokens, emails or headers. */
-export function createLogger(level: string): Pino {
-  return pino({
-    level,
-    redact: { paths: ['req.headers', 'password', '*.password', 'token', '*.token', 'email', '*.email'], censor: '[redacted]' },
-  });
+/**
+ * Lines through pino; never passwords, tokens, emails or headers. JSON in production and whenever
+ * the output is not a terminal (log collectors, CI); at a developer's terminal one readable line each.
+ */
+export function createLogger(level: string, production: boolean): Pino {
+  const options = { level, redact: { paths: ['req.headers', 'password', '*.password', 'token', '*.token', 'email', '*.email'], censor: '[redacted]' } };
+  if (production || !process.stdout.isTTY) return pino(options);
+  return pino(options, pinoPretty({ singleLine: true, translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname,req,res,responseTime' }));
+}
+
+/** The request's path as the client sent it (Express rewrites `url` inside mounted routers), never its query string. */
+function pathOf(req: { url?: string; originalUrl?: string }): string {
+  return (req.originalUrl ?? req.url ?? '').split('?')[0];
 }
 
 /**
@@ -26,8 +34,11 @@ export function requestLogger(logger: Pino): HttpLogger {
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
     },
     autoLogging: { ignore: (req: IncomingMessage) => req.url?.startsWith('/health') ?? false },
+    // The message alone says it all at a terminal: "POST /graphql 200 12 ms".
+    customSuccessMessage: (req, res, ms) => `${req.method} ${pathOf(req)} ${res.statusCode} ${Math.round(ms)} ms`,
+    customErrorMessage: (req, res) => `${req.method} ${pathOf(req)} ${res.statusCode} failed`,
     serializers: {
-      req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, path: req.url.split('?')[0] }),
+      req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, path: pathOf(req) }),
       res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
     },
   });
