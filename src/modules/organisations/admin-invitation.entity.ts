@@ -22,7 +22,7 @@ export class AdminInvitationEntity {
   @Column('text')
   email: string;
 
-  /** SHA-256 of the single-use token handed to the inviter once (and mailed to the invitee). */
+  /** SHA-256 of the single-use token handed to the inviter once (the invitee is mailed a token of its own: email_tokens). */
   @Index({ unique: true })
   @Column('text')
   tokenHash: string;

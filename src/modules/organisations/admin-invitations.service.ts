@@ -5,6 +5,8 @@ import { randomSecret, sha256 } from '../../common/auth/secrets';
 import { inTransaction } from '../../common/database/transaction';
 import { ConflictError, ForbiddenError, NotFoundError } from '../../common/errors/domain-error';
 import { groupByKey, RequestContext } from '../../common/graphql/request-context';
+import { enqueue } from '../../common/jobs/job';
+import { EmailTokensService } from '../../common/links/email-tokens.service';
 import { UserEntity } from '../users/user.entity';
 import { AdminInvitationEntity } from './admin-invitation.entity';
 import { AdminInvitation, CreatedAdminInvitation, toAdminInvitation } from './admin-invitation.model';
@@ -12,6 +14,7 @@ import { OrganisationAdminEntity } from './organisation-admin.entity';
 import { Organisation, toOrganisation } from './organisation.model';
 import { mayAdministerOrganisation } from './organisations-access';
 import { OrganisationsService } from './organisations.service';
+import { sendAdminInvitationMail } from './jobs/send-admin-invitation-mail.job';
 
 const INVITATION_DAYS = 7;
 
@@ -26,6 +29,7 @@ export class AdminInvitationsService {
     private readonly dataSource: DataSource,
     @InjectRepository(AdminInvitationEntity) private readonly invitations: Repository<AdminInvitationEntity>,
     private readonly organisations: OrganisationsService,
+    private readonly tokens: EmailTokensService,
   ) {}
 
   /** Admins only. The token is returned once to the inviter and mailed to the invitee; only its SHA-256 is kept. */
@@ -42,42 +46,65 @@ export class AdminInvitationsService {
           createdById: (await ctx.grants()).userId ?? null,
         }),
       );
-      await this.emailInvitation(manager, row, token);
+      await this.emailInvitation(manager, row);
       return row;
     });
     return { invitation: toAdminInvitation(invitation), token };
   }
 
-  /**
-   * Where the invitee is told: issue 10's mail queue enqueues an `admin-invitation` email job here, in
-   * the same transaction as the invitation, so an invitation that rolls back never mails a token.
-   * Until that queue exists the inviter passes on the token returned by inviteOrganisationAdmin.
-   */
-  private async emailInvitation(_manager: EntityManager, _invitation: AdminInvitationEntity, _token: string): Promise<void> {}
+  /** The invitee is emailed an `admin-invitation` link: the job is added in the invitation's own transaction, so an invitation that rolls back never mails a token. */
+  private async emailInvitation(manager: EntityManager, invitation: AdminInvitationEntity): Promise<void> {
+    await enqueue(manager, sendAdminInvitationMail, { invitationId: invitation.id }, { jobKey: `admin-invitation:${invitation.id}` });
+  }
 
   /**
-   * The signed-in account with the invited address becomes ADMIN. A token that is unknown, already
-   * used, revoked or expired gets the same NOT_FOUND, so a token tells its holder nothing else.
+   * The signed-in account with the invited address becomes ADMIN. Takes the token handed to the
+   * inviter or the one emailed to the invitee (a front end behind LINK_URL passes that one). A token
+   * that is unknown, already used, revoked or expired gets the same NOT_FOUND, so a token tells its
+   * holder nothing else.
    */
   async accept(ctx: RequestContext, token: string): Promise<Organisation> {
     const userId = (await ctx.grants()).userId!;
     const organisationId = await inTransaction(this.dataSource, async (manager) => {
-      const invitation = await manager.findOne(AdminInvitationEntity, { where: { tokenHash: sha256(token) }, lock: { mode: 'pessimistic_write' } });
-      if (!invitation || !isOpen(invitation)) throw new NotFoundError('Admin invitation');
+      const invitation = await this.lockInvitation(manager, token);
       const user = await manager.findOneByOrFail(UserEntity, { id: userId });
       if (user.email !== invitation.email) throw new ForbiddenError('This invitation is for another email address');
-      await manager.update(AdminInvitationEntity, { id: invitation.id }, { acceptedAt: new Date() });
-      await manager
-        .createQueryBuilder()
-        .insert()
-        .into(OrganisationAdminEntity)
-        .values({ organisationId: invitation.organisationId, userId })
-        .orIgnore()
-        .execute();
+      await this.acceptIn(manager, invitation, userId);
       return invitation.organisationId;
     });
     ctx.refreshGrants();
     return toOrganisation(await this.organisations.requireVisible(organisationId));
+  }
+
+  /**
+   * The open invitation a token names, locked: the inviter's token or the emailed link's (which is
+   * spent with it). The link page passes `emailedOnly`: only the emailed token proves the invitee
+   * owns the address (the inviter's token would let an admin claim someone's address). NOT_FOUND
+   * for a token that is unknown, used, revoked or expired alike.
+   */
+  async lockInvitation(manager: EntityManager, token: string, options: { emailedOnly?: boolean } = {}): Promise<AdminInvitationEntity> {
+    let invitation = options.emailedOnly
+      ? null
+      : await manager.findOne(AdminInvitationEntity, { where: { tokenHash: sha256(token) }, lock: { mode: 'pessimistic_write' } });
+    if (!invitation) {
+      const link = await this.tokens.spend(manager, 'admin-invitation', token);
+      const invitationId = (link?.data as { invitationId?: string } | undefined)?.invitationId;
+      if (invitationId) invitation = await manager.findOne(AdminInvitationEntity, { where: { id: invitationId }, lock: { mode: 'pessimistic_write' } });
+    }
+    if (!invitation || !isOpen(invitation)) throw new NotFoundError('Admin invitation');
+    return invitation;
+  }
+
+  /** Marks the invitation used and makes the account ADMIN (already one: unchanged); in the caller's transaction. */
+  async acceptIn(manager: EntityManager, invitation: AdminInvitationEntity, userId: string): Promise<void> {
+    await manager.update(AdminInvitationEntity, { id: invitation.id }, { acceptedAt: new Date() });
+    await manager
+      .createQueryBuilder()
+      .insert()
+      .into(OrganisationAdminEntity)
+      .values({ organisationId: invitation.organisationId, userId })
+      .orIgnore()
+      .execute();
   }
 
   /**

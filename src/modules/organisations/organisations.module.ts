@@ -17,6 +17,8 @@ import { OrganisationsResolver } from './organisations.resolver';
 import { OrganisationsService } from './organisations.service';
 import { SendInvitationMailJob } from './jobs/send-invitation-mail.job';
 import { InvitationPage } from './pages/invitation.page';
+import { SendAdminInvitationMailJob } from './jobs/send-admin-invitation-mail.job';
+import { AdminInvitationPage } from './pages/admin-invitation.page';
 
 /** Organisations and their admins and admin invitations, chapters, memberships and invitations. */
 @Module({
@@ -37,6 +39,8 @@ import { InvitationPage } from './pages/invitation.page';
     UserMembershipsResolver,
     SendInvitationMailJob,
     InvitationPage,
+    SendAdminInvitationMailJob,
+    AdminInvitationPage,
   ],
   exports: [OrganisationsService, ChaptersService, MembershipsService],
 })
