@@ -32,8 +32,9 @@ async function seedPetitions(s: BenchServer, count: number): Promise<{ token: st
 
 async function countsOf(s: BenchServer, petitionId: string): Promise<{ rows: number }> {
   const { rows } = await s.sql.query(
-    // Anonymous signatures are queued (double opt-in): one job each, counted once confirmed.
-    `SELECT (SELECT count(*)::int FROM graphile_worker._private_jobs j JOIN graphile_worker._private_tasks k ON k.id = j.task_id
+    // Anonymous signatures are queued (double opt-in): one inbox row each, then one job each once drained; counted once confirmed.
+    `SELECT (SELECT count(*)::int FROM signature_inbox WHERE petition_id = $1)
+          + (SELECT count(*)::int FROM graphile_worker._private_jobs j JOIN graphile_worker._private_tasks k ON k.id = j.task_id
               WHERE k.identifier = 'petitions:receive-signature' AND j.payload->>'petitionId' = $1::text) AS rows`,
     [petitionId],
   );
@@ -105,7 +106,7 @@ export async function signingBenchmark(s: BenchServer, durationSeconds: number):
   printLoad(`signPetition over GraphQL, ${CLIENTS} connections, ${durationSeconds} s`, result);
   const { rows } = await countsOf(s, petitionIds[0]);
   console.log(
-    `acknowledged ${result.acknowledged}, queued signature jobs ${rows}: ` +
+    `acknowledged ${result.acknowledged}, queued signatures (inbox rows and jobs) ${rows}: ` +
       `lost ${Math.max(0, result.acknowledged - rows)}, ` +
       `committed but unanswered when the load stopped ${Math.max(0, rows - result.acknowledged)}`,
   );

@@ -17,6 +17,7 @@ import { ConsentWordingEntity } from '../modules/petitions/consent-wording.entit
 import { PetitionEntity } from '../modules/petitions/petition.entity';
 import { SignatureCountEntity } from '../modules/petitions/signature-count.entity';
 import { SignatureEntity } from '../modules/petitions/signature.entity';
+import { SignatureInboxEntity } from '../modules/petitions/signature-inbox.entity';
 import { ReadingListItemEntity } from '../modules/reading-lists/reading-list-item.entity';
 import { ReadingListShareEntity } from '../modules/reading-lists/reading-list-share.entity';
 import { ReadingListEntity } from '../modules/reading-lists/reading-list.entity';
@@ -51,6 +52,7 @@ export const ENTITIES = [
   PetitionEntity,
   SignatureEntity,
   SignatureCountEntity,
+  SignatureInboxEntity,
   ConsentWordingEntity,
   ReadingListEntity,
   ReadingListItemEntity,

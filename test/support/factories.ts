@@ -3,6 +3,7 @@ import { JOIN_CHAPTER, OPEN_PETITION, PUBLISH_EVENT, REGISTER, REVOKE_API_KEY } 
 import { hashPassword } from '../../src/modules/auth/passwords';
 import { DataSource } from 'typeorm';
 import { withDb } from './db';
+import { DrainSignatureInboxJob } from '../../src/modules/petitions/jobs/drain-signature-inbox.job';
 import { ReceiveSignatureJob } from '../../src/modules/petitions/jobs/receive-signature.job';
 import type { NewSignature } from '../../src/modules/petitions/signature-batcher';
 import { SignatureConfirmationService } from '../../src/modules/petitions/signature-confirmation.service';
@@ -243,6 +244,8 @@ export async function makeAdmin(t: TestApp, admin: TestUser, user: TestUser, org
  * Specs about the emails and links themselves start their app with a mailbox instead.
  */
 export async function confirmQueuedSignatures(t: TestApp): Promise<number> {
+  // signPetition's inbox rows first become their jobs, as the drain job would do.
+  await t.app.get(DrainSignatureInboxJob).drain();
   const rows: Array<{ id: string; payload: NewSignature }> = await t.app.get(DataSource).query(
     `WITH taken AS (
        DELETE FROM graphile_worker._private_jobs j USING graphile_worker._private_tasks k
@@ -270,11 +273,13 @@ export async function confirmByMail(t: TestApp, email: string, title?: string): 
 }
 
 /**
- * Every signature PostgreSQL holds, stored or still queued (anonymous signatures are queued jobs
- * until a worker stores them): `FROM ${STORED_SIGNATURES}` in place of `FROM signatures` where a spec
- * checks that an acknowledged signature is durable. Columns: petition_id (text), email.
+ * Every signature PostgreSQL holds, stored or still queued (anonymous signatures are inbox rows, then
+ * queued jobs, until a worker stores them): `FROM ${STORED_SIGNATURES}` in place of `FROM signatures`
+ * where a spec checks that an acknowledged signature is durable. Columns: petition_id (text), email.
  */
 export const STORED_SIGNATURES = `(
+  SELECT petition_id::text, payload->>'email' AS email FROM signature_inbox
+  UNION
   SELECT j.payload->>'petitionId' AS petition_id, j.payload->>'email' AS email
     FROM graphile_worker._private_jobs j JOIN graphile_worker._private_tasks k ON k.id = j.task_id
    WHERE k.identifier = 'petitions:receive-signature'

@@ -2,7 +2,9 @@ import { Client } from 'pg';
 import { JobsService } from '../../src/common/jobs/jobs.service';
 import type { TestApp } from './test-app';
 
-const UNSETTLED = `SELECT count(*)::int AS n FROM graphile_worker._private_jobs WHERE (run_at <= now() AND attempts < max_attempts) OR locked_at IS NOT NULL`;
+/** Jobs due or running, and anonymous signatures still in the inbox (not yet drained into their jobs). */
+const UNSETTLED = `SELECT (SELECT count(*)::int FROM graphile_worker._private_jobs WHERE (run_at <= now() AND attempts < max_attempts) OR locked_at IS NOT NULL)
+  + (SELECT count(*)::int FROM signature_inbox) AS n`;
 
 /**
  * Resolves once the queue holds no job that is due or running: everything enqueued so far has been

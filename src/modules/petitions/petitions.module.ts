@@ -16,6 +16,7 @@ import { SignatureEntity } from './signature.entity';
 import { SignaturesExportService } from './signatures-export.service';
 import { SigningService } from './signing.service';
 import { ReceiveSignatureJob } from './jobs/receive-signature.job';
+import { DrainSignatureInboxJob } from './jobs/drain-signature-inbox.job';
 import { SignaturePage } from './pages/signature.page';
 import { SignatureConfirmationService } from './signature-confirmation.service';
 
@@ -37,6 +38,7 @@ import { SignatureConfirmationService } from './signature-confirmation.service';
     SignatureFieldsResolver,
     SignatureConfirmationService,
     ReceiveSignatureJob,
+    DrainSignatureInboxJob,
     SignaturePage,
   ],
   exports: [PetitionsService],

@@ -12,7 +12,7 @@ import { PetitionEntity } from '../petition.entity';
 import { NewSignature, RECEIVE_SIGNATURE_ATTEMPTS, RECEIVE_SIGNATURE_JOB } from '../signature-batcher';
 import { signatureLinkExpiry } from '../signature-confirmation.service';
 
-/** A signature queued by signPetition (QUEUE_STATEMENT adds these in bulk under this name). */
+/** A signature queued by signPetition (its signature_inbox row; DRAIN_STATEMENT adds these in bulk under this name). */
 export const receiveSignature = defineJob<NewSignature>(RECEIVE_SIGNATURE_JOB, { maxAttempts: RECEIVE_SIGNATURE_ATTEMPTS });
 
 export type SignatureState = 'new' | 'pending' | 'confirmed';
