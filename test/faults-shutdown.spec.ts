@@ -72,7 +72,11 @@ describe('faults: shutdown', () => {
             ),
           ),
         );
+        let heldSettled = false;
+        void heldAnswers.finally(() => (heldSettled = true));
         await waitFor('the held signatures to wait on the lock', async () => {
+          // Answered without waiting would mean nothing is in flight: say what they got.
+          if (heldSettled) throw new Error(`the held signatures were answered before the lock: ${JSON.stringify(await heldAnswers)}`);
           const { rows } = await db.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`);
           return rows[0].n > 0;
         });
