@@ -1,39 +1,30 @@
 import { Injectable } from '@nestjs/common';
-import type { LinkPage, PageView } from '../../../common/links/link-page';
-import { expiredLinkView } from '../../../common/links/link-page';
 import { EmailTokensService } from '../../../common/links/email-tokens.service';
 import { LinkPagesService } from '../../../common/links/link-pages.service';
-import { AuthService, InvalidLinkError } from '../auth.service';
+import { AuthService } from '../auth.service';
+import { OneButtonAccountPage } from './account-link.page';
 
 /** /l/verify-email/<token>: one button that calls verifyEmail. */
 @Injectable()
-export class VerifyEmailPage implements LinkPage {
+export class VerifyEmailPage extends OneButtonAccountPage {
   readonly kind = 'verify-email' as const;
 
   constructor(
     pages: LinkPagesService,
-    private readonly tokens: EmailTokensService,
+    tokens: EmailTokensService,
     private readonly auth: AuthService,
   ) {
+    super(tokens, {
+      title: 'Confirm your email address',
+      paragraph: 'Press the button to confirm this is your address.',
+      button: 'Confirm my email address',
+      doneTitle: 'Your address is confirmed',
+      doneParagraph: 'Thank you. You can now sign in to Marea.',
+    });
     pages.register(this);
   }
 
-  async show(token: string): Promise<PageView> {
-    if (!(await this.tokens.peek(this.kind, token))) return expiredLinkView();
-    return {
-      title: 'Confirm your email address',
-      paragraphs: ['Press the button to confirm this is your address.'],
-      form: { button: 'Confirm my email address' },
-    };
-  }
-
-  async act(token: string): Promise<PageView> {
-    try {
-      await this.auth.verifyEmailWithoutSession(token);
-    } catch (error) {
-      if (error instanceof InvalidLinkError) return expiredLinkView();
-      throw error;
-    }
-    return { title: 'Your address is confirmed', paragraphs: ['Thank you. You can now sign in to Marea.'] };
+  protected spend(token: string): Promise<void> {
+    return this.auth.verifyEmailWithoutSession(token);
   }
 }
